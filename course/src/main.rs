@@ -1,0 +1,3 @@
+//! The `cargo course` binary.
+
+fn main() {}

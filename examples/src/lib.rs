@@ -1,0 +1,1 @@
+//! Intermediate examples that sit between the modules.
