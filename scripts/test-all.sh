@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The one command that proves the repository is healthy; CI (.ci/run) calls exactly this.
+#
+# It installs what the checks need when it is missing (mdbook, Miri), then runs, in order:
+# rustfmt, clippy, every test and doctest of the workspace, the exercise contract, the book
+# build with its link check, and Miri over the crates that contain `unsafe`.
+# Each step prints a banner so a failure is easy to place.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "tools"
+if ! command -v mdbook >/dev/null 2>&1; then
+    echo "mdbook not found: building it with 'cargo install mdbook --locked' (takes several minutes)"
+    cargo install mdbook --locked --quiet
+fi
+mdbook --version
+miri_ok=1
+if ! cargo +nightly miri --version >/dev/null 2>&1; then
+    rustup component add --toolchain nightly miri rust-src >/dev/null 2>&1 || true
+fi
+if ! cargo +nightly miri --version >/dev/null 2>&1; then
+    miri_ok=0
+    echo "Miri is not available (rustup could not install the nightly 'miri' component): the Miri step will be skipped"
+fi
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "cargo test (every crate, unit, integration and doc tests)"
+cargo test --workspace
+
+step "exercise contract"
+cargo course check
+
+step "book"
+cargo course book
+
+step "Miri (crates with unsafe code)"
+if [ "$miri_ok" = 1 ]; then
+    # Each entry: package and test filter. Only tests that exercise the unsafe code run here:
+    # Miri interprets every instruction, so it is orders of magnitude slower than native.
+    while read -r package filter; do
+        [ -n "$package" ] || continue
+        echo "miri: $package $filter"
+        MIRIFLAGS="-Zmiri-disable-isolation" cargo +nightly miri test --quiet -p "$package" --lib -- "$filter"
+    done < scripts/miri-targets.txt
+else
+    echo "skipped: Miri is not installed"
+fi
+
+printf '\nall checks passed\n'
