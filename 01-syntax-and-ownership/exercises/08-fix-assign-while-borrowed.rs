@@ -1,0 +1,55 @@
+//! # Fix E0506: assigning to a place that is borrowed
+//!
+//! - **Goal:** replace a sensor's reading and report the change; the old reading is still borrowed when the assignment overwrites (and drops) it.
+//! - **Concepts:** assignment drops the old value, so it conflicts with any live borrow of it; `std::mem::replace` hands the old value back instead; E0506 "cannot assign to `sensor.reading` because it is borrowed".
+//! - **Read first:** `notes/04-move-semantics.md` (section "`mem::take`, `mem::replace` and `mem::swap`").
+//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-fix-assign-while-borrowed`
+//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-fix-assign-while-borrowed`
+//! - **Done when:** it compiles and the tests pass without cloning the old reading.
+
+/// A sensor with its latest reading as text.
+#[derive(Debug)]
+struct Sensor {
+    /// The latest reading, for example `"21.5 °C"`.
+    reading: String,
+}
+
+/// Stores `new_reading` and returns `"<old> -> <new>"`.
+fn update(sensor: &mut Sensor, new_reading: String) -> String {
+    // course:solution
+    let previous = std::mem::replace(&mut sensor.reading, new_reading);
+    // course:stub
+    // let previous = &sensor.reading;
+    // sensor.reading = new_reading;
+    // course:end
+    format!("{previous} -> {}", sensor.reading)
+}
+
+fn main() {
+    let mut sensor = Sensor {
+        reading: String::from("21.5 °C"),
+    };
+    println!("{}", update(&mut sensor, String::from("22.0 °C")));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn update_reports_old_and_new_reading() {
+        let mut sensor = Sensor {
+            reading: "1".into(),
+        };
+        assert_eq!(update(&mut sensor, "2".into()), "1 -> 2");
+        assert_eq!(sensor.reading, "2");
+    }
+
+    #[test]
+    fn update_from_an_empty_reading() {
+        let mut sensor = Sensor {
+            reading: String::new(),
+        };
+        assert_eq!(update(&mut sensor, "on".into()), " -> on");
+    }
+}

@@ -1,0 +1,98 @@
+//! # Fix E0106: missing lifetime specifier
+//!
+//! - **Goal:** add the lifetime parameters that elision cannot supply: a function with two reference inputs that returns a reference, and a struct that holds a reference.
+//! - **Concepts:** the three elision rules and when they give up; lifetime parameters on functions and structs; `impl<'a>` blocks; E0106 "missing lifetime specifier".
+//! - **Read first:** `notes/03-lifetimes-explained.md` (sections "Elision" and "Structs that hold references").
+//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-fix-missing-lifetime`
+//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-fix-missing-lifetime`
+//! - **Done when:** it compiles, the tests pass, and you can say for each annotation which rule of elision failed.
+
+// course:solution
+/// Returns whichever of the two names comes first alphabetically.
+fn earlier<'a>(first: &'a str, second: &'a str) -> &'a str {
+    if second < first { second } else { first }
+}
+
+/// A quotation: a borrowed slice of some text, plus who said it.
+#[derive(Debug)]
+struct Quote<'t> {
+    /// The quoted words, borrowed from the text they came from.
+    words: &'t str,
+    /// The speaker.
+    speaker: &'t str,
+}
+
+impl<'t> Quote<'t> {
+    /// Returns the quoted words.
+    fn words(&self) -> &'t str {
+        self.words
+    }
+}
+
+/// Cuts `"<speaker>: <words>"` into a quote; text without `": "` has no quote.
+fn parse_quote(line: &str) -> Option<Quote<'_>> {
+    let (speaker, words) = line.split_once(": ")?;
+    Some(Quote { words, speaker })
+}
+// course:stub
+// /// Returns whichever of the two names comes first alphabetically.
+// fn earlier(first: &str, second: &str) -> &str {
+//     if second < first { second } else { first }
+// }
+//
+// /// A quotation: a borrowed slice of some text, plus who said it.
+// #[derive(Debug)]
+// struct Quote {
+//     /// The quoted words, borrowed from the text they came from.
+//     words: &str,
+//     /// The speaker.
+//     speaker: &str,
+// }
+//
+// impl Quote {
+//     /// Returns the quoted words.
+//     fn words(&self) -> &str {
+//         self.words
+//     }
+// }
+//
+// /// Cuts `"<speaker>: <words>"` into a quote; text without `": "` has no quote.
+// fn parse_quote(line: &str) -> Option<Quote> {
+//     let (speaker, words) = line.split_once(": ")?;
+//     Some(Quote { words, speaker })
+// }
+// course:end
+
+fn main() {
+    println!("{}", earlier("Grace", "Ada"));
+    if let Some(quote) = parse_quote("Ferris: borrow, don't copy") {
+        println!("{} said {:?}", quote.speaker, quote.words());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn earlier_picks_the_alphabetically_first_name() {
+        assert_eq!(earlier("b", "a"), "a");
+        assert_eq!(earlier("a", "b"), "a");
+    }
+
+    #[test]
+    fn quote_words_outlive_the_quote() {
+        let line = String::from("Ada: the engine weaves");
+        let words = {
+            let quote = parse_quote(&line).expect("the line has a separator");
+            assert_eq!(quote.speaker, "Ada");
+            quote.words()
+        };
+        assert_eq!(words, "the engine weaves");
+    }
+
+    #[test]
+    fn parse_quote_without_separator_is_none() {
+        assert!(parse_quote("no speaker").is_none());
+    }
+}

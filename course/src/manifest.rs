@@ -1,0 +1,723 @@
+//! Reads `course.toml` (the syllabus as data) and checks it against the repository.
+//!
+//! The format of an exercise entry is described in `docs/exercise-format.md`.
+//! [`Manifest::validate`] collects every problem instead of stopping at the first, so one run
+//! of `cargo course check-manifest` shows the whole list.
+//! [`sync_bins`] rewrites each module's `[[bin]]` list from the manifest.
+
+use crate::error::{Error, Result, fsx};
+use crate::markdown;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The name of the manifest file at the repository root.
+pub const MANIFEST_FILE: &str = "course.toml";
+
+/// The whole syllabus, plus the directory it was read from.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Manifest {
+    /// Title and weekly hours.
+    pub course: CourseInfo,
+    /// The suggested learning paths.
+    #[serde(default)]
+    pub path: Vec<LearningPath>,
+    /// Modules in reading order.
+    #[serde(default)]
+    pub module: Vec<Module>,
+    /// Capstone projects.
+    #[serde(default)]
+    pub capstone: Vec<Capstone>,
+    /// The repository root (the directory holding `course.toml`); filled in by [`Manifest::load`].
+    #[serde(skip)]
+    pub root: PathBuf,
+}
+
+/// The `[course]` table.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CourseInfo {
+    /// The course's title.
+    pub title: String,
+    /// The expected study hours per week.
+    pub weekly_hours: Option<u32>,
+}
+
+/// A `[[path]]` entry: a learning path through modules and capstones.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LearningPath {
+    /// The path's name (`beginner`, …).
+    pub name: String,
+    /// One sentence on who it is for.
+    pub summary: String,
+    /// Module and capstone ids in order.
+    pub steps: Vec<String>,
+}
+
+/// A `[[module]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Module {
+    /// Two digits, `01`.
+    pub id: String,
+    /// The module's folder, relative to the root.
+    pub dir: String,
+    /// The module crate's package name.
+    pub package: String,
+    /// The module's title.
+    pub title: String,
+    /// How long the module takes.
+    #[serde(default)]
+    pub duration: String,
+    /// Which weeks of the syllabus it covers.
+    #[serde(default)]
+    pub weeks: String,
+    /// Module or capstone ids to finish first.
+    #[serde(default)]
+    pub prerequisites: Vec<String>,
+    /// What a learner can do afterwards.
+    #[serde(default)]
+    pub outcomes: Vec<String>,
+    /// Note files (relative to the module folder) in reading order.
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// Exercises in order.
+    #[serde(default)]
+    pub exercise: Vec<Exercise>,
+}
+
+/// The three kinds of exercise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// The stub compiles with `todo!()` bodies and its tests fail.
+    Implement,
+    /// The stub fails to compile with a declared error code.
+    Fix,
+    /// The learner predicts what a demonstration does.
+    Explore,
+}
+
+impl Kind {
+    /// The word used in `course.toml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Implement => "implement",
+            Kind::Fix => "fix",
+            Kind::Explore => "explore",
+        }
+    }
+}
+
+/// A test that is allowed to pass on the stub, and why.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exempt {
+    /// The libtest name, `tests::name`.
+    pub test: String,
+    /// Why the stub passes it.
+    pub reason: String,
+}
+
+/// A `[[module.exercise]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    /// `NN.k`.
+    pub id: String,
+    /// The exercise file, relative to the module folder.
+    pub file: String,
+    /// Which kind of exercise it is.
+    pub kind: Kind,
+    /// Its title.
+    pub title: String,
+    /// The concepts it practises.
+    #[serde(default)]
+    pub concepts: Vec<String>,
+    /// Expected minutes.
+    pub minutes: u32,
+    /// The note to reread when it fails (relative to the module folder).
+    pub note: Option<String>,
+    /// For `fix` exercises: the error code the stub must produce.
+    pub error: Option<String>,
+    /// Tests allowed to pass on the stub.
+    #[serde(default)]
+    pub exempt: Vec<Exempt>,
+    /// Progressive hints.
+    #[serde(default)]
+    pub hints: Vec<String>,
+}
+
+/// A `[[capstone]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Capstone {
+    /// `p1`, `p2`, …
+    pub id: String,
+    /// The project folder, relative to the root.
+    pub dir: String,
+    /// The crate's package name.
+    pub package: String,
+    /// The project's title.
+    pub title: String,
+    /// Which weeks it covers.
+    #[serde(default)]
+    pub weeks: String,
+    /// Module or capstone ids to finish first.
+    #[serde(default)]
+    pub prerequisites: Vec<String>,
+}
+
+/// An exercise together with the module that holds it.
+#[derive(Debug, Clone, Copy)]
+pub struct ExerciseRef<'a> {
+    /// The module.
+    pub module: &'a Module,
+    /// The exercise.
+    pub exercise: &'a Exercise,
+}
+
+impl ExerciseRef<'_> {
+    /// The binary target name, `m01-lifetime-annotations`.
+    pub fn bin_name(&self) -> String {
+        bin_name(&self.module.id, &self.exercise.file)
+    }
+
+    /// The exercise file's path relative to the repository root.
+    pub fn rel_path(&self) -> String {
+        format!("{}/{}", self.module.dir, self.exercise.file)
+    }
+
+    /// The file name alone (`03-lifetime-annotations.rs`).
+    pub fn file_name(&self) -> &str {
+        self.exercise
+            .file
+            .rsplit('/')
+            .next()
+            .unwrap_or(&self.exercise.file)
+    }
+}
+
+/// The binary target name of an exercise file: the leading number of the file name is dropped
+/// and the module number is prefixed, so `exercises/03-lifetime-annotations.rs` in module `01`
+/// becomes `m01-lifetime-annotations`.
+pub fn bin_name(module_id: &str, file: &str) -> String {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    let stem = name.strip_suffix(".rs").unwrap_or(name);
+    let rest = stem.trim_start_matches(|c: char| c.is_ascii_digit());
+    let rest = rest.trim_start_matches(['-', '_']);
+    let rest = if rest.is_empty() { stem } else { rest };
+    format!("m{module_id}-{rest}")
+}
+
+/// Walks up from `start` to the first directory holding `course.toml`.
+///
+/// # Errors
+/// [`Error::NoCourse`] when no ancestor holds one.
+pub fn find_root(start: &Path) -> Result<PathBuf> {
+    let mut dir = Some(start);
+    while let Some(candidate) = dir {
+        if candidate.join(MANIFEST_FILE).is_file() {
+            return Ok(candidate.to_path_buf());
+        }
+        dir = candidate.parent();
+    }
+    Err(Error::NoCourse {
+        start: start.to_path_buf(),
+    })
+}
+
+impl Manifest {
+    /// Reads `root/course.toml`.
+    ///
+    /// # Errors
+    /// When the file cannot be read or is not a valid manifest.
+    pub fn load(root: &Path) -> Result<Manifest> {
+        let path = root.join(MANIFEST_FILE);
+        let text = fsx::read(&path)?;
+        let mut manifest: Manifest = toml::from_str(&text).map_err(|e| Error::parse(&path, e))?;
+        manifest.root = root.to_path_buf();
+        Ok(manifest)
+    }
+
+    /// Every exercise of every module, in course order.
+    pub fn exercises(&self) -> impl Iterator<Item = ExerciseRef<'_>> {
+        self.module.iter().flat_map(|module| {
+            module
+                .exercise
+                .iter()
+                .map(move |exercise| ExerciseRef { module, exercise })
+        })
+    }
+
+    /// The exercise with this id.
+    pub fn exercise(&self, id: &str) -> Option<ExerciseRef<'_>> {
+        self.exercises().find(|e| e.exercise.id == id)
+    }
+
+    /// The module with this id.
+    pub fn module(&self, id: &str) -> Option<&Module> {
+        self.module.iter().find(|m| m.id == id)
+    }
+
+    /// The exercise with this id, or [`Error::UnknownId`] with the closest id as a suggestion.
+    ///
+    /// # Errors
+    /// When no exercise has this id.
+    pub fn exercise_or_suggest(&self, id: &str) -> Result<ExerciseRef<'_>> {
+        self.exercise(id).ok_or_else(|| self.unknown(id))
+    }
+
+    /// The error for an unknown id, suggesting the nearest exercise or module id.
+    pub fn unknown(&self, id: &str) -> Error {
+        let known: Vec<&str> = self
+            .exercises()
+            .map(|e| e.exercise.id.as_str())
+            .chain(self.module.iter().map(|m| m.id.as_str()))
+            .collect();
+        Error::UnknownId {
+            id: id.to_string(),
+            suggestion: crate::suggest::closest(id, &known).map(str::to_string),
+        }
+    }
+
+    /// The absolute path of an exercise's reference solution.
+    pub fn exercise_path(&self, exercise: ExerciseRef<'_>) -> PathBuf {
+        self.root.join(exercise.rel_path())
+    }
+
+    /// Checks the manifest against the repository and returns every problem found (empty: valid).
+    ///
+    /// # Errors
+    /// Only when a file that exists cannot be read.
+    pub fn validate(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        self.validate_ids(&mut problems);
+        self.validate_prerequisites(&mut problems);
+        for module in &self.module {
+            self.validate_module(module, &mut problems)?;
+        }
+        for capstone in &self.capstone {
+            if !self.root.join(&capstone.dir).is_dir() {
+                problems.push(format!(
+                    "capstone {}: folder {} does not exist",
+                    capstone.id, capstone.dir
+                ));
+            }
+        }
+        self.validate_fences(&mut problems)?;
+        Ok(problems)
+    }
+
+    fn validate_ids(&self, problems: &mut Vec<String>) {
+        let mut seen = BTreeSet::new();
+        for module in &self.module {
+            if !is_module_id(&module.id) {
+                problems.push(format!("module id `{}` is not two digits", module.id));
+            }
+            if !seen.insert(module.id.clone()) {
+                problems.push(format!("id `{}` is used twice", module.id));
+            }
+        }
+        for capstone in &self.capstone {
+            if !seen.insert(capstone.id.clone()) {
+                problems.push(format!("id `{}` is used twice", capstone.id));
+            }
+        }
+        let mut bins = BTreeSet::new();
+        for entry in self.exercises() {
+            let id = &entry.exercise.id;
+            if !seen.insert(id.clone()) {
+                problems.push(format!("id `{id}` is used twice"));
+            }
+            let shaped = id
+                .split_once('.')
+                .is_some_and(|(m, k)| m == entry.module.id && is_position(k));
+            if !shaped {
+                problems.push(format!(
+                    "exercise id `{id}` is not shaped `{}.k` (module id, dot, position)",
+                    entry.module.id
+                ));
+            }
+            if !bins.insert(entry.bin_name()) {
+                problems.push(format!(
+                    "exercise {id}: binary name {} is used twice",
+                    entry.bin_name()
+                ));
+            }
+        }
+        for path in &self.path {
+            for step in &path.steps {
+                if self.module(step).is_none() && !self.capstone.iter().any(|c| &c.id == step) {
+                    problems.push(format!("path {}: unknown step `{step}`", path.name));
+                }
+            }
+        }
+    }
+
+    fn validate_prerequisites(&self, problems: &mut Vec<String>) {
+        let mut graph: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let nodes = self
+            .module
+            .iter()
+            .map(|m| (m.id.as_str(), &m.prerequisites))
+            .chain(
+                self.capstone
+                    .iter()
+                    .map(|c| (c.id.as_str(), &c.prerequisites)),
+            );
+        for (id, prerequisites) in nodes {
+            for prerequisite in prerequisites {
+                let exists = self.module(prerequisite).is_some()
+                    || self.capstone.iter().any(|c| &c.id == prerequisite);
+                if !exists {
+                    problems.push(format!("{id}: unknown prerequisite `{prerequisite}`"));
+                }
+            }
+            graph
+                .entry(id)
+                .or_default()
+                .extend(prerequisites.iter().map(String::as_str));
+        }
+        if let Some(cycle) = find_cycle(&graph) {
+            problems.push(format!(
+                "prerequisites form a cycle: {}",
+                cycle.join(" -> ")
+            ));
+        }
+    }
+
+    fn validate_module(&self, module: &Module, problems: &mut Vec<String>) -> Result<()> {
+        let dir = self.root.join(&module.dir);
+        let name = format!("module {}", module.id);
+        if !dir.is_dir() {
+            problems.push(format!("{name}: folder {} does not exist", module.dir));
+            return Ok(());
+        }
+        for note in &module.notes {
+            if !dir.join(note).is_file() {
+                problems.push(format!("{name}: note {}/{note} does not exist", module.dir));
+            }
+        }
+        for file in fsx::list_files(&dir.join("notes"), ".md")? {
+            let listed = format!("notes/{file}");
+            if !module.notes.contains(&listed) {
+                problems.push(format!(
+                    "{name}: {}/{listed} is not listed in its `notes`",
+                    module.dir
+                ));
+            }
+        }
+        for file in fsx::list_files(&dir.join("exercises"), ".rs")? {
+            let listed = format!("exercises/{file}");
+            if !module.exercise.iter().any(|e| e.file == listed) {
+                problems.push(format!(
+                    "{name}: {}/{listed} is not listed as an exercise",
+                    module.dir
+                ));
+            }
+        }
+        for exercise in &module.exercise {
+            let id = &exercise.id;
+            if !dir.join(&exercise.file).is_file() {
+                problems.push(format!(
+                    "exercise {id}: file {}/{} does not exist",
+                    module.dir, exercise.file
+                ));
+            }
+            if !(exercise.file.starts_with("exercises/") && exercise.file.ends_with(".rs")) {
+                problems.push(format!(
+                    "exercise {id}: file must be exercises/<name>.rs, not {}",
+                    exercise.file
+                ));
+            }
+            if let Some(note) = &exercise.note
+                && !module.notes.contains(note)
+            {
+                problems.push(format!(
+                    "exercise {id}: note {note} is not one of module {}'s notes",
+                    module.id
+                ));
+            }
+            match (exercise.kind, &exercise.error) {
+                (Kind::Fix, None) => problems.push(format!(
+                    "exercise {id}: a fix exercise needs `error = \"E0xxx\"`"
+                )),
+                (Kind::Fix, Some(code)) if !is_error_code(code) => {
+                    problems.push(format!("exercise {id}: error `{code}` is not shaped E0000"))
+                }
+                (Kind::Implement | Kind::Explore, Some(_)) => problems.push(format!(
+                    "exercise {id}: only fix exercises declare an `error`"
+                )),
+                _ => {}
+            }
+            if !(2..=3).contains(&exercise.hints.len()) {
+                problems.push(format!(
+                    "exercise {id}: has {} hints, wants two or three",
+                    exercise.hints.len()
+                ));
+            }
+            for exempt in &exercise.exempt {
+                if exempt.reason.trim().is_empty() {
+                    problems.push(format!(
+                        "exercise {id}: exemption of {} gives no reason",
+                        exempt.test
+                    ));
+                }
+            }
+            if exercise.minutes == 0 {
+                problems.push(format!("exercise {id}: minutes must be positive"));
+            }
+        }
+        let cargo_toml = dir.join("Cargo.toml");
+        if !cargo_toml.is_file() {
+            problems.push(format!("{name}: {}/Cargo.toml does not exist", module.dir));
+            return Ok(());
+        }
+        let actual = read_bins(&cargo_toml)?;
+        let expected = expected_bins(module);
+        if actual != expected {
+            problems.push(format!(
+                "{name}: the [[bin]] list of {}/Cargo.toml differs from course.toml (run `cargo course sync`)",
+                module.dir
+            ));
+        }
+        Ok(())
+    }
+
+    /// Every markdown file whose fences must be tagged: notes, docs, module and capstone READMEs.
+    pub fn tagged_markdown_files(&self) -> Result<Vec<PathBuf>> {
+        let mut files = Vec::new();
+        for name in fsx::list_files(&self.root.join("docs"), ".md")? {
+            files.push(self.root.join("docs").join(name));
+        }
+        for module in &self.module {
+            let dir = self.root.join(&module.dir);
+            for name in fsx::list_files(&dir.join("notes"), ".md")? {
+                files.push(dir.join("notes").join(name));
+            }
+            files.push(dir.join("README.md"));
+        }
+        for capstone in &self.capstone {
+            files.push(self.root.join(&capstone.dir).join("README.md"));
+        }
+        files.retain(|f| f.is_file());
+        Ok(files)
+    }
+
+    fn validate_fences(&self, problems: &mut Vec<String>) -> Result<()> {
+        for file in self.tagged_markdown_files()? {
+            let text = fsx::read(&file)?;
+            let shown = file.strip_prefix(&self.root).unwrap_or(&file);
+            for problem in markdown::fence_problems(&text) {
+                problems.push(format!("{}:{}", shown.display(), problem));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_module_id(id: &str) -> bool {
+    id.len() == 2 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_position(k: &str) -> bool {
+    !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) && !k.starts_with('0')
+}
+
+/// Whether `code` looks like a rustc error code, `E0382`.
+pub fn is_error_code(code: &str) -> bool {
+    code.len() == 5 && code.starts_with('E') && code[1..].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Finds a cycle in a dependency graph (node → the nodes it depends on), if there is one.
+fn find_cycle<'a>(graph: &BTreeMap<&'a str, Vec<&'a str>>) -> Option<Vec<String>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        Visiting,
+        Done,
+    }
+    fn visit<'a>(
+        node: &'a str,
+        graph: &BTreeMap<&'a str, Vec<&'a str>>,
+        marks: &mut BTreeMap<&'a str, Mark>,
+        stack: &mut Vec<&'a str>,
+    ) -> Option<Vec<String>> {
+        match marks.get(node) {
+            Some(Mark::Done) => return None,
+            Some(Mark::Visiting) => {
+                let start = stack.iter().position(|n| *n == node).unwrap_or(0);
+                let mut cycle: Vec<String> = stack[start..].iter().map(|s| s.to_string()).collect();
+                cycle.push(node.to_string());
+                return Some(cycle);
+            }
+            None => {}
+        }
+        marks.insert(node, Mark::Visiting);
+        stack.push(node);
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(cycle) = visit(next, graph, marks, stack) {
+                return Some(cycle);
+            }
+        }
+        stack.pop();
+        marks.insert(node, Mark::Done);
+        None
+    }
+    let mut marks = BTreeMap::new();
+    for node in graph.keys() {
+        let mut stack = Vec::new();
+        if let Some(cycle) = visit(node, graph, &mut marks, &mut stack) {
+            return Some(cycle);
+        }
+    }
+    None
+}
+
+/// A `[[bin]]` target: name and path.
+pub type Bin = (String, String);
+
+/// The `[[bin]]` list a module's Cargo.toml must have, in manifest order.
+pub fn expected_bins(module: &Module) -> Vec<Bin> {
+    module
+        .exercise
+        .iter()
+        .map(|e| (bin_name(&module.id, &e.file), e.file.clone()))
+        .collect()
+}
+
+/// The `[[bin]]` list a Cargo.toml has.
+///
+/// # Errors
+/// When the file cannot be read or parsed.
+pub fn read_bins(cargo_toml: &Path) -> Result<Vec<Bin>> {
+    let text = fsx::read(cargo_toml)?;
+    let value: toml::Table = toml::from_str(&text).map_err(|e| Error::parse(cargo_toml, e))?;
+    let mut bins = Vec::new();
+    if let Some(toml::Value::Array(list)) = value.get("bin") {
+        for bin in list {
+            let name = bin.get("name").and_then(|v| v.as_str()).unwrap_or("");
+            let path = bin.get("path").and_then(|v| v.as_str()).unwrap_or("");
+            bins.push((name.to_string(), path.to_string()));
+        }
+    }
+    Ok(bins)
+}
+
+/// The comment line `sync` writes above the generated `[[bin]]` list.
+const GENERATED: &str =
+    "# Exercise binaries, generated from course.toml by `cargo course sync`: do not edit by hand.";
+
+/// Replaces every `[[bin]]` table of a Cargo.toml text with `bins`, keeping all other lines.
+pub fn replace_bins(text: &str, bins: &[Bin]) -> String {
+    let mut kept: Vec<&str> = Vec::new();
+    let mut in_bin = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            in_bin = trimmed.replace(' ', "") == "[[bin]]";
+        }
+        if in_bin || trimmed == GENERATED {
+            continue;
+        }
+        kept.push(line);
+    }
+    while kept.last().is_some_and(|l| l.trim().is_empty()) {
+        kept.pop();
+    }
+    let mut out = kept.join("\n");
+    out.push('\n');
+    if !bins.is_empty() {
+        out.push('\n');
+        out.push_str(GENERATED);
+        out.push('\n');
+        for (index, (name, path)) in bins.iter().enumerate() {
+            if index > 0 {
+                out.push('\n');
+            }
+            out.push_str(&format!("[[bin]]\nname = {name:?}\npath = {path:?}\n"));
+        }
+    }
+    out
+}
+
+/// Rewrites every module's `[[bin]]` list from the manifest; returns the Cargo.toml files changed.
+///
+/// # Errors
+/// When a module's Cargo.toml cannot be read or written.
+pub fn sync_bins(manifest: &Manifest) -> Result<Vec<PathBuf>> {
+    let mut changed = Vec::new();
+    for module in &manifest.module {
+        let path = manifest.root.join(&module.dir).join("Cargo.toml");
+        if !path.is_file() {
+            continue;
+        }
+        let text = fsx::read(&path)?;
+        let updated = replace_bins(&text, &expected_bins(module));
+        if updated != text {
+            fsx::write(&path, updated)?;
+            changed.push(path);
+        }
+    }
+    Ok(changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bin_name_drops_number_and_prefixes_module() {
+        let check = |module: &str, file: &str, expected: &str| {
+            assert_eq!(bin_name(module, file), expected, "{file}");
+        };
+        check(
+            "01",
+            "exercises/03-lifetime-annotations.rs",
+            "m01-lifetime-annotations",
+        );
+        check("02", "exercises/10_traits.rs", "m02-traits");
+        check("04", "exercises/raw.rs", "m04-raw");
+        check("05", "exercises/42.rs", "m05-42");
+    }
+
+    #[test]
+    fn replace_bins_keeps_other_tables_and_is_idempotent() {
+        let text = "[package]\nname = \"x\"\n\n[[bin]]\nname = \"old\"\npath = \"old.rs\"\n\n[dependencies]\nserde.workspace = true\n";
+        let bins = vec![("m01-a".to_string(), "exercises/01-a.rs".to_string())];
+        let once = replace_bins(text, &bins);
+        assert!(once.contains("[dependencies]\nserde.workspace = true"));
+        assert!(!once.contains("old.rs"));
+        assert!(once.contains("name = \"m01-a\"\npath = \"exercises/01-a.rs\""));
+        assert_eq!(replace_bins(&once, &bins), once);
+        let parsed: toml::Table = toml::from_str(&once).unwrap();
+        assert_eq!(parsed["bin"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn replace_bins_with_no_bins_removes_them() {
+        let text = "[package]\nname = \"x\"\n\n[[bin]]\nname = \"old\"\npath = \"old.rs\"\n";
+        assert_eq!(replace_bins(text, &[]), "[package]\nname = \"x\"\n");
+    }
+
+    #[test]
+    fn find_cycle_reports_cycle_and_accepts_dag() {
+        let mut graph: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        graph.insert("01", vec![]);
+        graph.insert("02", vec!["01"]);
+        graph.insert("p1", vec!["01", "02"]);
+        assert_eq!(find_cycle(&graph), None);
+        graph.insert("01", vec!["p1"]);
+        let cycle = find_cycle(&graph).expect("01 -> p1 -> 01 is a cycle");
+        assert_eq!(cycle.first(), cycle.last());
+    }
+
+    #[test]
+    fn ids_are_checked_for_shape() {
+        assert!(is_module_id("01"));
+        assert!(!is_module_id("1"));
+        assert!(is_position("3"));
+        assert!(!is_position("03"));
+        assert!(!is_position(""));
+        assert!(is_error_code("E0382"));
+        assert!(!is_error_code("E382"));
+    }
+}

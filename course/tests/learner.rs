@@ -1,0 +1,175 @@
+//! The learner's flow through the real binary on a copy of the fixture course: start, verify
+//! fails, the solution copied in, verify passes, `list` shows it done; an edited test block is not
+//! counted; hints cycle; unknown ids get a suggestion; a damaged progress file is rebuilt.
+
+mod util;
+
+use util::Course;
+
+const LEARNER_FILE: &str = "learn/01-basics/01-longest-word.rs";
+const SOLUTION_FILE: &str = "01-basics/exercises/01-longest-word.rs";
+
+fn status_line<'a>(list: &'a str, id: &str) -> &'a str {
+    list.lines()
+        .find(|l| l.trim_start().starts_with(id))
+        .unwrap_or_default()
+}
+
+#[test]
+fn learner_flow_start_verify_solve_done() {
+    let course = Course::new();
+    let start = course.run(&["start", "01.1"]);
+    assert!(start.success, "{start:?}");
+    assert!(course.root().join(LEARNER_FILE).is_file());
+    assert!(course.read(LEARNER_FILE).contains("todo!()"));
+    assert!(
+        course.root().join("learn/Cargo.lock").is_file()
+            || !course.root().join("Cargo.lock").is_file()
+    );
+    assert!(
+        course
+            .read("learn/.cargo/config.toml")
+            .contains("target-dir")
+    );
+
+    let failing = course.run(&["verify"]);
+    assert!(!failing.success);
+    assert!(failing.stdout.contains("failing: "), "{}", failing.stdout);
+    assert!(
+        failing
+            .stdout
+            .contains("Reread 01-basics/notes/01-moves.md")
+    );
+    assert!(status_line(&course.run(&["list"]).stdout, "01.1").contains("started"));
+
+    course.write(LEARNER_FILE, &course.read(SOLUTION_FILE));
+    let passing = course.run(&["verify", "01.1"]);
+    assert!(passing.success, "{passing:?}");
+    assert!(passing.stdout.contains("01.1 done"));
+    let list = course.run(&["list"]);
+    assert!(
+        status_line(&list.stdout, "01.1").contains("done"),
+        "{}",
+        list.stdout
+    );
+    assert!(list.stdout.contains("cargo course start 01.2"));
+}
+
+#[test]
+fn verify_refuses_to_count_edited_tests() {
+    let course = Course::new();
+    assert!(course.run(&["start", "01.1"]).success);
+    let edited = course.read(SOLUTION_FILE).replace(
+        "assert_eq!(longest_word(\"ab cd\"), \"ab\");",
+        "assert!(true);",
+    );
+    course.write(LEARNER_FILE, &edited);
+    let run = course.run(&["verify", "01.1"]);
+    assert!(!run.success);
+    assert!(run.stdout.contains("does not count"), "{}", run.stdout);
+    assert!(run.stdout.contains("cargo course reset 01.1"));
+    assert!(status_line(&course.run(&["list"]).stdout, "01.1").contains("started"));
+
+    let reset = course.run(&["reset", "01.1"]);
+    assert!(reset.success, "{reset:?}");
+    assert_eq!(
+        course.read(&format!("{LEARNER_FILE}.bak")),
+        edited,
+        "reset keeps the learner's copy"
+    );
+    assert!(course.read(LEARNER_FILE).contains("todo!()"));
+}
+
+#[test]
+fn fix_exercise_verify_shows_the_compiler_error() {
+    let course = Course::new();
+    assert!(course.run(&["start", "01.2"]).success);
+    let run = course.run(&["verify", "01.2"]);
+    assert!(!run.success);
+    assert!(run.stdout.contains("E0382"), "{}", run.stdout);
+    assert!(run.stdout.contains("does not compile yet"));
+}
+
+#[test]
+fn hints_cycle_and_say_when_all_are_shown() {
+    let course = Course::new();
+    let first = course.run(&["hint", "01.2"]);
+    assert!(
+        first
+            .stdout
+            .contains("Hint 1 of 2 for 01.2: The String moves"),
+        "{first:?}"
+    );
+    let second = course.run(&["hint", "01.2"]);
+    assert!(second.stdout.contains("Hint 2 of 2"));
+    assert!(second.stdout.contains("last hint"));
+    let third = course.run(&["hint", "01.2"]);
+    assert!(third.stdout.contains("All 2 hints of 01.2 are shown"));
+}
+
+#[test]
+fn unknown_ids_get_did_you_mean() {
+    let course = Course::new();
+    let run = course.run(&["start", "01.22"]);
+    assert!(!run.success);
+    assert_eq!(
+        run.stderr.trim(),
+        "error: no exercise or module `01.22` (did you mean 01.2?)"
+    );
+    let command = course.run(&["verfy"]);
+    assert!(
+        command.stderr.contains("did you mean verify?"),
+        "{command:?}"
+    );
+}
+
+#[test]
+fn damaged_progress_is_reported_and_rebuilt() {
+    let course = Course::new();
+    assert!(course.run(&["start", "01.1"]).success);
+    course.write("learn/.course/progress.json", "{ not json");
+    let run = course.run(&["list"]);
+    assert!(run.success, "{run:?}");
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("damaged"));
+    assert!(status_line(&run.stdout, "01.1").contains("started"));
+    assert_eq!(
+        course.read("learn/.course/progress.json.damaged"),
+        "{ not json"
+    );
+    let rebuilt: serde_json::Value =
+        serde_json::from_str(&course.read("learn/.course/progress.json")).unwrap();
+    assert_eq!(rebuilt["version"], 1);
+}
+
+#[test]
+fn solution_asks_unless_verified_or_yes() {
+    let course = Course::new();
+    let refused = course.run(&["solution", "01.1"]);
+    assert!(!refused.success);
+    assert!(refused.stderr.contains("--yes"), "{refused:?}");
+    let shown = course.run(&["solution", "01.1", "--yes"]);
+    assert!(shown.success);
+    assert!(shown.stdout.contains("split_whitespace"));
+    assert!(!shown.stdout.contains("course:"), "markers are not shown");
+    assert!(course.run(&["start", "01.1"]).success);
+    let diff = course.run(&["solution", "01.1", "--yes"]);
+    assert!(diff.stdout.contains("-    todo!()"), "{}", diff.stdout);
+    assert!(diff.stdout.contains("+    text.split_whitespace()"));
+}
+
+#[test]
+fn bad_arguments_are_one_line_errors() {
+    let course = Course::new();
+    for args in [
+        &["start"][..],
+        &["report", "/nonexistent-dir"],
+        &["export", "--modules", "01"],
+        &["list", "extra"],
+    ] {
+        let run = course.run(args);
+        assert!(!run.success, "{args:?}");
+        assert_eq!(run.stderr.lines().count(), 1, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.starts_with("error: "));
+    }
+}

@@ -1,0 +1,170 @@
+//! The syllabus checks: the REAL `course.toml` of this repository must validate (files exist,
+//! every exercise and note is listed, ids, prerequisites, `[[bin]]` lists, tagged fences), and
+//! the validator must catch each kind of problem in a broken copy of the fixture course.
+
+mod util;
+
+use course::manifest::{self, Manifest};
+use util::Course;
+
+#[test]
+fn real_course_manifest_is_valid() {
+    let manifest = Manifest::load(&util::repo_root()).unwrap();
+    let problems = manifest.validate().unwrap();
+    assert!(
+        problems.is_empty(),
+        "course.toml problems:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn real_course_bin_lists_match_the_manifest() {
+    let manifest = Manifest::load(&util::repo_root()).unwrap();
+    for module in &manifest.module {
+        let cargo_toml = manifest.root.join(&module.dir).join("Cargo.toml");
+        assert_eq!(
+            manifest::read_bins(&cargo_toml).unwrap(),
+            manifest::expected_bins(module),
+            "{}: run `cargo course sync`",
+            cargo_toml.display()
+        );
+    }
+}
+
+#[test]
+fn real_course_exercises_have_valid_markers() {
+    let manifest = Manifest::load(&util::repo_root()).unwrap();
+    for exercise in manifest.exercises() {
+        let path = manifest.exercise_path(exercise);
+        let source = std::fs::read_to_string(&path).unwrap();
+        course::exercise::stub(&path, &source).unwrap();
+        assert!(
+            course::exercise::test_block(&source).is_some(),
+            "{} has no final `#[cfg(test)] mod tests`",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn fixture_manifest_is_valid() {
+    let course = Course::new();
+    let manifest = Manifest::load(course.root()).unwrap();
+    assert_eq!(manifest.validate().unwrap(), Vec::<String>::new());
+}
+
+/// Breaks the fixture course with `edit` and expects a problem containing `needle`.
+fn check(edit: impl FnOnce(&Course), needle: &str) {
+    let course = Course::new();
+    edit(&course);
+    let problems = Manifest::load(course.root())
+        .and_then(|m| m.validate())
+        .map_err(|e| vec![e.to_string()])
+        .unwrap_or_else(|e| e);
+    assert!(
+        problems.iter().any(|p| p.contains(needle)),
+        "expected a problem containing {needle:?}, got {problems:?}"
+    );
+}
+
+#[test]
+fn validate_catches_each_kind_of_problem() {
+    check(
+        |c| c.write("01-basics/exercises/09-unlisted.rs", "fn main() {}\n"),
+        "exercises/09-unlisted.rs is not listed",
+    );
+    check(
+        |c| c.write("01-basics/notes/02-unlisted.md", "# x\n"),
+        "notes/02-unlisted.md is not listed",
+    );
+    check(
+        |c| std::fs::remove_file(c.root().join("01-basics/exercises/03-drop-order.rs")).unwrap(),
+        "03-drop-order.rs does not exist",
+    );
+    check(
+        |c| {
+            let text = c
+                .read("course.toml")
+                .replace("id = \"01.3\"", "id = \"01.1\"");
+            c.write("course.toml", &text);
+        },
+        "id `01.1` is used twice",
+    );
+    check(
+        |c| {
+            let text = c
+                .read("course.toml")
+                .replace("id = \"01.3\"", "id = \"1.3\"");
+            c.write("course.toml", &text);
+        },
+        "is not shaped",
+    );
+    check(
+        |c| {
+            let text = c
+                .read("course.toml")
+                .replace("prerequisites = []", "prerequisites = [\"02\"]");
+            c.write("course.toml", &text);
+        },
+        "cycle",
+    );
+    check(
+        |c| {
+            let text = c.read("course.toml").replace(
+                "prerequisites = [\"01\"]\nnotes",
+                "prerequisites = [\"09\"]\nnotes",
+            );
+            c.write("course.toml", &text);
+        },
+        "unknown prerequisite `09`",
+    );
+    check(
+        |c| {
+            let text = c
+                .read("01-basics/Cargo.toml")
+                .replace("m01-drop-order", "m01-renamed");
+            c.write("01-basics/Cargo.toml", &text);
+        },
+        "run `cargo course sync`",
+    );
+    check(
+        |c| c.write("docs/guide.md", "# Guide\n\n```\nuntagged\n```\n"),
+        "docs/guide.md:3: code fence without a language tag",
+    );
+    check(
+        |c| c.write("01-basics/README.md", "# M\n\n```rs\nfn x() {}\n```\n"),
+        "tagged `rs`",
+    );
+    check(
+        |c| {
+            let text = c.read("course.toml").replace("error = \"E0382\"\n", "");
+            c.write("course.toml", &text);
+        },
+        "a fix exercise needs",
+    );
+}
+
+#[test]
+fn sync_rewrites_bins_and_check_manifest_agrees() {
+    let course = Course::new();
+    let text = course
+        .read("01-basics/Cargo.toml")
+        .replace("m01-drop-order", "m01-renamed");
+    course.write("01-basics/Cargo.toml", &text);
+    let before = util::run_in(course.root(), &["check-manifest"]);
+    assert!(!before.success);
+    assert!(
+        before.stderr.contains("cargo course sync"),
+        "{}",
+        before.stderr
+    );
+    let sync = course.run(&["sync"]);
+    assert!(sync.success, "{sync:?}");
+    assert!(sync.stdout.contains("01-basics/Cargo.toml"));
+    let after = course.run(&["check-manifest"]);
+    assert!(after.success, "{after:?}");
+    let synced = course.read("01-basics/Cargo.toml");
+    assert!(synced.contains("[lib]\npath = \"src/lib.rs\""));
+    assert!(synced.contains("name = \"m01-drop-order\""));
+}
