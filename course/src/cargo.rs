@@ -63,22 +63,8 @@ pub fn parse_build_messages(stdout: &str) -> Build {
         };
         match message.get("reason").and_then(|r| r.as_str()) {
             Some("compiler-message") => {
-                let Some(diagnostic) = message.get("message") else {
-                    continue;
-                };
-                if diagnostic.get("level").and_then(|l| l.as_str()) != Some("error") {
-                    continue;
-                }
-                build.error_count += 1;
-                if let Some(code) = diagnostic
-                    .get("code")
-                    .and_then(|c| c.get("code"))
-                    .and_then(|c| c.as_str())
-                {
-                    build.error_codes.insert(code.to_string());
-                }
-                if let Some(rendered) = diagnostic.get("rendered").and_then(|r| r.as_str()) {
-                    build.rendered_errors.push(rendered.to_string());
+                if let Some(diagnostic) = message.get("message") {
+                    record_error(&mut build, diagnostic);
                 }
             }
             Some("compiler-artifact") => {
@@ -106,22 +92,28 @@ pub fn parse_rustc_messages(stderr: &str) -> Build {
         let Ok(diagnostic) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
         };
-        if diagnostic.get("level").and_then(|l| l.as_str()) != Some("error") {
-            continue;
-        }
-        build.error_count += 1;
-        if let Some(code) = diagnostic
-            .get("code")
-            .and_then(|c| c.get("code"))
-            .and_then(|c| c.as_str())
-        {
-            build.error_codes.insert(code.to_string());
-        }
-        if let Some(rendered) = diagnostic.get("rendered").and_then(|r| r.as_str()) {
-            build.rendered_errors.push(rendered.to_string());
-        }
+        record_error(&mut build, &diagnostic);
     }
     build
+}
+
+/// Adds one rustc diagnostic to `build` if it is an error: its code and its rendered text.
+/// Warnings and notes are ignored; the contract is about errors only.
+fn record_error(build: &mut Build, diagnostic: &serde_json::Value) {
+    if diagnostic.get("level").and_then(|l| l.as_str()) != Some("error") {
+        return;
+    }
+    build.error_count += 1;
+    if let Some(code) = diagnostic
+        .get("code")
+        .and_then(|c| c.get("code"))
+        .and_then(|c| c.as_str())
+    {
+        build.error_codes.insert(code.to_string());
+    }
+    if let Some(rendered) = diagnostic.get("rendered").and_then(|r| r.as_str()) {
+        build.rendered_errors.push(rendered.to_string());
+    }
 }
 
 /// Runs a cargo command to which `--message-format=json` is added, and reads its messages.
