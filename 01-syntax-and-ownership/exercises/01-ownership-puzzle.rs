@@ -1,11 +1,11 @@
 //! # Ownership puzzle: moving, taking and swapping without cloning
 //!
-//! - **Goal:** implement six small operations on a print queue so that every `String` and `Vec` is moved, never copied.
+//! - **Goal:** implement seven small operations on a print queue so that every `String` and `Vec` is moved or borrowed, never copied.
 //! - **Concepts:** moves; partial moves out of a struct; `std::mem::take`, `std::mem::replace`, `std::mem::swap`; `Option::take`; borrowing instead of moving.
 //! - **Read first:** `notes/01-ownership-model.md` and `notes/04-move-semantics.md`.
 //! - **Run:** `cargo run -p syntax-and-ownership --bin m01-ownership-puzzle`
 //! - **Test:** `cargo test -p syntax-and-ownership --bin m01-ownership-puzzle`
-//! - **Done when:** every test passes without a single `.clone()` in your code (the tests check that heap buffers were moved, not copied).
+//! - **Done when:** every test passes. The tests compare heap-buffer addresses before and after each call, so a `.clone()` (or any other copy) of a title or a page list makes them fail.
 
 use std::mem;
 
@@ -157,17 +157,29 @@ mod tests {
     fn swap_pages_keeps_titles_in_place() {
         let mut first = Document::new("A", &["a1", "a2"]);
         let mut second = Document::new("B", &["b1"]);
+        let (first_buffer, second_buffer) = (first.pages.as_ptr(), second.pages.as_ptr());
         swap_pages(&mut first, &mut second);
         assert_eq!(first, Document::new("A", &["b1"]));
         assert_eq!(second, Document::new("B", &["a1", "a2"]));
+        assert_eq!(
+            (first.pages.as_ptr(), second.pages.as_ptr()),
+            (second_buffer, first_buffer),
+            "the page lists were copied, not swapped"
+        );
     }
 
     #[test]
     fn hand_to_printer_empties_the_slot() {
         let mut slot = Some(Document::new("Poster", &["big"]));
+        let buffer = slot.as_ref().map(|document| document.title.as_ptr());
         let handed = hand_to_printer(&mut slot);
         assert_eq!(handed, Some(Document::new("Poster", &["big"])));
         assert_eq!(slot, None);
+        assert_eq!(
+            handed.map(|document| document.title.as_ptr()),
+            buffer,
+            "the document was copied, not moved"
+        );
     }
 
     #[test]
@@ -197,7 +209,13 @@ mod tests {
             Document::new("long", &["1", "2"]),
             Document::new("also long", &["1", "2"]),
         ];
-        assert_eq!(thickest_title(&queue), Some("long"));
+        let title = thickest_title(&queue);
+        assert_eq!(title, Some("long"));
+        assert_eq!(
+            title.map(str::as_ptr),
+            Some(queue[1].title.as_ptr()),
+            "the title must be a borrow of the queue, not a copy"
+        );
         // The queue was only borrowed, so it is still usable here.
         assert_eq!(queue.len(), 3);
     }

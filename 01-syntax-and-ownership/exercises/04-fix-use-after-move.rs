@@ -5,7 +5,7 @@
 //! - **Read first:** `notes/01-ownership-model.md` (section "Moves") and `notes/04-move-semantics.md`.
 //! - **Run:** `cargo run -p syntax-and-ownership --bin m01-fix-use-after-move`
 //! - **Test:** `cargo test -p syntax-and-ownership --bin m01-fix-use-after-move`
-//! - **Done when:** it compiles, the tests pass, and there is no `.clone()` in the file.
+//! - **Done when:** it compiles and the tests pass; one test reads this file and fails if the code (comments aside) above the tests copies the words with `.clone()`, `.cloned()`, `.to_vec()` or `.to_owned()`.
 
 // course:solution
 /// Adds up the number of characters in all words; it only needs to read them.
@@ -63,5 +63,23 @@ mod tests {
     #[test]
     fn report_counts_characters_not_bytes() {
         assert_eq!(report(words(&["né", "ü"])), "2 words, 3 letters: né ü");
+    }
+
+    #[test]
+    fn report_borrows_the_words_instead_of_copying_them() {
+        // The file's own text: a copy cannot be seen from outside `report`, so the test reads the code.
+        let source = include_str!("04-fix-use-after-move.rs");
+        let above_tests = source.split("#[cfg(test)]").next().unwrap_or(source);
+        let code: Vec<&str> = above_tests
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("//"))
+            .collect();
+        let code = code.join("\n");
+        for copy in [".clone()", ".cloned()", ".to_vec()", ".to_owned()"] {
+            assert!(
+                !code.contains(copy),
+                "the code calls `{copy}`: let `letter_count` borrow the words instead"
+            );
+        }
     }
 }

@@ -5,7 +5,7 @@
 //! - **Read first:** `notes/04-move-semantics.md` (section "Moving a borrowed value") and `notes/02-borrowing-deep-dive.md`.
 //! - **Run:** `cargo run -p syntax-and-ownership --bin m01-fix-move-while-borrowed`
 //! - **Test:** `cargo test -p syntax-and-ownership --bin m01-fix-move-while-borrowed`
-//! - **Done when:** it compiles, the tests pass, and the whole note is not cloned.
+//! - **Done when:** it compiles and the tests pass; the archive must receive the very `String` you were given (a test compares buffer addresses), and only the headline is copied.
 
 /// A store that owns every note filed in it.
 #[derive(Debug, Default)]
@@ -50,8 +50,15 @@ mod tests {
     #[test]
     fn file_note_returns_the_first_line_and_keeps_the_note() {
         let mut archive = Archive::default();
-        assert_eq!(file_note(&mut archive, "Title\nbody".to_string()), "Title");
+        let note = "Title\nbody".to_string();
+        let buffer = note.as_ptr();
+        assert_eq!(file_note(&mut archive, note), "Title");
         assert_eq!(archive.notes, ["Title\nbody"]);
+        assert_eq!(
+            archive.notes[0].as_ptr(),
+            buffer,
+            "the archive holds a copy of the note, not the note itself"
+        );
     }
 
     #[test]

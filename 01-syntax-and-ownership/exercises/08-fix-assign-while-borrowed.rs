@@ -5,7 +5,7 @@
 //! - **Read first:** `notes/04-move-semantics.md` (section "`mem::take`, `mem::replace` and `mem::swap`").
 //! - **Run:** `cargo run -p syntax-and-ownership --bin m01-fix-assign-while-borrowed`
 //! - **Test:** `cargo test -p syntax-and-ownership --bin m01-fix-assign-while-borrowed`
-//! - **Done when:** it compiles and the tests pass without cloning the old reading.
+//! - **Done when:** it compiles and the tests pass; one test reads this file and fails if the code (comments aside) above the tests calls `.clone()` or `.to_owned()`, so the old reading must be handed over, not copied.
 
 /// A sensor with its latest reading as text.
 #[derive(Debug)]
@@ -51,5 +51,38 @@ mod tests {
             reading: String::new(),
         };
         assert_eq!(update(&mut sensor, "on".into()), " -> on");
+    }
+
+    #[test]
+    fn update_stores_the_new_reading_itself() {
+        let mut sensor = Sensor {
+            reading: "1".into(),
+        };
+        let new_reading = String::from("2");
+        let buffer = new_reading.as_ptr();
+        update(&mut sensor, new_reading);
+        assert_eq!(
+            sensor.reading.as_ptr(),
+            buffer,
+            "the new reading was copied"
+        );
+    }
+
+    #[test]
+    fn update_hands_the_old_reading_over_instead_of_copying_it() {
+        // A copy of the old reading cannot be seen from outside `update`, so the test reads the code.
+        let source = include_str!("08-fix-assign-while-borrowed.rs");
+        let above_tests = source.split("#[cfg(test)]").next().unwrap_or(source);
+        let code: Vec<&str> = above_tests
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("//"))
+            .collect();
+        let code = code.join("\n");
+        for copy in [".clone()", ".to_owned()"] {
+            assert!(
+                !code.contains(copy),
+                "the code calls `{copy}`: take the old reading out with `std::mem::replace`"
+            );
+        }
     }
 }

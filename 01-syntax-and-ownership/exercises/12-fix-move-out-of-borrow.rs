@@ -5,7 +5,7 @@
 //! - **Read first:** `notes/04-move-semantics.md` (sections "Moving out of a borrow" and "`mem::take`, `mem::replace` and `mem::swap`").
 //! - **Run:** `cargo run -p syntax-and-ownership --bin m01-fix-move-out-of-borrow`
 //! - **Test:** `cargo test -p syntax-and-ownership --bin m01-fix-move-out-of-borrow`
-//! - **Done when:** it compiles and the tests pass without any `.clone()`.
+//! - **Done when:** it compiles and the tests pass; the tests compare buffer addresses, so the customer's name must be borrowed and the items handed over, never copied.
 
 /// A customer order.
 #[derive(Debug, Default)]
@@ -58,6 +58,11 @@ mod tests {
             ..Order::default()
         };
         assert_eq!(customer(&order), "Grace");
+        assert_eq!(
+            customer(&order).as_ptr(),
+            order.customer.as_ptr(),
+            "the name was copied: return a borrow of it"
+        );
     }
 
     #[test]
@@ -66,7 +71,10 @@ mod tests {
             customer: "Ada".into(),
             items: vec!["a".into(), "b".into()],
         };
-        assert_eq!(take_items(&mut order), ["a", "b"]);
+        let buffer = order.items.as_ptr();
+        let items = take_items(&mut order);
+        assert_eq!(items, ["a", "b"]);
+        assert_eq!(items.as_ptr(), buffer, "the items were copied, not moved");
         assert!(order.items.is_empty());
         assert!(take_items(&mut order).is_empty());
     }

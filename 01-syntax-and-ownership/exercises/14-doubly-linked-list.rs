@@ -251,6 +251,24 @@ mod tests {
     }
 
     #[test]
+    fn popping_cuts_every_link_to_the_popped_nodes() {
+        let mut list = list_of(&[1, 2, 3, 4]);
+        list.pop_front();
+        list.pop_back();
+        let head = list.head.as_ref().expect("two nodes are left");
+        // A stale `Weak` would keep the popped node's allocation alive (though not its value).
+        assert!(
+            head.borrow().prev.is_none(),
+            "the new head still points back at the popped node"
+        );
+        let tail = list.tail.as_ref().expect("two nodes are left");
+        assert!(
+            tail.borrow().next.is_none(),
+            "the new tail still owns the popped node"
+        );
+    }
+
+    #[test]
     fn popping_an_empty_list_gives_none() {
         let mut list: DoublyLinkedList<i32> = DoublyLinkedList::new();
         assert_eq!(list.pop_front(), None);

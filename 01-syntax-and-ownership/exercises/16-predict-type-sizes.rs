@@ -140,7 +140,7 @@ fn main() {
         observe_options()
     );
     println!(
-        "heap      capacity, Box<[u32;10]>, \"héllo\":  {:?}",
+        "heap      capacity, Box<[u32]> of 10, \"héllo\": {:?}",
         observe_heap_bytes()
     );
 }
