@@ -1,1 +1,456 @@
-//! Placeholder library of the minigrep capstone; its issue replaces it with the real crate.
+//! `minigrep`: a search tool that behaves like GNU grep 3.8 and searches buffers, not lines.
+//!
+//! # Layout
+//!
+//! The crate follows ripgrep's division of labour, one module per job:
+//!
+//! - [`cli`]: command-line arguments → [`Config`]. No searching.
+//! - [`matcher`]: patterns → a compiled [`Matcher`] that finds matching lines in a buffer. No I/O.
+//! - [`searcher`]: reads an input in large chunks, asks the matcher, and decides which lines are
+//!   selected or context. No formatting.
+//! - [`printer`]: formats lines (`file:`, `N:`, `--`, `-o`, colors). The only module that writes
+//!   to standard output.
+//! - This file: [`run`], which walks the file operands (and directories with `-r`), reports
+//!   per-file errors on standard error, and computes the exit status.
+//!
+//! `src/main.rs` only parses the arguments, calls [`run`] and turns the result into an exit
+//! code.
+
+#![warn(clippy::unwrap_used)]
+
+pub mod cli;
+mod error;
+pub mod matcher;
+pub mod printer;
+pub mod searcher;
+
+use std::ffi::OsStr;
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::os::fd::{AsFd, BorrowedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+pub use cli::Config;
+pub use error::{Error, describe_io};
+pub use matcher::Matcher;
+
+use cli::{ColorChoice, FileNames};
+use printer::{PrintOptions, Printer};
+use searcher::{Mode, SearchOptions, Searcher};
+
+/// The program name used in messages.
+pub const PROGRAM: &str = "minigrep";
+
+/// How a run ended; [`Status::code`] is the process exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// At least one line was selected (exit 0).
+    Selected,
+    /// No line was selected (exit 1).
+    NothingSelected,
+    /// A file could not be read, and `-q` did not find a match (exit 2).
+    Trouble,
+}
+
+impl Status {
+    /// The exit status GNU grep uses for this outcome.
+    pub fn code(self) -> u8 {
+        match self {
+            Status::Selected => 0,
+            Status::NothingSelected => 1,
+            Status::Trouble => 2,
+        }
+    }
+}
+
+/// Searches every operand of `config`, writing results to `stdout` and messages to `stderr`.
+///
+/// `config.color` must already be resolved to [`ColorChoice::Always`] or
+/// [`ColorChoice::Never`] (the binary decides `auto` by looking at the terminal).
+///
+/// # Errors
+///
+/// [`Error::Pattern`] for a pattern that does not compile, and [`Error::Write`] when standard
+/// output cannot be written. Unreadable files are not errors of the run: they are reported on
+/// `stderr` and turn the status into [`Status::Trouble`].
+pub fn run<W: Write>(config: &Config, stdout: W, stderr: &mut dyn Write) -> Result<Status, Error> {
+    // GNU grep 3.8 turns "no patterns at all" (`-f /dev/null`) into "-v with the empty pattern",
+    // which selects nothing; and -v with -f /dev/null into plain "", which selects everything.
+    let empty_pattern = vec![Vec::new()];
+    let (patterns, invert, match_options) = if config.patterns.is_empty() {
+        let mut options = config.match_options;
+        options.line = false;
+        options.word = false;
+        (&empty_pattern, !config.invert, options)
+    } else {
+        (&config.patterns, config.invert, config.match_options)
+    };
+    // GNU grep notices when its output is /dev/null: -q wins, and otherwise nothing is printed
+    // and each file stops at its first selected line (-c, -l and -L are then ignored).
+    let mode = if config.output_discarded && config.mode != Mode::Quiet {
+        Mode::Discard
+    } else {
+        config.mode
+    };
+    // When the answer is known to be "nothing selected", GNU grep does not even open the files
+    // (so it reports no missing ones) -- except for -L, which must still list them.
+    // (GNU grep drops duplicate patterns first, so `-e '' -e ''` counts as one empty pattern.)
+    let selects_nothing = config.max_count == Some(0)
+        || (patterns.iter().all(Vec::is_empty)
+            && invert
+            && !match_options.line
+            && !match_options.word);
+    if selects_nothing && mode != Mode::FilesWithoutMatch {
+        return Ok(Status::NothingSelected);
+    }
+    let matcher = Matcher::new(patterns, match_options)?;
+    let lines_mode = mode == Mode::Lines;
+    let print_options = PrintOptions {
+        line_number: config.line_number,
+        only_matching: config.only_matching,
+        invert,
+        color: config.color == ColorChoice::Always,
+    };
+    let search_options = SearchOptions {
+        mode,
+        invert,
+        before: if lines_mode { config.before } else { None },
+        after: if lines_mode { config.after } else { None },
+        max_count: config.max_count,
+        line_number: config.line_number && lines_mode,
+    };
+    let mut walk = Walk {
+        config,
+        mode,
+        searcher: Searcher::new(&matcher, search_options),
+        printer: Printer::new(stdout, print_options, &matcher),
+        stderr,
+        trouble: false,
+        selected: false,
+    };
+    let outcome = walk.operands();
+    walk.printer.finish().map_err(Error::Write)?;
+    outcome?;
+    Ok(if walk.selected && mode == Mode::Quiet {
+        // -q: a match wins over any error, as in GNU grep.
+        Status::Selected
+    } else if walk.trouble {
+        Status::Trouble
+    } else if walk.selected {
+        Status::Selected
+    } else {
+        Status::NothingSelected
+    })
+}
+
+/// Tells the walk to stop early: `-q` found its match.
+struct StopAll;
+
+/// The state of one run over all operands.
+struct Walk<'c, 'm, 'e, W: Write> {
+    config: &'c Config,
+    /// `config.mode`, or [`Mode::Discard`] when standard output is `/dev/null`.
+    mode: Mode,
+    searcher: Searcher<'m>,
+    printer: Printer<'m, W>,
+    stderr: &'e mut dyn Write,
+    /// A file could not be read.
+    trouble: bool,
+    /// Some line was selected in some file.
+    selected: bool,
+}
+
+impl<W: Write> Walk<'_, '_, '_, W> {
+    fn operands(&mut self) -> Result<(), Error> {
+        let config = self.config;
+        let several = config.paths.len() > 1;
+        let result = if config.paths.is_empty() {
+            if config.recursive {
+                // `-r` without operands searches `.` and prints names without the `./` prefix.
+                self.directory(Path::new("."), None)
+            } else {
+                self.input(Path::new("-"), b"(standard input)", several)
+            }
+        } else {
+            let mut result = Ok(());
+            for path in &config.paths {
+                result = self.operand(Path::new(path), several);
+                if !matches!(result, Ok(())) {
+                    break;
+                }
+            }
+            result
+        };
+        match result {
+            Ok(()) | Err(Interrupt::Stop(StopAll)) => Ok(()),
+            Err(Interrupt::Fatal(error)) => Err(error),
+        }
+    }
+
+    /// Searches one command-line operand.
+    fn operand(&mut self, path: &Path, several: bool) -> Result<(), Interrupt> {
+        let display = path.as_os_str().as_bytes();
+        if display == b"-" {
+            return self.input(path, b"(standard input)", several);
+        }
+        if self.config.recursive {
+            // Command-line operands are followed even when they are symbolic links.
+            match std::fs::metadata(path) {
+                Ok(metadata) if metadata.is_dir() => {
+                    return self.directory(path, Some(display));
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    self.report(display, &error);
+                    return Ok(());
+                }
+            }
+        }
+        self.input(path, display, several)
+    }
+
+    /// Searches a directory tree, in directory order (as GNU grep's `fts` walk does).
+    ///
+    /// Inside the tree, symbolic links, devices, FIFOs and sockets are skipped, like `grep -r`.
+    fn directory(&mut self, path: &Path, display: Option<&[u8]>) -> Result<(), Interrupt> {
+        let shown = display.unwrap_or(b".");
+        let entries = match std::fs::read_dir(path) {
+            Ok(entries) => entries,
+            Err(error) => {
+                self.report(shown, &error);
+                return Ok(());
+            }
+        };
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    self.report(shown, &error);
+                    continue;
+                }
+            };
+            let name = entry.file_name();
+            let child_display = match display {
+                Some(parent) => {
+                    let parent = parent.strip_suffix(b"/").unwrap_or(parent);
+                    let mut joined = parent.to_vec();
+                    joined.push(b'/');
+                    joined.extend_from_slice(name.as_bytes());
+                    joined
+                }
+                None => name.as_bytes().to_vec(),
+            };
+            let child_path = path.join(&name);
+            let file_type = match entry.file_type() {
+                Ok(file_type) => file_type,
+                Err(error) => {
+                    self.report(&child_display, &error);
+                    continue;
+                }
+            };
+            if file_type.is_dir() {
+                self.directory(&child_path, Some(&child_display))?;
+            } else if file_type.is_file() {
+                self.input(&child_path, &child_display, true)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Opens and searches one file (or standard input for `-`).
+    fn input(&mut self, path: &Path, display: &[u8], several: bool) -> Result<(), Interrupt> {
+        let show_name = match self.config.file_names {
+            FileNames::Always => true,
+            FileNames::Never => false,
+            FileNames::Auto => several,
+        };
+        self.printer.begin_file(show_name.then_some(display));
+        let summary = if path.as_os_str() == OsStr::new("-") {
+            let stdin = io::stdin();
+            if self.is_output(&stdin.as_fd()) {
+                self.report_input_is_output(display);
+                return Ok(());
+            }
+            let mut lock = stdin.lock();
+            self.search(&mut lock)?
+        } else {
+            match File::open(path) {
+                Ok(file) if self.is_output(&file.as_fd()) => {
+                    self.report_input_is_output(display);
+                    return Ok(());
+                }
+                Ok(mut file) => self.search(&mut file)?,
+                Err(error) => {
+                    self.report(display, &error);
+                    return Ok(());
+                }
+            }
+        };
+        if let Some(error) = &summary.read_error {
+            self.report(display, error);
+        }
+        let selected = summary.selected > 0;
+        self.selected |= selected;
+        match self.mode {
+            Mode::Count => self.printer.count(summary.selected),
+            Mode::FilesWithMatches if selected => self.printer.file_name_line(display),
+            Mode::FilesWithoutMatch if !selected => self.printer.file_name_line(display),
+            _ => {}
+        }
+        if summary.binary_matches {
+            let _ = writeln!(
+                self.stderr,
+                "{PROGRAM}: {}: binary file matches",
+                String::from_utf8_lossy(display)
+            );
+        }
+        self.printer.flush_chunk().map_err(fatal_write)?;
+        if selected && self.mode == Mode::Quiet {
+            return Err(Interrupt::Stop(StopAll));
+        }
+        Ok(())
+    }
+
+    fn search(&mut self, reader: &mut dyn Read) -> Result<searcher::FileSummary, Interrupt> {
+        self.searcher
+            .search(reader, &mut self.printer)
+            .map_err(fatal_write)
+    }
+
+    /// True when `input` is the regular file standard output writes to, and reading it would
+    /// feed our own output back to us (GNU grep's "input file is also the output" check; like
+    /// GNU grep, only when lines are printed and `-m` allows more than one).
+    fn is_output(&self, input: &BorrowedFd<'_>) -> bool {
+        let Some(output) = self.config.output_identity else {
+            return false;
+        };
+        if self.mode != Mode::Lines || self.config.max_count.is_some_and(|max| max <= 1) {
+            return false;
+        }
+        file_identity(input) == Some(output)
+    }
+
+    fn report_input_is_output(&mut self, display: &[u8]) {
+        self.trouble = true;
+        if !self.config.no_messages {
+            let _ = writeln!(
+                self.stderr,
+                "{PROGRAM}: {}: input file is also the output",
+                String::from_utf8_lossy(display)
+            );
+        }
+    }
+
+    /// Reports a per-file problem GNU-style (unless `-s`) and remembers it for the exit status.
+    fn report(&mut self, display: &[u8], error: &io::Error) {
+        self.trouble = true;
+        if !self.config.no_messages {
+            let _ = writeln!(
+                self.stderr,
+                "{PROGRAM}: {}: {}",
+                String::from_utf8_lossy(display),
+                describe_io(error)
+            );
+        }
+    }
+}
+
+/// The (device, inode) pair of an open regular file, or `None` for anything else.
+pub fn file_identity(descriptor: &BorrowedFd<'_>) -> Option<(u64, u64)> {
+    let metadata = File::from(descriptor.try_clone_to_owned().ok()?)
+        .metadata()
+        .ok()?;
+    metadata.is_file().then(|| (metadata.dev(), metadata.ino()))
+}
+
+/// Why the walk over operands ended early.
+enum Interrupt {
+    /// `-q` found a match: the run is over and successful.
+    Stop(StopAll),
+    /// Standard output failed.
+    Fatal(Error),
+}
+
+fn fatal_write(error: io::Error) -> Interrupt {
+    Interrupt::Fatal(Error::Write(error))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Command;
+
+    /// Runs `minigrep ARGS FILES...` with `files` inside `dir`; returns (status, stdout,
+    /// stderr) with `dir/` removed from the output so expectations read naturally.
+    fn check_run(dir: &Path, args: &[&str], files: &[&str]) -> (Status, String, String) {
+        let mut argv: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+        argv.extend(files.iter().map(|file| dir.join(file).into_os_string()));
+        let Ok(Command::Search(config)) = cli::parse(argv, &mut io::empty()) else {
+            panic!("test arguments must parse to a search");
+        };
+        let mut stdout = Vec::new();
+        let mut stderr = Vec::new();
+        let status = run(&config, &mut stdout, &mut stderr).expect("the run itself succeeds");
+        let strip = |bytes: Vec<u8>| {
+            String::from_utf8(bytes)
+                .expect("test output is UTF-8")
+                .replace(&format!("{}/", dir.display()), "")
+        };
+        (status, strip(stdout), strip(stderr))
+    }
+
+    fn corpus() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("creating a temporary directory");
+        std::fs::write(dir.path().join("a.txt"), "apple\nbanana\n").expect("writing a.txt");
+        std::fs::write(dir.path().join("b.txt"), "cherry\n").expect("writing b.txt");
+        dir
+    }
+
+    #[test]
+    fn run_reports_missing_file_and_goes_on() {
+        let dir = corpus();
+        let (status, stdout, stderr) = check_run(dir.path(), &["an"], &["missing.txt", "a.txt"]);
+        assert_eq!(status, Status::Trouble);
+        assert_eq!(stdout, "a.txt:banana\n");
+        assert_eq!(stderr, "minigrep: missing.txt: No such file or directory\n");
+    }
+
+    #[test]
+    fn run_quiet_match_wins_over_error() {
+        let dir = corpus();
+        let (status, stdout, _) = check_run(dir.path(), &["-q", "an"], &["missing.txt", "a.txt"]);
+        assert_eq!((status, stdout.as_str()), (Status::Selected, ""));
+    }
+
+    #[test]
+    fn run_lists_files_and_counts() {
+        let dir = corpus();
+        let (status, stdout, _) = check_run(dir.path(), &["-L", "an"], &["a.txt", "b.txt"]);
+        assert_eq!((status, stdout.as_str()), (Status::Selected, "b.txt\n"));
+        let (status, stdout, _) = check_run(dir.path(), &["-c", "zz"], &["a.txt", "b.txt"]);
+        assert_eq!(
+            (status, stdout.as_str()),
+            (Status::NothingSelected, "a.txt:0\nb.txt:0\n")
+        );
+    }
+
+    #[test]
+    fn run_max_count_zero_opens_nothing() {
+        let dir = corpus();
+        let (status, stdout, stderr) = check_run(dir.path(), &["-m0", "an"], &["missing.txt"]);
+        assert_eq!(status, Status::NothingSelected);
+        assert_eq!((stdout.as_str(), stderr.as_str()), ("", ""));
+    }
+
+    #[test]
+    fn run_invalid_pattern_is_an_error() {
+        let Ok(Command::Search(config)) = cli::parse(["a("].map(Into::into), &mut io::empty())
+        else {
+            panic!("arguments parse");
+        };
+        let result = run(&config, Vec::new(), &mut Vec::new());
+        assert!(matches!(result, Err(Error::Pattern(_))), "{result:?}");
+    }
+}

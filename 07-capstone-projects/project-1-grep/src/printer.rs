@@ -1,0 +1,379 @@
+//! Formats output exactly as GNU grep 3.8 does; the only module that writes to standard output.
+//!
+//! The searcher decides *which* lines to show and in what role (selected line, context line,
+//! group separator); the printer decides *how* they look: the `file:` and `N:` prefixes, the
+//! `-` separator of context lines, `-o` pieces, and `--color` escape sequences.
+//!
+//! Output is collected in an in-memory buffer and handed to the writer once per searched chunk
+//! (see [`Printer::flush_chunk`]), so a search that prints a million lines makes a few hundred
+//! `write` calls, not a million.
+//!
+//! # The encoding-error rule
+//!
+//! In a UTF-8 locale GNU grep refuses to print a line that is not valid UTF-8: it drops that line
+//! and, when the file is done, says `FILE: binary file matches` on standard error.
+//! [`Printer::line`] reproduces that by returning `false` for such a line.
+
+use std::io::{self, Write};
+
+use crate::matcher::Matcher;
+
+/// The separator after a prefix: `:` on selected lines, `-` on context lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A selected line (it matched, or with `-v` it did not).
+    Selected,
+    /// A context line from `-A`, `-B` or `-C`.
+    Context,
+}
+
+impl Role {
+    fn separator(self) -> u8 {
+        match self {
+            Role::Selected => b':',
+            Role::Context => b'-',
+        }
+    }
+}
+
+/// GNU grep's default `GREP_COLORS`: `ms=01;31:mc=01;31:sl=:cx=:fn=35:ln=32:bn=32:se=36`.
+///
+/// See the grep manual, "Environment Variables":
+/// <https://www.gnu.org/software/grep/manual/grep.html#Environment-Variables>.
+mod sgr {
+    /// Matched text in a selected line (`ms`) and in a context line (`mc`).
+    pub const MATCH: &str = "01;31";
+    /// File names (`fn`).
+    pub const FILE_NAME: &str = "35";
+    /// Line numbers (`ln`).
+    pub const LINE_NUMBER: &str = "32";
+    /// Separators `:`, `-` and `--` (`se`).
+    pub const SEPARATOR: &str = "36";
+}
+
+/// How lines are to be formatted; fixed for the whole run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PrintOptions {
+    /// `-n`: prefix each line with its number.
+    pub line_number: bool,
+    /// `-o`: print only the matched parts, one per line.
+    pub only_matching: bool,
+    /// `-v`: selected lines are the ones that did *not* match.
+    pub invert: bool,
+    /// `--color`: wrap file names, numbers, separators and matches in SGR escape sequences.
+    pub color: bool,
+}
+
+/// Writes formatted lines into a buffer and flushes it to the underlying writer.
+#[derive(Debug)]
+pub struct Printer<'m, W: Write> {
+    writer: W,
+    buffer: Vec<u8>,
+    options: PrintOptions,
+    matcher: &'m Matcher,
+    /// The name to print before lines of the current file, if names are being printed.
+    file_name: Option<Vec<u8>>,
+    /// True once any group of lines has been output (GNU's `used`): a group separator is printed
+    /// only between groups, never before the first one, even across files.
+    used: bool,
+    /// True when a line of the current file was dropped for an encoding error.
+    encoding_error: bool,
+}
+
+impl<'m, W: Write> Printer<'m, W> {
+    /// Creates a printer that writes into `writer` and uses `matcher` to find the parts of a line
+    /// to highlight or print alone.
+    pub fn new(writer: W, options: PrintOptions, matcher: &'m Matcher) -> Printer<'m, W> {
+        Printer {
+            writer,
+            buffer: Vec::with_capacity(64 * 1024),
+            options,
+            matcher,
+            file_name: None,
+            used: false,
+            encoding_error: false,
+        }
+    }
+
+    /// Starts a new file: its lines get `name` as prefix when `name` is `Some`.
+    pub fn begin_file(&mut self, name: Option<&[u8]>) {
+        self.file_name = name.map(<[u8]>::to_vec);
+        self.encoding_error = false;
+    }
+
+    /// True when a line of the current file was dropped because it is not valid UTF-8.
+    pub fn had_encoding_error(&self) -> bool {
+        self.encoding_error
+    }
+
+    /// True once any group of lines has been output.
+    pub fn used(&self) -> bool {
+        self.used
+    }
+
+    /// Records that a group of lines has been output.
+    pub fn mark_used(&mut self) {
+        self.used = true;
+    }
+
+    /// Prints the group separator `--` that sits between non-adjacent groups of context.
+    pub fn group_separator(&mut self) {
+        self.start_color(sgr::SEPARATOR);
+        self.buffer.extend_from_slice(b"--");
+        self.end_color(sgr::SEPARATOR);
+        self.buffer.push(b'\n');
+    }
+
+    /// Prints one line (`line` includes its trailing newline) in the given role.
+    ///
+    /// `line_number` is the 1-based number, needed only with `-n`.
+    /// Returns false when the line was dropped because it is not valid UTF-8 (see the module
+    /// docs); nothing was printed then.
+    pub fn line(&mut self, line: &[u8], role: Role, line_number: u64) -> bool {
+        let (content, _) = line.split_at(line.len().saturating_sub(1));
+        if !self.options.only_matching && !self.head(content, role, line_number) {
+            return false;
+        }
+        // Whether the line contains matches: selected lines do unless -v, context lines do only
+        // with -v.
+        let matching = (role == Role::Selected) ^ self.options.invert;
+        let mut printed_up_to = 0;
+        if matching && (self.options.only_matching || self.options.color) {
+            match self.middle(line, line_number) {
+                Some(position) => printed_up_to = position,
+                None => return false,
+            }
+        }
+        if !self.options.only_matching {
+            self.buffer.extend_from_slice(&line[printed_up_to..]);
+        }
+        true
+    }
+
+    /// Prints the matches inside `line`: highlighted in place, or alone on lines with `-o`.
+    ///
+    /// Returns how much of `line` has been printed, or `None` if a `-o` piece was dropped for an
+    /// encoding error.
+    fn middle(&mut self, line: &[u8], line_number: u64) -> Option<usize> {
+        let end = line.len();
+        let mut search_from = 0;
+        let mut printed_up_to = 0;
+        while let Some((start, stop)) = self.matcher.find_at(line, search_from) {
+            if start >= end {
+                break;
+            }
+            if start == stop {
+                // An empty match highlights nothing; step one byte to make progress, as GNU
+                // grep does, so that later non-empty matches are still found.
+                search_from = start + 1;
+                continue;
+            }
+            let piece = &line[start..stop];
+            if self.options.only_matching {
+                let piece_role = if self.options.invert {
+                    Role::Context
+                } else {
+                    Role::Selected
+                };
+                if !self.head(piece, piece_role, line_number) {
+                    return None;
+                }
+            } else {
+                self.buffer.extend_from_slice(&line[printed_up_to..start]);
+            }
+            self.start_color(sgr::MATCH);
+            self.buffer.extend_from_slice(piece);
+            self.end_color(sgr::MATCH);
+            if self.options.only_matching {
+                self.buffer.push(b'\n');
+            }
+            printed_up_to = stop;
+            search_from = stop;
+        }
+        Some(if self.options.only_matching {
+            end
+        } else {
+            printed_up_to
+        })
+    }
+
+    /// Prints the `file:` and `N:` prefixes. Returns false (printing nothing) if `content` is not
+    /// valid UTF-8.
+    fn head(&mut self, content: &[u8], role: Role, line_number: u64) -> bool {
+        if std::str::from_utf8(content).is_err() {
+            self.encoding_error = true;
+            return false;
+        }
+        if let Some(name) = self.file_name.take() {
+            self.colored(sgr::FILE_NAME, &name);
+            self.separator(role.separator());
+            self.file_name = Some(name);
+        }
+        if self.options.line_number {
+            self.start_color(sgr::LINE_NUMBER);
+            self.buffer
+                .extend_from_slice(line_number.to_string().as_bytes());
+            self.end_color(sgr::LINE_NUMBER);
+            self.separator(role.separator());
+        }
+        true
+    }
+
+    /// Prints the `-c` result for the current file: `[file:]count`.
+    pub fn count(&mut self, count: u64) {
+        if let Some(name) = self.file_name.take() {
+            self.colored(sgr::FILE_NAME, &name);
+            self.separator(b':');
+            self.file_name = Some(name);
+        }
+        self.buffer.extend_from_slice(count.to_string().as_bytes());
+        self.buffer.push(b'\n');
+    }
+
+    /// Prints a file name alone on its line, for `-l` and `-L`.
+    pub fn file_name_line(&mut self, name: &[u8]) {
+        self.colored(sgr::FILE_NAME, name);
+        self.buffer.push(b'\n');
+    }
+
+    /// Hands everything printed so far to the writer.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the writer reports; a closed pipe is [`io::ErrorKind::BrokenPipe`].
+    pub fn flush_chunk(&mut self) -> io::Result<()> {
+        if !self.buffer.is_empty() {
+            self.writer.write_all(&self.buffer)?;
+            self.buffer.clear();
+        }
+        Ok(())
+    }
+
+    /// Flushes the buffer and the writer itself.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the writer reports.
+    pub fn finish(&mut self) -> io::Result<()> {
+        self.flush_chunk()?;
+        self.writer.flush()
+    }
+
+    fn separator(&mut self, separator: u8) {
+        self.colored(sgr::SEPARATOR, &[separator]);
+    }
+
+    fn colored(&mut self, color: &str, text: &[u8]) {
+        self.start_color(color);
+        self.buffer.extend_from_slice(text);
+        self.end_color(color);
+    }
+
+    /// Select Graphic Rendition start, followed by "erase in line" as GNU grep emits it.
+    fn start_color(&mut self, color: &str) {
+        if self.options.color {
+            self.buffer.extend_from_slice(b"\x1b[");
+            self.buffer.extend_from_slice(color.as_bytes());
+            self.buffer.extend_from_slice(b"m\x1b[K");
+        }
+    }
+
+    fn end_color(&mut self, _color: &str) {
+        if self.options.color {
+            self.buffer.extend_from_slice(b"\x1b[m\x1b[K");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matcher::MatchOptions;
+
+    fn matcher(pattern: &str) -> Matcher {
+        Matcher::new(&[pattern.as_bytes().to_vec()], MatchOptions::default())
+            .expect("test pattern is valid")
+    }
+
+    fn render(
+        options: PrintOptions,
+        name: Option<&[u8]>,
+        pattern: &str,
+        lines: &[(&[u8], Role, u64)],
+    ) -> Vec<u8> {
+        let matcher = matcher(pattern);
+        let mut output = Vec::new();
+        let mut printer = Printer::new(&mut output, options, &matcher);
+        printer.begin_file(name);
+        for (line, role, number) in lines {
+            printer.line(line, *role, *number);
+        }
+        printer.finish().expect("writing to a Vec cannot fail");
+        output
+    }
+
+    #[test]
+    fn printer_prefixes_file_and_line_number() {
+        let options = PrintOptions {
+            line_number: true,
+            ..PrintOptions::default()
+        };
+        let output = render(
+            options,
+            Some(b"notes.txt"),
+            "b",
+            &[(b"abc\n", Role::Selected, 3), (b"xyz\n", Role::Context, 4)],
+        );
+        assert_eq!(output, b"notes.txt:3:abc\nnotes.txt-4-xyz\n");
+    }
+
+    #[test]
+    fn printer_only_matching_prints_each_piece() {
+        let options = PrintOptions {
+            only_matching: true,
+            ..PrintOptions::default()
+        };
+        let output = render(options, None, "o+", &[(b"foo boo\n", Role::Selected, 1)]);
+        assert_eq!(output, b"oo\noo\n");
+    }
+
+    #[test]
+    fn printer_colors_like_gnu_grep() {
+        let options = PrintOptions {
+            color: true,
+            line_number: true,
+            ..PrintOptions::default()
+        };
+        let output = render(options, None, "o", &[(b"fo\n", Role::Selected, 1)]);
+        assert_eq!(
+            output,
+            b"\x1b[32m\x1b[K1\x1b[m\x1b[K\x1b[36m\x1b[K:\x1b[m\x1b[Kf\x1b[01;31m\x1b[Ko\x1b[m\x1b[K\n"
+        );
+    }
+
+    #[test]
+    fn printer_drops_invalid_utf8_lines() {
+        let matcher = matcher("x");
+        let mut output = Vec::new();
+        let mut printer = Printer::new(&mut output, PrintOptions::default(), &matcher);
+        printer.begin_file(None);
+        assert!(!printer.line(b"caf\xe9 x\n", Role::Selected, 1));
+        assert!(printer.had_encoding_error());
+        assert!(printer.line(b"x\n", Role::Selected, 2));
+        printer.finish().expect("writing to a Vec cannot fail");
+        assert_eq!(output, b"x\n");
+    }
+
+    #[test]
+    fn printer_count_and_names() {
+        let matcher = matcher("x");
+        let mut output = Vec::new();
+        let mut printer = Printer::new(&mut output, PrintOptions::default(), &matcher);
+        printer.begin_file(Some(b"a.txt"));
+        printer.count(7);
+        printer.file_name_line(b"b.txt");
+        printer.group_separator();
+        printer.finish().expect("writing to a Vec cannot fail");
+        assert_eq!(output, b"a.txt:7\nb.txt\n--\n");
+    }
+}

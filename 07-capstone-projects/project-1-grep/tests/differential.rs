@@ -1,0 +1,300 @@
+//! Differential tests: `minigrep` and GNU grep (`/usr/bin/grep -E`) run side by side over a
+//! generated corpus and a matrix of patterns × flag combinations; standard output and the exit
+//! status must be byte-for-byte equal, and so must standard error once the program name is
+//! normalised.
+//!
+//! The corpus (see `util::Corpus`) holds ASCII, UTF-8, CRLF, a file without a final newline, an
+//! empty file, NUL bytes, invalid UTF-8, a 1 MiB line, a missing file and a directory.
+//! Every test skips, with a message on standard error, when GNU grep is not installed.
+
+mod util;
+
+use util::{Case, Corpus, TEXT_FILES, assert_no_differences, differences};
+
+/// `-E` patterns: literals, classes, alternation, anchors, repetition, Unicode, empty.
+const PATTERNS: &[&str] = &[
+    "foo",
+    "o",
+    "^foo",
+    "bar$",
+    "fo+",
+    "b[aeiou]r",
+    "(foo|bar)",
+    "^$",
+    "",
+    "[[:digit:]]+",
+    "[[:upper:]]",
+    r"\bfoo\b",
+    "x.*y",
+    "caf",
+    "é",
+    "ΑΒΓ",
+    "^.{3}$",
+    "[^a-z ]",
+    "o{2}",
+    "the|fox",
+    "zzz",
+    "hello world",
+    r"\w+",
+    r"\s",
+    "end",
+    "-foo",
+    "a|",
+    "straße",
+];
+
+/// Flag combinations applied to every pattern.
+const FLAG_SETS: &[&[&str]] = &[
+    &[],
+    &["-i"],
+    &["-v"],
+    &["-c"],
+    &["-n"],
+    &["-l"],
+    &["-L"],
+    &["-q"],
+    &["-H"],
+    &["-h"],
+    &["-w"],
+    &["-x"],
+    &["-o"],
+    &["-m1"],
+    &["-m2", "-n"],
+    &["-A1"],
+    &["-B1"],
+    &["-C1", "-n"],
+    &["-c", "-v"],
+    &["-i", "-w"],
+    &["-o", "-i"],
+    &["-n", "-v"],
+    &["--color=always"],
+    &["--color=always", "-n", "-i"],
+    &["-o", "-n"],
+    &["-x", "-i"],
+    &["-l", "-v"],
+    &["-v", "-A1"],
+    &["-m1", "-c"],
+    &["-h", "-n", "-C2"],
+    &["-w", "-o"],
+    &["-v", "-o"],
+    &["--color=always", "-v", "-C1"],
+    &["-A0"],
+    &["-w", "-x", "--color=always"],
+    &["-o", "-w", "-x"],
+];
+
+/// Builds the cases for `patterns` × `flag_sets` over `files` (and standard input when `files`
+/// is empty).
+fn matrix<'a>(
+    patterns: &[&'a str],
+    flag_sets: &[&[&'a str]],
+    files: &[&'a str],
+    stdin: &'a [u8],
+) -> Vec<Case<'a>> {
+    let mut cases = Vec::new();
+    for pattern in patterns {
+        for flags in flag_sets {
+            let mut args: Vec<&str> = flags.to_vec();
+            args.push("-e");
+            args.push(pattern);
+            args.extend_from_slice(files);
+            cases.push(Case {
+                args,
+                stdin,
+                compare_stderr: true,
+            });
+        }
+    }
+    cases
+}
+
+#[test]
+fn differential_patterns_by_flags_over_all_text_files() {
+    if !util::gnu_grep_available() {
+        return;
+    }
+    let corpus = Corpus::new();
+    let cases = matrix(PATTERNS, FLAG_SETS, TEXT_FILES, b"");
+    let found = differences(&corpus, &cases);
+    assert_no_differences("patterns × flags over many files", cases.len(), &found);
+}
+
+#[test]
+fn differential_single_file_and_stdin() {
+    if !util::gnu_grep_available() {
+        return;
+    }
+    let corpus = Corpus::new();
+    let ascii = std::fs::read(corpus.file("ascii.txt")).expect("reading the corpus");
+    let patterns = &["foo", "o", "^$", "(foo|bar)", "[[:upper:]]", "zzz", ""];
+    let mut cases = matrix(patterns, FLAG_SETS, &["ascii.txt"], b"");
+    cases.extend(matrix(patterns, FLAG_SETS, &[], &ascii));
+    cases.extend(matrix(
+        patterns,
+        &[&[], &["-H"], &["-c"]],
+        &["-", "utf8.txt"],
+        &ascii,
+    ));
+    let found = differences(&corpus, &cases);
+    assert_no_differences("single file and stdin", cases.len(), &found);
+}
+
+#[test]
+fn differential_fixed_strings() {
+    if !util::gnu_grep_available() {
+        return;
+    }
+    let corpus = Corpus::new();
+    let patterns = &["a.b", "foo", "x=1;", "(foo", "[", "é", "FOO", ""];
+    let flag_sets: &[&[&str]] = &[
+        &["-F"],
+        &["-F", "-i"],
+        &["-F", "-w"],
+        &["-F", "-x"],
+        &["-F", "-o"],
+        &["-F", "-c", "-v"],
+        &["-F", "-n", "--color=always"],
+    ];
+    let cases = matrix(patterns, flag_sets, TEXT_FILES, b"");
+    let found = differences(&corpus, &cases);
+    assert_no_differences("fixed strings", cases.len(), &found);
+}
+
+#[test]
+fn differential_long_line_and_context_across_files() {
+    if !util::gnu_grep_available() {
+        return;
+    }
+    let corpus = Corpus::new();
+    let patterns = &["needle", "foo", "^x+needle", "zzz"];
+    let flag_sets: &[&[&str]] = &[&[], &["-c"], &["-n"], &["-v", "-c"], &["-o"], &["-C1"]];
+    let mut cases = matrix(
+        patterns,
+        flag_sets,
+        &["long-line.txt", "ascii.txt", "crlf.txt"],
+        b"",
+    );
+    // A second pattern list, and multiple -e options.
+    cases.extend(matrix(
+        &["foo"],
+        &[
+            &["-e", "bar", "-n"],
+            &["-e", "end", "-c"],
+            &["-e", "hello", "-o"],
+        ],
+        &["ascii.txt", "no-newline.txt"],
+        b"",
+    ));
+    let found = differences(&corpus, &cases);
+    assert_no_differences("long line and multi-pattern", cases.len(), &found);
+}
+
+#[test]
+fn differential_errors_directories_and_recursion() {
+    if !util::gnu_grep_available() {
+        return;
+    }
+    let corpus = Corpus::new();
+    let arg_lists: &[&[&str]] = &[
+        &["foo", "missing.txt", "ascii.txt"],
+        &["-s", "foo", "missing.txt", "ascii.txt"],
+        &["foo", "dir"],
+        &["-c", "foo", "dir", "ascii.txt"],
+        &["-L", "foo", "dir", "ascii.txt"],
+        &["-l", "foo", "dir", "missing.txt", "ascii.txt"],
+        &["-q", "foo", "missing.txt", "ascii.txt"],
+        &["-q", "zzz", "missing.txt", "ascii.txt"],
+        &["-s", "-q", "zzz", "missing.txt"],
+        &["zzz", "missing.txt"],
+        // Readable by nobody, not even root: reading it at offset 0 fails with EIO.
+        &["foo", "/proc/self/mem", "ascii.txt"],
+        &["-c", "foo", "/proc/self/mem"],
+        &["-r", "foo", "dir"],
+        &["-r", "foo", "dir/"],
+        &["-r", "-n", "foo"],
+        &["-r", "-c", "bar", "dir", "ascii.txt"],
+        &["-r", "-l", "foo", "."],
+        &["-r", "-h", "foo", "dir"],
+        &["-r", "foo", "ascii.txt"],
+        &["-r", "foo", "missing.txt"],
+        &["-r", "-c", "foo", "dir/link.txt"],
+        &["foo", "nul.bin", "latin1.txt"],
+        &["-n", "foo", "latin1.txt"],
+        &["-o", "foo", "latin1.txt"],
+        &["-A1", "plain", "latin1.txt"],
+        // -w next to a byte that is not UTF-8: GNU grep counts the byte as a non-word character.
+        &["-c", "-w", "caf", "latin1.txt"],
+        &["-o", "-w", "-e", "caf", "-e", "na", "latin1.txt"],
+        &["-v", "text", "nul.bin"],
+        &["-c", "foo", "nul.bin"],
+        &["-m0", "foo", "ascii.txt"],
+        &["-m0", "-L", "foo", "ascii.txt"],
+        &["-m", "-1", "foo", "ascii.txt"],
+        &["-f", "empty.txt", "ascii.txt"],
+        &["-v", "-f", "empty.txt", "ascii.txt"],
+        &["-v", "-c", "-e", "", "-e", "", "ascii.txt"],
+        &[
+            "-o",
+            "-e",
+            "int",
+            "-e",
+            "integer",
+            "-e",
+            "foo|foobar",
+            "ascii.txt",
+        ],
+        &["-f", "missing.txt", "ascii.txt"],
+        &["-f", "crlf.txt", "ascii.txt"],
+        &["-e", "foo", "-f", "empty.txt", "ascii.txt"],
+        &["-k", "foo"],
+        &[],
+        &["-e"],
+        &["--regexp"],
+        &["--bogus", "foo"],
+        &["--count=3", "foo"],
+        &["-A", "x", "foo"],
+        &["-C", "-1", "foo"],
+        &["-m", "x", "foo"],
+        &["-5", "-n", "end", "ascii.txt"],
+        &["--line-n", "foo", "ascii.txt"],
+        &["--context", "1", "baz", "ascii.txt"],
+        &["-nH", "-efoo", "ascii.txt"],
+        &["foo", "ascii.txt", "-n"],
+        &["--", "-foo", "ascii.txt"],
+        &["-y", "hello", "ascii.txt"],
+        &["-i", "--no-ignore-case", "hello", "ascii.txt"],
+    ];
+    let cases: Vec<Case<'_>> = arg_lists
+        .iter()
+        .map(|args| Case {
+            args: args.to_vec(),
+            stdin: b"stdin foo\n",
+            compare_stderr: true,
+        })
+        .collect();
+    let found = differences(&corpus, &cases);
+    assert_no_differences("errors and recursion", cases.len(), &found);
+}
+
+#[test]
+fn differential_invalid_patterns_exit_2() {
+    if !util::gnu_grep_available() {
+        return;
+    }
+    // Our messages come from the regex crate, so only the status and stdout are compared here.
+    let corpus = Corpus::new();
+    let cases: Vec<Case<'_>> = [
+        &["(", "ascii.txt"][..],
+        &["[a", "ascii.txt"],
+        &["a)(", "ascii.txt"],
+    ]
+    .iter()
+    .map(|args| Case {
+        args: args.to_vec(),
+        stdin: b"",
+        compare_stderr: false,
+    })
+    .collect();
+    let found = differences(&corpus, &cases);
+    assert_no_differences("invalid patterns", cases.len(), &found);
+}

@@ -1,0 +1,256 @@
+//! Shared helpers for the integration tests: running `minigrep` and GNU grep, and building the
+//! test corpus in a temporary directory.
+
+#![allow(
+    dead_code,
+    reason = "each test file uses a different subset of these helpers"
+)]
+
+use std::io::Write;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Where the reference implementation lives on Debian.
+pub const GNU_GREP: &str = "/usr/bin/grep";
+
+/// What a finished process left behind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The exit status, or `None` if a signal killed the process.
+    pub status: Option<i32>,
+    /// Everything written to standard output.
+    pub stdout: Vec<u8>,
+    /// Everything written to standard error.
+    pub stderr: Vec<u8>,
+}
+
+/// Returns the path of our binary, built by Cargo for the integration tests.
+pub fn minigrep_path() -> &'static str {
+    env!("CARGO_BIN_EXE_minigrep")
+}
+
+/// Returns true when `/usr/bin/grep` is GNU grep; otherwise prints why the caller skips.
+pub fn gnu_grep_available() -> bool {
+    let version = Command::new(GNU_GREP).arg("--version").output();
+    let is_gnu = version
+        .as_ref()
+        .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).contains("GNU grep"));
+    if !is_gnu {
+        eprintln!(
+            "SKIPPED: GNU grep was not found at {GNU_GREP}; the differential tests need it \
+             (Debian/Ubuntu: apt-get install grep)"
+        );
+    }
+    is_gnu
+}
+
+/// Runs `program` with `args` in `dir`, feeding `stdin`, in the C.UTF-8 locale and with no
+/// color settings from the environment.
+pub fn run(program: &str, args: &[&str], dir: &Path, stdin: &[u8]) -> Outcome {
+    // GNU grep names itself after argv[0]; calling it plain `grep` keeps its messages in the
+    // same form as ours after `normalize_stderr`.
+    let name = if program == GNU_GREP {
+        "grep"
+    } else {
+        "minigrep"
+    };
+    let mut child = Command::new(program)
+        .arg0(name)
+        .args(args)
+        .current_dir(dir)
+        .env("LC_ALL", "C.UTF-8")
+        .env_remove("GREP_COLORS")
+        .env_remove("GREP_COLOR")
+        .env_remove("POSIXLY_CORRECT")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot start {program}: {error}"));
+    let mut child_stdin = child.stdin.take().expect("stdin was requested as a pipe");
+    let input = stdin.to_vec();
+    // Write from a thread so a large input cannot deadlock against a full stdout pipe.
+    let writer = std::thread::spawn(move || {
+        // The program may exit without reading everything (`-q`); that is not a test failure.
+        let _ = child_stdin.write_all(&input);
+    });
+    let output = child.wait_with_output().expect("waiting for the child");
+    writer.join().expect("stdin writer thread panicked");
+    Outcome {
+        status: output.status.code(),
+        stdout: output.stdout,
+        stderr: output.stderr,
+    }
+}
+
+/// Runs `minigrep`.
+pub fn minigrep(args: &[&str], dir: &Path, stdin: &[u8]) -> Outcome {
+    run(minigrep_path(), args, dir, stdin)
+}
+
+/// Runs GNU grep with `-E` put in front (unless the case asks for `-F`, which GNU grep 3.8
+/// refuses to combine with `-E`), so its pattern syntax is the one we compare against.
+pub fn gnu(args: &[&str], dir: &Path, stdin: &[u8]) -> Outcome {
+    let mut with_extended = if args.contains(&"-F") {
+        vec![]
+    } else {
+        vec!["-E"]
+    };
+    with_extended.extend_from_slice(args);
+    run(GNU_GREP, &with_extended, dir, stdin)
+}
+
+/// Makes our standard error comparable with GNU grep's: the program name differs.
+pub fn normalize_stderr(stderr: &[u8]) -> Vec<u8> {
+    String::from_utf8_lossy(stderr)
+        .replace("minigrep", "grep")
+        .into_bytes()
+}
+
+/// A short, readable rendering of bytes for failure messages.
+pub fn show(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    if text.chars().count() > 600 {
+        let start: String = text.chars().take(600).collect();
+        format!("{start}… ({} bytes)", bytes.len())
+    } else {
+        text.into_owned()
+    }
+}
+
+/// The generated corpus: every awkward kind of input the issue lists.
+pub struct Corpus {
+    dir: tempfile::TempDir,
+}
+
+/// Text files of the corpus that read cleanly (no missing file, no directory).
+pub const TEXT_FILES: &[&str] = &[
+    "ascii.txt",
+    "utf8.txt",
+    "crlf.txt",
+    "no-newline.txt",
+    "empty.txt",
+    "nul.bin",
+    "latin1.txt",
+];
+
+impl Corpus {
+    /// Writes the corpus into a fresh temporary directory.
+    pub fn new() -> Corpus {
+        let dir = tempfile::tempdir().expect("creating a temporary directory");
+        let root = dir.path();
+        let write = |name: &str, contents: &[u8]| {
+            std::fs::write(root.join(name), contents).expect("writing a corpus file");
+        };
+        write(
+            "ascii.txt",
+            b"hello world\nHello World\nfoo bar baz\nfoobar\nbar-foo\n  indented foo\n\n\
+              the quick brown fox jumps over the lazy dog\nerror: something failed\n\
+              warning: be careful\nx=1; y=2;\ntabs\there\nfoo\nFOO\n123 456\nend\n",
+        );
+        write(
+            "utf8.txt",
+            "café au lait\nCAFÉ\nnaïve résumé\n日本語のテキスト\nStraße foo\n\
+             ΑΒΓ αβγ\nemoji 😀 here\nplain ascii bar\n"
+                .as_bytes(),
+        );
+        write("crlf.txt", b"line one\r\nfoo\r\nbar baz\r\n\r\nend\r\n");
+        write(
+            "no-newline.txt",
+            b"first foo\nlast line without newline bar",
+        );
+        write("empty.txt", b"");
+        write("nul.bin", b"text foo\n\0binary\0data foo\nmore bar\n");
+        write("latin1.txt", b"caf\xe9 foo\nplain foo\nna\xefve bar\nend\n");
+        let mut long_line = vec![b'x'; 1 << 20];
+        long_line[512 * 1024..512 * 1024 + 6].copy_from_slice(b"needle");
+        long_line.extend_from_slice(b"\nshort foo line\n");
+        write("long-line.txt", &long_line);
+        std::fs::create_dir_all(root.join("dir/sub")).expect("creating corpus directories");
+        write("dir/inner.txt", b"inner foo\nnothing\n");
+        write("dir/sub/deep.txt", b"deep bar\nfoo deep\n");
+        // `grep -r` skips symbolic links met inside a tree, but follows one named on the
+        // command line.
+        std::os::unix::fs::symlink("../ascii.txt", root.join("dir/link.txt"))
+            .expect("creating a symbolic link");
+        Corpus { dir }
+    }
+
+    /// The directory holding the corpus; tests run with it as the working directory.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The full path of one corpus file.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+impl Default for Corpus {
+    fn default() -> Self {
+        Corpus::new()
+    }
+}
+
+/// One differential case: arguments (after `-E` for GNU) and standard input.
+pub struct Case<'a> {
+    /// Arguments for both programs.
+    pub args: Vec<&'a str>,
+    /// Bytes fed to standard input.
+    pub stdin: &'a [u8],
+    /// Whether standard error must match (modulo the program name) too.
+    pub compare_stderr: bool,
+}
+
+/// Runs every case against both programs and returns a description of each difference.
+pub fn differences(corpus: &Corpus, cases: &[Case<'_>]) -> Vec<String> {
+    let mut found = Vec::new();
+    for case in cases {
+        let ours = minigrep(&case.args, corpus.path(), case.stdin);
+        let theirs = gnu(&case.args, corpus.path(), case.stdin);
+        let mut problems = Vec::new();
+        if ours.status != theirs.status {
+            problems.push(format!(
+                "status: minigrep {:?}, GNU grep {:?}",
+                ours.status, theirs.status
+            ));
+        }
+        if ours.stdout != theirs.stdout {
+            problems.push(format!(
+                "stdout:\n  minigrep: {:?}\n  GNU grep: {:?}",
+                show(&ours.stdout),
+                show(&theirs.stdout)
+            ));
+        }
+        if case.compare_stderr && normalize_stderr(&ours.stderr) != theirs.stderr {
+            problems.push(format!(
+                "stderr:\n  minigrep: {:?}\n  GNU grep: {:?}",
+                show(&ours.stderr),
+                show(&theirs.stderr)
+            ));
+        }
+        if !problems.is_empty() {
+            found.push(format!("args {:?}: {}", case.args, problems.join("; ")));
+        }
+    }
+    found
+}
+
+/// Fails the test with a readable list if there are differences.
+pub fn assert_no_differences(what: &str, total: usize, differences: &[String]) {
+    if !differences.is_empty() {
+        let shown: Vec<&String> = differences.iter().take(15).collect();
+        panic!(
+            "{what}: {} of {total} cases differ from GNU grep; first ones:\n{}",
+            differences.len(),
+            shown
+                .iter()
+                .map(|line| line.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+    eprintln!("{what}: {total} cases, 0 differences");
+}
