@@ -1,0 +1,115 @@
+//! Criterion benches for the store on 24-byte keys and 150-byte values: point reads, single
+//! puts (durable and deferred), batches of 1,000 puts, and range scans of 10 keys.
+//!
+//! Run with `cargo bench -p kv --bench store`. These are the per-operation numbers; the
+//! comparison against redb and sled lives in the `kv-compare` crate.
+
+use std::hint::black_box;
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use kv::{Durability, Options, Store};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+const KEYS: u64 = 50_000;
+const VALUE_LEN: usize = 150;
+
+/// A 24-byte key: a fixed prefix and the index in big-endian order, so keys sort by index.
+fn key(index: u64) -> [u8; 24] {
+    let mut key = [b'k'; 24];
+    key[16..].copy_from_slice(&index.to_be_bytes());
+    key
+}
+
+fn value(index: u64) -> Vec<u8> {
+    let mut rng = StdRng::seed_from_u64(index);
+    (0..VALUE_LEN).map(|_| rng.random()).collect()
+}
+
+fn loaded_store(dir: &std::path::Path) -> Store {
+    let store = Store::open(dir, Options::default()).expect("open bench store");
+    store
+        .transaction(|tx| {
+            for index in 0..KEYS {
+                tx.put(&key(index), &value(index))?;
+            }
+            Ok(())
+        })
+        .expect("bulk load");
+    store.checkpoint().expect("checkpoint");
+    store
+}
+
+fn benches(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = loaded_store(dir.path());
+    let mut rng = StdRng::seed_from_u64(1);
+
+    c.bench_function("get_random", |b| {
+        b.iter(|| {
+            let index = rng.random_range(0..KEYS);
+            black_box(store.get(&key(index)).expect("get"));
+        })
+    });
+
+    c.bench_function("range_scan_10", |b| {
+        b.iter(|| {
+            let start = rng.random_range(0..KEYS - 10);
+            let scanned = store
+                .range(key(start).as_slice()..)
+                .expect("range")
+                .take(10)
+                .count();
+            black_box(scanned);
+        })
+    });
+
+    // Fresh keys for every put; a `Cell` because two closures below share the counter.
+    let next = std::cell::Cell::new(KEYS);
+    c.bench_function("put_deferred", |b| {
+        b.iter(|| {
+            let mut txn = store.begin().expect("begin");
+            txn.set_durability(Durability::Deferred);
+            txn.put(&key(next.get()), &value(next.get())).expect("put");
+            txn.commit().expect("commit");
+            next.set(next.get() + 1);
+        })
+    });
+
+    let mut durable = c.benchmark_group("durable");
+    durable.sample_size(20);
+    durable.bench_function("put_durable", |b| {
+        b.iter(|| {
+            store
+                .put(&key(next.get()), &value(next.get()))
+                .expect("put");
+            next.set(next.get() + 1);
+        })
+    });
+    durable.bench_function("batch_put_1000_durable", |b| {
+        b.iter_batched(
+            || {
+                let first = next.get();
+                next.set(first + 1000);
+                (first..first + 1000)
+                    .map(|index| (key(index), value(index)))
+                    .collect::<Vec<_>>()
+            },
+            |pairs| {
+                store
+                    .transaction(|tx| {
+                        for (k, v) in &pairs {
+                            tx.put(k, v)?;
+                        }
+                        Ok(())
+                    })
+                    .expect("batch");
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    durable.finish();
+}
+
+criterion_group!(store_benches, benches);
+criterion_main!(store_benches);

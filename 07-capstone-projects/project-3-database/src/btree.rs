@@ -1,0 +1,969 @@
+//! The B+tree: lookup, range cursor, insert with splits, delete, overflow chains, and
+//! `check_invariants`.
+//!
+//! The tree never touches a file: it reads pages through [`Pager::read`], modifies them with
+//! [`Pager::take`] / [`Pager::put_dirty`], and gets page numbers from the [`Allocator`].
+//! Changes are copy-on-write between checkpoints: a page that belongs to the durable tree is
+//! copied to a fresh page number before it is changed (see `writable`), and the parent is
+//! updated to point at the copy, which in turn makes the parent fresh, up to the root.
+//!
+//! Separators: child `i` of an internal node holds the keys `k` with
+//! `keys[i-1] <= k < keys[i]`, so the child for a key is the number of separators `<= key`.
+//! Deletion removes empty nodes but does not merge underfull ones (as in many production
+//! trees, underfull pages are reused as keys come back).
+
+use std::collections::HashSet;
+use std::ops::Bound;
+use std::sync::Arc;
+
+use crate::error::BTreeError;
+use crate::page::{
+    self, BODY_CAPACITY, MAX_INLINE_VALUE, MAX_KEY_LEN, MAX_VALUE_LEN, Node, OVERFLOW_CAPACITY,
+    PageId, Value,
+};
+use crate::pager::{Allocator, Pager};
+
+/// Deeper than any real tree (a 4 KiB page holds at least 7 separators, so 40 levels is
+/// beyond 7^40 keys); exceeding it means the pages form a cycle.
+const MAX_DEPTH: usize = 40;
+
+fn corrupt(page: PageId, reason: impl Into<String>) -> BTreeError {
+    BTreeError::CorruptTree {
+        page,
+        reason: reason.into(),
+    }
+}
+
+/// Index of the child that may hold `key`: the number of separators `<= key`.
+fn child_index(keys: &[Vec<u8>], key: &[u8]) -> usize {
+    keys.partition_point(|separator| separator.as_slice() <= key)
+}
+
+/// Checks the size limits of a key and a value.
+///
+/// # Errors
+/// [`BTreeError::KeyTooLong`] or [`BTreeError::ValueTooLong`].
+pub fn check_sizes(key: &[u8], value_len: usize) -> Result<(), BTreeError> {
+    if key.len() > MAX_KEY_LEN {
+        return Err(BTreeError::KeyTooLong {
+            len: key.len(),
+            max: MAX_KEY_LEN,
+        });
+    }
+    if value_len > MAX_VALUE_LEN {
+        return Err(BTreeError::ValueTooLong {
+            len: value_len,
+            max: MAX_VALUE_LEN,
+        });
+    }
+    Ok(())
+}
+
+/// Reads a value's bytes, following its overflow chain if it has one.
+///
+/// # Errors
+/// I/O or corruption (a chain that is too short, too long, or points at the wrong kind).
+pub fn load_value(pager: &Pager, value: &Value) -> Result<Vec<u8>, BTreeError> {
+    match value {
+        Value::Inline(bytes) => Ok(bytes.clone()),
+        Value::Overflow { len, first } => {
+            let len = usize::try_from(*len).map_err(|_| corrupt(*first, "value length"))?;
+            let mut out = Vec::with_capacity(len);
+            let mut next = *first;
+            while out.len() < len {
+                if next == 0 {
+                    return Err(corrupt(*first, "overflow chain ends early"));
+                }
+                let node = pager.read(next)?;
+                let Node::Overflow { next: after, data } = &*node else {
+                    return Err(corrupt(next, "expected an overflow page"));
+                };
+                out.extend_from_slice(data);
+                next = *after;
+            }
+            if out.len() != len || next != 0 {
+                return Err(corrupt(*first, "overflow chain longer than its value"));
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// Stores `bytes` as a value: inline when short, else in freshly allocated overflow pages.
+pub fn store_value(pager: &Pager, alloc: &mut Allocator, bytes: &[u8]) -> Value {
+    if bytes.len() <= MAX_INLINE_VALUE {
+        return Value::Inline(bytes.to_vec());
+    }
+    let chunks: Vec<&[u8]> = bytes.chunks(OVERFLOW_CAPACITY).collect();
+    let ids: Vec<PageId> = chunks.iter().map(|_| alloc.allocate()).collect();
+    for (index, chunk) in chunks.iter().enumerate() {
+        let next = ids.get(index + 1).copied().unwrap_or(0);
+        pager.put_dirty(
+            ids[index],
+            Node::Overflow {
+                next,
+                data: chunk.to_vec(),
+            },
+        );
+    }
+    Value::Overflow {
+        len: bytes.len() as u64,
+        first: ids[0],
+    }
+}
+
+/// Releases the overflow pages of a value that is being replaced or deleted.
+///
+/// # Errors
+/// I/O or corruption while walking the chain.
+pub fn release_value(
+    pager: &Pager,
+    alloc: &mut Allocator,
+    value: &Value,
+) -> Result<(), BTreeError> {
+    if let Value::Overflow { first, .. } = value {
+        let mut next = *first;
+        let mut steps = 0usize;
+        while next != 0 {
+            let node = pager.read(next)?;
+            let Node::Overflow { next: after, .. } = &*node else {
+                return Err(corrupt(next, "expected an overflow page"));
+            };
+            pager.forget(next);
+            alloc.release(next);
+            next = *after;
+            steps += 1;
+            if steps > MAX_VALUE_LEN / OVERFLOW_CAPACITY + 1 {
+                return Err(corrupt(*first, "overflow chain has a cycle"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Looks `key` up starting at `root` (0 = empty tree).
+///
+/// # Errors
+/// I/O or corruption.
+pub fn get(pager: &Pager, root: PageId, key: &[u8]) -> Result<Option<Vec<u8>>, BTreeError> {
+    match find(pager, root, key)? {
+        // `find` already copied an inline value out of the page; hand that copy over.
+        Some(Value::Inline(bytes)) => Ok(Some(bytes)),
+        Some(value) => Ok(Some(load_value(pager, &value)?)),
+        None => Ok(None),
+    }
+}
+
+/// Finds the stored [`Value`] for `key` without loading overflow pages.
+fn find(pager: &Pager, root: PageId, key: &[u8]) -> Result<Option<Value>, BTreeError> {
+    if root == 0 {
+        return Ok(None);
+    }
+    /// One step of the descent: go to a child, or stop at a leaf with the answer.
+    enum Step {
+        Child(PageId),
+        Found(Option<Value>),
+        NotATreePage,
+    }
+    let mut id = root;
+    for _ in 0..MAX_DEPTH {
+        let step = pager.with_page(id, |node, heads| match node {
+            Node::Internal { keys, children } => {
+                Step::Child(children[page::count_at_most(keys, heads, key)])
+            }
+            Node::Leaf { keys, values } => Step::Found(
+                page::search_keys(keys, heads, key)
+                    .ok()
+                    .map(|index| values[index].clone()),
+            ),
+            _ => Step::NotATreePage,
+        })?;
+        match step {
+            Step::Child(child) => id = child,
+            Step::Found(value) => return Ok(value),
+            Step::NotATreePage => return Err(corrupt(id, "expected a tree page")),
+        }
+    }
+    Err(corrupt(root, "tree deeper than possible"))
+}
+
+/// A position in the tree that walks keys in order up to an end bound.
+///
+/// The cursor holds `Arc`s of the pages on its path, so it needs no borrow of the pool;
+/// the caller must keep the tree from changing meanwhile (the store holds a read lock).
+#[derive(Debug)]
+pub struct Cursor {
+    /// Internal nodes on the path, each with the index of the next child to visit.
+    stack: Vec<(Arc<Node>, usize)>,
+    /// The current leaf and the index of the next entry in it.
+    leaf: Option<(Arc<Node>, usize)>,
+    end: Bound<Vec<u8>>,
+}
+
+impl Cursor {
+    /// Positions a cursor at the first key inside `start`, stopping at `end`.
+    ///
+    /// # Errors
+    /// I/O or corruption.
+    pub fn seek(
+        pager: &Pager,
+        root: PageId,
+        start: Bound<&[u8]>,
+        end: Bound<Vec<u8>>,
+    ) -> Result<Self, BTreeError> {
+        let mut cursor = Cursor {
+            stack: Vec::new(),
+            leaf: None,
+            end,
+        };
+        if root == 0 {
+            return Ok(cursor);
+        }
+        let mut id = root;
+        for _ in 0..MAX_DEPTH {
+            let node = pager.read(id)?;
+            match &*node {
+                Node::Internal { keys, children } => {
+                    let index = match start {
+                        Bound::Unbounded => 0,
+                        Bound::Included(key) | Bound::Excluded(key) => child_index(keys, key),
+                    };
+                    id = children[index];
+                    cursor.stack.push((Arc::clone(&node), index + 1));
+                }
+                Node::Leaf { keys, .. } => {
+                    let index = match start {
+                        Bound::Unbounded => 0,
+                        Bound::Included(key) => keys.partition_point(|k| k.as_slice() < key),
+                        Bound::Excluded(key) => keys.partition_point(|k| k.as_slice() <= key),
+                    };
+                    cursor.leaf = Some((Arc::clone(&node), index));
+                    return Ok(cursor);
+                }
+                _ => return Err(corrupt(id, "expected a tree page")),
+            }
+        }
+        Err(corrupt(root, "tree deeper than possible"))
+    }
+
+    /// Moves to the leftmost leaf of the next subtree; returns false at the end of the tree.
+    fn advance_leaf(&mut self, pager: &Pager) -> Result<bool, BTreeError> {
+        // Pop finished internal nodes until one has a child left to visit.
+        let mut id = loop {
+            let Some((node, next)) = self.stack.last_mut() else {
+                return Ok(false);
+            };
+            let Node::Internal { children, .. } = &**node else {
+                return Err(corrupt(0, "cursor stack holds a non-internal page"));
+            };
+            if *next < children.len() {
+                let id = children[*next];
+                *next += 1;
+                break id;
+            }
+            self.stack.pop();
+        };
+        for _ in 0..MAX_DEPTH {
+            let node = pager.read(id)?;
+            match &*node {
+                Node::Internal { children, .. } => {
+                    let first = children[0];
+                    self.stack.push((Arc::clone(&node), 1));
+                    id = first;
+                }
+                Node::Leaf { .. } => {
+                    self.leaf = Some((node, 0));
+                    return Ok(true);
+                }
+                _ => return Err(corrupt(id, "expected a tree page")),
+            }
+        }
+        Err(corrupt(id, "tree deeper than possible"))
+    }
+
+    /// The next key and value, or `None` past the end bound.
+    ///
+    /// # Errors
+    /// I/O or corruption.
+    pub fn next(&mut self, pager: &Pager) -> Result<Option<Pair>, BTreeError> {
+        loop {
+            let Some((leaf, index)) = &mut self.leaf else {
+                return Ok(None);
+            };
+            let Node::Leaf { keys, values } = &**leaf else {
+                return Err(corrupt(0, "cursor leaf is not a leaf"));
+            };
+            if *index < keys.len() {
+                let key = &keys[*index];
+                let in_range = match &self.end {
+                    Bound::Unbounded => true,
+                    Bound::Included(end) => key <= end,
+                    Bound::Excluded(end) => key < end,
+                };
+                if !in_range {
+                    self.leaf = None;
+                    self.stack.clear();
+                    return Ok(None);
+                }
+                let value = load_value(pager, &values[*index])?;
+                let key = key.clone();
+                *index += 1;
+                return Ok(Some((key, value)));
+            }
+            if !self.advance_leaf(pager)? {
+                self.leaf = None;
+                return Ok(None);
+            }
+        }
+    }
+}
+
+/// Makes page `id` changeable: a fresh page is taken as is; a durable page is copied to a new
+/// number and the old number released (it becomes free after the next checkpoint).
+fn writable(
+    pager: &Pager,
+    alloc: &mut Allocator,
+    id: PageId,
+) -> Result<(PageId, Node), BTreeError> {
+    if alloc.is_fresh(id) {
+        return Ok((id, pager.take(id)?));
+    }
+    let node = pager.take(id)?;
+    alloc.release(id);
+    Ok((alloc.allocate(), node))
+}
+
+/// How full a sequential split leaves the left page, in percent of the page body.
+const FILL_PERCENT: usize = 90;
+
+/// Where a split happens: index `i` such that entries `..i` go left.
+fn split_index(sizes: &[usize], appended_last: bool) -> usize {
+    let len = sizes.len();
+    if appended_last {
+        // Sequential inserts: fill the left page to `FILL_PERCENT` and move the rest right,
+        // so loading keys in order leaves pages nearly full instead of half empty, with a
+        // little room for later random inserts before a page must split (the idea of
+        // PostgreSQL's fillfactor).
+        let target = BODY_CAPACITY * FILL_PERCENT / 100;
+        let mut prefix = 0;
+        for (index, size) in sizes.iter().enumerate() {
+            if prefix + size > target {
+                return index.clamp(1, len - 1);
+            }
+            prefix += size;
+        }
+        return len - 1;
+    }
+    let total: usize = sizes.iter().sum();
+    let mut prefix = 0;
+    for (index, size) in sizes.iter().enumerate() {
+        prefix += size;
+        if prefix * 2 >= total {
+            return (index + 1).clamp(1, len - 1);
+        }
+    }
+    len - 1
+}
+
+type Split = Option<(Vec<u8>, PageId)>;
+
+/// A key and its value, as scans return them.
+pub type Pair = (Vec<u8>, Vec<u8>);
+
+/// Inserts or replaces `key`; returns the new root and the value it replaced (the caller
+/// releases the old value's overflow pages).
+///
+/// # Errors
+/// I/O or corruption.
+pub fn insert(
+    pager: &Pager,
+    alloc: &mut Allocator,
+    root: PageId,
+    key: &[u8],
+    value: Value,
+) -> Result<(PageId, Option<Value>), BTreeError> {
+    if root == 0 {
+        let id = alloc.allocate();
+        pager.put_dirty(
+            id,
+            Node::Leaf {
+                keys: vec![key.to_vec()],
+                values: vec![value],
+            },
+        );
+        return Ok((id, None));
+    }
+    let (new_root, split, old) = insert_into(pager, alloc, root, key, value, 0)?;
+    let Some((separator, right)) = split else {
+        return Ok((new_root, old));
+    };
+    let id = alloc.allocate();
+    pager.put_dirty(
+        id,
+        Node::Internal {
+            keys: vec![separator],
+            children: vec![new_root, right],
+        },
+    );
+    Ok((id, old))
+}
+
+fn insert_into(
+    pager: &Pager,
+    alloc: &mut Allocator,
+    id: PageId,
+    key: &[u8],
+    value: Value,
+    depth: usize,
+) -> Result<(PageId, Split, Option<Value>), BTreeError> {
+    if depth > MAX_DEPTH {
+        return Err(corrupt(id, "tree deeper than possible"));
+    }
+    let (id, mut node) = writable(pager, alloc, id)?;
+    let (old, appended_last) = match &mut node {
+        Node::Leaf { keys, values } => {
+            match keys.binary_search_by(|probe| probe.as_slice().cmp(key)) {
+                Ok(index) => {
+                    let old = std::mem::replace(&mut values[index], value);
+                    (Some(old), false)
+                }
+                Err(index) => {
+                    keys.insert(index, key.to_vec());
+                    values.insert(index, value);
+                    (None, index + 1 == keys.len())
+                }
+            }
+        }
+        Node::Internal { keys, children } => {
+            let index = child_index(keys, key);
+            let (child, split, old) =
+                insert_into(pager, alloc, children[index], key, value, depth + 1)?;
+            children[index] = child;
+            let mut appended_last = false;
+            if let Some((separator, right)) = split {
+                keys.insert(index, separator);
+                children.insert(index + 1, right);
+                appended_last = index + 1 == keys.len();
+            }
+            (old, appended_last)
+        }
+        _ => {
+            // Put the page back untouched so the pool stays consistent, then report.
+            pager.put_dirty(id, node);
+            return Err(corrupt(id, "expected a tree page"));
+        }
+    };
+    if node.fits() {
+        pager.put_dirty(id, node);
+        return Ok((id, None, old));
+    }
+    let (left, separator, right) = split_node(node, appended_last);
+    let right_id = alloc.allocate();
+    pager.put_dirty(id, left);
+    pager.put_dirty(right_id, right);
+    Ok((id, Some((separator, right_id)), old))
+}
+
+/// Splits an overfull node into two that fit, returning (left, separator, right).
+fn split_node(node: Node, appended_last: bool) -> (Node, Vec<u8>, Node) {
+    match node {
+        Node::Leaf {
+            mut keys,
+            mut values,
+        } => {
+            let sizes: Vec<usize> = keys
+                .iter()
+                .zip(&values)
+                .map(|(key, value)| page::leaf_entry_len(key, value))
+                .collect();
+            let at = split_index(&sizes, appended_last);
+            let right_keys = keys.split_off(at);
+            let right_values = values.split_off(at);
+            let separator = right_keys[0].clone();
+            let left = Node::Leaf { keys, values };
+            let right = Node::Leaf {
+                keys: right_keys,
+                values: right_values,
+            };
+            debug_assert!(
+                left.fits() && right.fits(),
+                "leaf split produced an overfull half"
+            );
+            (left, separator, right)
+        }
+        Node::Internal {
+            mut keys,
+            mut children,
+        } => {
+            let sizes: Vec<usize> = keys
+                .iter()
+                .map(|key| page::internal_entry_len(key))
+                .collect();
+            // Separator `at` moves up; keys `..at` stay left, keys `at+1..` go right.
+            let at = split_index(&sizes, appended_last);
+            let mut right_keys = keys.split_off(at);
+            let separator = right_keys.remove(0);
+            let right_children = children.split_off(at + 1);
+            let left = Node::Internal { keys, children };
+            let right = Node::Internal {
+                keys: right_keys,
+                children: right_children,
+            };
+            debug_assert!(
+                left.fits() && right.fits(),
+                "internal split produced an overfull half"
+            );
+            (left, separator, right)
+        }
+        other => (other, Vec::new(), Node::empty_leaf()),
+    }
+}
+
+/// Deletes `key`; returns the new root (0 when the tree became empty) and the removed value.
+///
+/// # Errors
+/// I/O or corruption.
+pub fn delete(
+    pager: &Pager,
+    alloc: &mut Allocator,
+    root: PageId,
+    key: &[u8],
+) -> Result<(PageId, Option<Value>), BTreeError> {
+    // Look first, so deleting a missing key copies no pages.
+    if find(pager, root, key)?.is_none() {
+        return Ok((root, None));
+    }
+    let (new_root, old) = delete_from(pager, alloc, root, key, 0)?;
+    let mut root = new_root.unwrap_or(0);
+    // Collapse a root that has a single child.
+    while root != 0 {
+        let node = pager.read(root)?;
+        let Node::Internal { keys, children } = &*node else {
+            break;
+        };
+        if !keys.is_empty() {
+            break;
+        }
+        let only_child = children[0];
+        pager.forget(root);
+        alloc.release(root);
+        root = only_child;
+    }
+    Ok((root, old))
+}
+
+/// Returns `None` as the page when the node became empty and was released.
+fn delete_from(
+    pager: &Pager,
+    alloc: &mut Allocator,
+    id: PageId,
+    key: &[u8],
+    depth: usize,
+) -> Result<(Option<PageId>, Option<Value>), BTreeError> {
+    if depth > MAX_DEPTH {
+        return Err(corrupt(id, "tree deeper than possible"));
+    }
+    let (id, mut node) = writable(pager, alloc, id)?;
+    let (old, empty) = match &mut node {
+        Node::Leaf { keys, values } => {
+            match keys.binary_search_by(|probe| probe.as_slice().cmp(key)) {
+                Ok(index) => {
+                    keys.remove(index);
+                    (Some(values.remove(index)), keys.is_empty())
+                }
+                Err(_) => (None, false),
+            }
+        }
+        Node::Internal { keys, children } => {
+            let index = child_index(keys, key);
+            let (child, old) = delete_from(pager, alloc, children[index], key, depth + 1)?;
+            match child {
+                Some(child) => children[index] = child,
+                None => {
+                    children.remove(index);
+                    if !keys.is_empty() {
+                        keys.remove(index.saturating_sub(1));
+                    }
+                }
+            }
+            (old, children.is_empty())
+        }
+        _ => {
+            pager.put_dirty(id, node);
+            return Err(corrupt(id, "expected a tree page"));
+        }
+    };
+    if empty {
+        alloc.release(id);
+        return Ok((None, old));
+    }
+    pager.put_dirty(id, node);
+    Ok((Some(id), old))
+}
+
+/// What [`check_invariants`] found in a healthy tree.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct TreeReport {
+    /// Number of keys.
+    pub keys: u64,
+    /// Depth of every leaf (all equal).
+    pub depth: usize,
+    /// Every page the tree uses, overflow pages included.
+    pub pages: HashSet<PageId>,
+}
+
+/// Walks the whole tree from `root` and checks every structural rule: each page decodes,
+/// keys are strictly increasing and inside their parent's separator bounds, every node fits
+/// a page, non-root nodes are not empty, all leaves are at the same depth, overflow chains
+/// have the declared length, and no page is used twice.
+///
+/// With `uncached` the pages are read from the file (so `verify` checks every checksum).
+///
+/// # Errors
+/// [`BTreeError::CorruptTree`] or [`BTreeError::CorruptPage`] for the first violation.
+pub fn check_invariants(
+    pager: &Pager,
+    root: PageId,
+    uncached: bool,
+) -> Result<TreeReport, BTreeError> {
+    let mut report = TreeReport::default();
+    if root == 0 {
+        return Ok(report);
+    }
+    let mut leaf_depth = None;
+    check_node(
+        pager,
+        root,
+        None,
+        None,
+        0,
+        true,
+        uncached,
+        &mut leaf_depth,
+        &mut report,
+    )?;
+    report.depth = leaf_depth.unwrap_or(0);
+    Ok(report)
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a recursive walk that carries its bounds"
+)]
+fn check_node(
+    pager: &Pager,
+    id: PageId,
+    low: Option<&[u8]>,
+    high: Option<&[u8]>,
+    depth: usize,
+    is_root: bool,
+    uncached: bool,
+    leaf_depth: &mut Option<usize>,
+    report: &mut TreeReport,
+) -> Result<(), BTreeError> {
+    if depth > MAX_DEPTH {
+        return Err(corrupt(id, "tree deeper than possible"));
+    }
+    if !report.pages.insert(id) {
+        return Err(corrupt(id, "page is used twice"));
+    }
+    let node = if uncached {
+        Arc::new(pager.read_uncached(id)?)
+    } else {
+        pager.read(id)?
+    };
+    if node.body_len() > BODY_CAPACITY {
+        return Err(corrupt(id, "node does not fit its page"));
+    }
+    let keys = match &*node {
+        Node::Leaf { keys, .. } | Node::Internal { keys, .. } => keys,
+        _ => return Err(corrupt(id, "expected a tree page")),
+    };
+    if keys.windows(2).any(|pair| pair[0] >= pair[1]) {
+        return Err(corrupt(id, "keys out of order"));
+    }
+    if let (Some(first), Some(low)) = (keys.first(), low)
+        && first.as_slice() < low
+    {
+        return Err(corrupt(id, "key below the parent's separator"));
+    }
+    if let (Some(last), Some(high)) = (keys.last(), high)
+        && last.as_slice() >= high
+    {
+        return Err(corrupt(id, "key at or above the parent's separator"));
+    }
+    match &*node {
+        Node::Leaf { keys, values } => {
+            if keys.is_empty() && !is_root {
+                return Err(corrupt(id, "empty leaf below the root"));
+            }
+            match leaf_depth {
+                Some(expected) if *expected != depth => {
+                    return Err(corrupt(id, "leaves at different depths"));
+                }
+                _ => *leaf_depth = Some(depth),
+            }
+            report.keys += keys.len() as u64;
+            for value in values {
+                if let Value::Overflow { len, first } = value {
+                    let mut next = *first;
+                    let mut total = 0u64;
+                    while next != 0 {
+                        if !report.pages.insert(next) {
+                            return Err(corrupt(next, "overflow page is used twice"));
+                        }
+                        let page = if uncached {
+                            pager.read_uncached(next)?
+                        } else {
+                            (*pager.read(next)?).clone()
+                        };
+                        let Node::Overflow { next: after, data } = page else {
+                            return Err(corrupt(next, "expected an overflow page"));
+                        };
+                        total += data.len() as u64;
+                        next = after;
+                    }
+                    if total != *len {
+                        return Err(corrupt(*first, "overflow chain length mismatch"));
+                    }
+                }
+            }
+        }
+        Node::Internal { keys, children } => {
+            if children.len() != keys.len() + 1 {
+                return Err(corrupt(id, "children do not match separators"));
+            }
+            for (index, child) in children.iter().enumerate() {
+                let child_low = if index == 0 {
+                    low
+                } else {
+                    Some(keys[index - 1].as_slice())
+                };
+                let child_high = keys.get(index).map(Vec::as_slice).or(high);
+                check_node(
+                    pager,
+                    *child,
+                    child_low,
+                    child_high,
+                    depth + 1,
+                    false,
+                    uncached,
+                    leaf_depth,
+                    report,
+                )?;
+            }
+        }
+        _ => return Err(corrupt(id, "expected a tree page")),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::MemBackend;
+    use crate::page::{FIRST_DATA_PAGE, PAGE_SIZE};
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    fn new_tree() -> (Pager, Allocator) {
+        let pager = Pager::new(Box::new(MemBackend::new()), 1 << 20);
+        let alloc = Allocator {
+            page_count: FIRST_DATA_PAGE,
+            ..Allocator::default()
+        };
+        (pager, alloc)
+    }
+
+    fn put(pager: &Pager, alloc: &mut Allocator, root: &mut PageId, key: &[u8], value: &[u8]) {
+        let stored = store_value(pager, alloc, value);
+        let (new_root, old) = insert(pager, alloc, *root, key, stored).unwrap();
+        if let Some(old) = old {
+            release_value(pager, alloc, &old).unwrap();
+        }
+        *root = new_root;
+    }
+
+    fn scan(
+        pager: &Pager,
+        root: PageId,
+        start: Bound<&[u8]>,
+        end: Bound<Vec<u8>>,
+    ) -> Vec<(Vec<u8>, Vec<u8>)> {
+        let mut cursor = Cursor::seek(pager, root, start, end).unwrap();
+        let mut out = Vec::new();
+        while let Some(pair) = cursor.next(pager).unwrap() {
+            out.push(pair);
+        }
+        out
+    }
+
+    #[test]
+    fn btree_sequential_inserts_fill_pages() {
+        let (pager, mut alloc) = new_tree();
+        let mut root = 0;
+        for index in 0u32..5000 {
+            put(
+                &pager,
+                &mut alloc,
+                &mut root,
+                format!("key{index:08}").as_bytes(),
+                &[7; 150],
+            );
+        }
+        let report = check_invariants(&pager, root, false).unwrap();
+        assert_eq!(report.keys, 5000);
+        // Entry = 2 + 11 + 1 + 2 + 150 = 166 bytes; 24 fit a page body; in-order loading
+        // should leave leaves nearly full, so well under 5000/20 leaves are needed.
+        assert!(
+            report.pages.len() < 5000 / 20,
+            "{} pages",
+            report.pages.len()
+        );
+    }
+
+    #[test]
+    fn btree_large_values_use_overflow_pages() {
+        let (pager, mut alloc) = new_tree();
+        let mut root = 0;
+        let big: Vec<u8> = (0..20_000u32).map(|i| i as u8).collect();
+        put(&pager, &mut alloc, &mut root, b"big", &big);
+        assert_eq!(get(&pager, root, b"big").unwrap(), Some(big.clone()));
+        let report = check_invariants(&pager, root, false).unwrap();
+        assert_eq!(
+            report.pages.len(),
+            1 + big.len().div_ceil(OVERFLOW_CAPACITY)
+        );
+        // Replacing it releases the chain: the fresh pages go straight back to the free set.
+        put(&pager, &mut alloc, &mut root, b"big", b"small");
+        assert_eq!(alloc.free.len(), big.len().div_ceil(OVERFLOW_CAPACITY));
+    }
+
+    #[test]
+    fn btree_range_bounds_table() {
+        let (pager, mut alloc) = new_tree();
+        let mut root = 0;
+        for key in [b"a", b"c", b"e", b"g"] {
+            put(&pager, &mut alloc, &mut root, key, key);
+        }
+        let keys = |start: Bound<&[u8]>, end: Bound<Vec<u8>>| -> Vec<u8> {
+            scan(&pager, root, start, end)
+                .into_iter()
+                .map(|(k, _)| k[0])
+                .collect()
+        };
+        assert_eq!(keys(Bound::Unbounded, Bound::Unbounded), b"aceg");
+        assert_eq!(
+            keys(Bound::Included(b"c"), Bound::Excluded(b"g".to_vec())),
+            b"ce"
+        );
+        assert_eq!(
+            keys(Bound::Excluded(b"c"), Bound::Included(b"g".to_vec())),
+            b"eg"
+        );
+        assert_eq!(
+            keys(Bound::Included(b"b"), Bound::Excluded(b"b".to_vec())),
+            b""
+        );
+        assert_eq!(keys(Bound::Included(b"h"), Bound::Unbounded), b"");
+    }
+
+    #[test]
+    fn btree_delete_everything_empties_tree() {
+        let (pager, mut alloc) = new_tree();
+        let mut root = 0;
+        for index in 0u32..2000 {
+            put(
+                &pager,
+                &mut alloc,
+                &mut root,
+                &index.to_be_bytes(),
+                &[1; 100],
+            );
+        }
+        for index in 0u32..2000 {
+            let (new_root, old) = delete(&pager, &mut alloc, root, &index.to_be_bytes()).unwrap();
+            assert!(old.is_some());
+            root = new_root;
+            if index % 97 == 0 {
+                check_invariants(&pager, root, false).unwrap();
+            }
+        }
+        assert_eq!(root, 0);
+        // Every page was fresh, so every one is free again.
+        assert_eq!(alloc.free.len() as u64, alloc.page_count - FIRST_DATA_PAGE);
+    }
+
+    #[test]
+    fn btree_copy_on_write_keeps_durable_pages_intact() {
+        let (pager, mut alloc) = new_tree();
+        let mut root = 0;
+        for index in 0u32..500 {
+            put(
+                &pager,
+                &mut alloc,
+                &mut root,
+                &index.to_be_bytes(),
+                &[1; 50],
+            );
+        }
+        // Pretend a checkpoint made everything durable.
+        pager.write_back().unwrap();
+        alloc.fresh.clear();
+        let durable: HashSet<PageId> = check_invariants(&pager, root, false).unwrap().pages;
+        put(
+            &pager,
+            &mut alloc,
+            &mut root,
+            &7u32.to_be_bytes(),
+            b"changed",
+        );
+        let after = check_invariants(&pager, root, false).unwrap().pages;
+        // The changed path lives at new page numbers; the old ones await the next checkpoint.
+        let replaced: HashSet<PageId> = alloc.pending_free.iter().copied().collect();
+        assert!(!replaced.is_empty());
+        assert!(replaced.is_subset(&durable));
+        assert!(replaced.is_disjoint(&after));
+        assert!(
+            after
+                .iter()
+                .all(|page| durable.contains(page) || alloc.is_fresh(*page))
+        );
+        assert_eq!(PAGE_SIZE, 4096);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn btree_matches_btreemap_model(ops in proptest::collection::vec(
+            (any::<bool>(), proptest::collection::vec(0u8..8, 1..6), 0usize..600), 1..400)) {
+            let (pager, mut alloc) = new_tree();
+            let mut root = 0;
+            let mut model = BTreeMap::new();
+            for (is_put, key, value_len) in ops {
+                if is_put {
+                    let value = vec![key[0]; value_len];
+                    put(&pager, &mut alloc, &mut root, &key, &value);
+                    model.insert(key, value);
+                } else {
+                    let (new_root, old) = delete(&pager, &mut alloc, root, &key).unwrap();
+                    if let Some(old) = &old {
+                        release_value(&pager, &mut alloc, old).unwrap();
+                    }
+                    root = new_root;
+                    prop_assert_eq!(old.is_some(), model.remove(&key).is_some());
+                }
+            }
+            let report = check_invariants(&pager, root, false).unwrap();
+            prop_assert_eq!(report.keys, model.len() as u64);
+            let all = scan(&pager, root, Bound::Unbounded, Bound::Unbounded);
+            let expected: Vec<_> = model.clone().into_iter().collect();
+            prop_assert_eq!(all, expected);
+            for (key, value) in &model {
+                prop_assert_eq!(get(&pager, root, key).unwrap(), Some(value.clone()));
+            }
+            pager.check_invariants().unwrap();
+        }
+    }
+}

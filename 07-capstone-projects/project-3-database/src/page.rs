@@ -1,0 +1,694 @@
+//! Page layouts of `data.kv` and the hand-written, versioned page codec.
+//!
+//! The byte map is in `ARCHITECTURE.md` ("Data file pages"); the constants below mirror it.
+//! [`decode_page`] returns [`CodecError`] for every malformed input and never panics;
+//! the property tests at the bottom feed it arbitrary bytes. This module does no I/O.
+
+use crate::codec::{Reader, Writer};
+use crate::error::CodecError;
+
+/// Size of every page in bytes.
+pub const PAGE_SIZE: usize = 4096;
+/// Offset of the CRC-32C of bytes `PAGE_KIND..PAGE_SIZE`.
+pub const PAGE_CRC: usize = 0;
+/// Offset of the page kind byte.
+pub const PAGE_KIND: usize = PAGE_CRC + 4;
+/// Offset of the format version byte.
+pub const PAGE_VERSION: usize = PAGE_KIND + 1;
+/// Offset of the `u16` item count.
+pub const PAGE_COUNT: usize = PAGE_VERSION + 1;
+/// Offset of the page's own number.
+pub const PAGE_ID: usize = PAGE_COUNT + 2;
+/// Offset where the kind-specific body starts.
+pub const PAGE_BODY: usize = PAGE_ID + 8;
+/// Bytes available for a body.
+pub const BODY_CAPACITY: usize = PAGE_SIZE - PAGE_BODY;
+/// The only page format version this code reads and writes.
+pub const FORMAT_VERSION: u8 = 1;
+
+/// Page kind: meta slot.
+pub const KIND_META: u8 = 1;
+/// Page kind: B+tree leaf.
+pub const KIND_LEAF: u8 = 2;
+/// Page kind: B+tree internal node.
+pub const KIND_INTERNAL: u8 = 3;
+/// Page kind: part of a large value.
+pub const KIND_OVERFLOW: u8 = 4;
+/// Page kind: part of the free list.
+pub const KIND_FREELIST: u8 = 5;
+
+/// Magic bytes at the start of the meta body.
+pub const META_MAGIC: [u8; 8] = *b"KVSTORE\0";
+/// Offset of the meta magic.
+pub const META_MAGIC_OFFSET: usize = PAGE_BODY;
+/// Offset of the recorded page size.
+pub const META_PAGE_SIZE: usize = META_MAGIC_OFFSET + 8;
+/// Offset of the checkpoint generation.
+pub const META_GENERATION: usize = META_PAGE_SIZE + 4;
+/// Offset of the root page number.
+pub const META_ROOT: usize = META_GENERATION + 8;
+/// Offset of the first free-list page number.
+pub const META_FREELIST: usize = META_ROOT + 8;
+/// Offset of the page count.
+pub const META_PAGE_COUNT: usize = META_FREELIST + 8;
+/// Offset of the live key count.
+pub const META_KEY_COUNT: usize = META_PAGE_COUNT + 8;
+/// The two meta slots are pages 0 and 1; tree pages start here.
+pub const FIRST_DATA_PAGE: u64 = 2;
+
+/// Longest key accepted, chosen so one leaf entry is at most a quarter of a page body.
+pub const MAX_KEY_LEN: usize = 512;
+/// Longest value stored inside a leaf; longer values go to overflow pages.
+pub const MAX_INLINE_VALUE: usize = 400;
+/// Longest value accepted at all (1 GiB).
+pub const MAX_VALUE_LEN: usize = 1 << 30;
+/// Data bytes that fit in one overflow page (after the `next_page` field).
+pub const OVERFLOW_CAPACITY: usize = BODY_CAPACITY - 8;
+/// Page ids that fit in one free-list page (after the `next_page` field).
+pub const FREELIST_CAPACITY: usize = (BODY_CAPACITY - 8) / 8;
+
+const TAG_INLINE: u8 = 0;
+const TAG_OVERFLOW: u8 = 1;
+
+/// A page number. Page 0 never holds tree data, so 0 doubles as "none".
+pub type PageId = u64;
+
+/// Where a value lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// Stored in the leaf itself.
+    Inline(Vec<u8>),
+    /// Stored in a chain of overflow pages.
+    Overflow {
+        /// Total length in bytes.
+        len: u64,
+        /// First page of the chain.
+        first: PageId,
+    },
+}
+
+impl Value {
+    /// Bytes this value takes inside a leaf entry (tag included).
+    pub fn encoded_len(&self) -> usize {
+        match self {
+            Value::Inline(bytes) => 1 + 2 + bytes.len(),
+            Value::Overflow { .. } => 1 + 8 + 8,
+        }
+    }
+}
+
+/// A decoded page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    /// Sorted keys with their values.
+    Leaf {
+        /// Strictly increasing keys.
+        keys: Vec<Vec<u8>>,
+        /// `values[i]` belongs to `keys[i]`.
+        values: Vec<Value>,
+    },
+    /// Separator keys and children; `children.len() == keys.len() + 1`.
+    Internal {
+        /// Strictly increasing separators.
+        keys: Vec<Vec<u8>>,
+        /// Child `i` holds keys in `keys[i-1]..keys[i]`.
+        children: Vec<PageId>,
+    },
+    /// A piece of a large value.
+    Overflow {
+        /// The next page of the chain, 0 at the end.
+        next: PageId,
+        /// Up to [`OVERFLOW_CAPACITY`] bytes.
+        data: Vec<u8>,
+    },
+    /// A piece of the free list.
+    FreeList {
+        /// The next page of the list, 0 at the end.
+        next: PageId,
+        /// Free page numbers.
+        ids: Vec<PageId>,
+    },
+}
+
+impl Node {
+    /// An empty leaf.
+    pub fn empty_leaf() -> Self {
+        Node::Leaf {
+            keys: Vec::new(),
+            values: Vec::new(),
+        }
+    }
+
+    /// Body bytes this node needs when encoded.
+    pub fn body_len(&self) -> usize {
+        match self {
+            Node::Leaf { keys, values } => keys
+                .iter()
+                .zip(values)
+                .map(|(key, value)| leaf_entry_len(key, value))
+                .sum(),
+            Node::Internal { keys, .. } => {
+                8 + keys
+                    .iter()
+                    .map(|key| internal_entry_len(key))
+                    .sum::<usize>()
+            }
+            Node::Overflow { data, .. } => 8 + data.len(),
+            Node::FreeList { ids, .. } => 8 + 8 * ids.len(),
+        }
+    }
+
+    /// True when the node fits in one page.
+    pub fn fits(&self) -> bool {
+        self.body_len() <= BODY_CAPACITY && self.item_count() <= usize::from(u16::MAX)
+    }
+
+    fn item_count(&self) -> usize {
+        match self {
+            Node::Leaf { keys, .. } | Node::Internal { keys, .. } => keys.len(),
+            Node::Overflow { data, .. } => data.len(),
+            Node::FreeList { ids, .. } => ids.len(),
+        }
+    }
+}
+
+/// Encoded size of one leaf entry.
+pub fn leaf_entry_len(key: &[u8], value: &Value) -> usize {
+    2 + key.len() + value.encoded_len()
+}
+
+/// Encoded size of one internal entry (separator and right child).
+pub fn internal_entry_len(key: &[u8]) -> usize {
+    2 + key.len() + 8
+}
+
+/// The first 8 bytes of `key` as a big-endian number, zero-padded.
+///
+/// If `key_head(a) < key_head(b)` then `a < b` in byte order, so a binary search can compare
+/// these numbers (stored side by side in one array, which is kind to the CPU cache) and look
+/// at the full keys only when two heads are equal.
+pub fn key_head(key: &[u8]) -> u64 {
+    let mut head = [0u8; 8];
+    let len = key.len().min(8);
+    head[..len].copy_from_slice(&key[..len]);
+    u64::from_be_bytes(head)
+}
+
+/// The heads of a tree node's keys (empty for other kinds of page).
+pub fn key_heads(node: &Node) -> Box<[u64]> {
+    match node {
+        Node::Leaf { keys, .. } | Node::Internal { keys, .. } => {
+            keys.iter().map(|key| key_head(key)).collect()
+        }
+        _ => Box::new([]),
+    }
+}
+
+/// Compares `keys[index]` with `key` using the heads first.
+fn compare_at(
+    keys: &[Vec<u8>],
+    heads: &[u64],
+    index: usize,
+    key: &[u8],
+    head: u64,
+) -> std::cmp::Ordering {
+    heads[index]
+        .cmp(&head)
+        .then_with(|| keys[index].as_slice().cmp(key))
+}
+
+/// Binary search for `key` in sorted `keys` with their `heads`: `Ok(index)` when found,
+/// `Err(insertion index)` otherwise, like `slice::binary_search`.
+pub fn search_keys(keys: &[Vec<u8>], heads: &[u64], key: &[u8]) -> Result<usize, usize> {
+    debug_assert_eq!(keys.len(), heads.len());
+    let head = key_head(key);
+    let (mut low, mut high) = (0, keys.len());
+    while low < high {
+        let middle = low + (high - low) / 2;
+        match compare_at(keys, heads, middle, key, head) {
+            std::cmp::Ordering::Less => low = middle + 1,
+            std::cmp::Ordering::Greater => high = middle,
+            std::cmp::Ordering::Equal => return Ok(middle),
+        }
+    }
+    Err(low)
+}
+
+/// The number of keys `<= key` (for an internal node: the index of the child to follow).
+pub fn count_at_most(keys: &[Vec<u8>], heads: &[u64], key: &[u8]) -> usize {
+    match search_keys(keys, heads, key) {
+        Ok(index) => index + 1,
+        Err(index) => index,
+    }
+}
+
+/// The contents of a meta slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Meta {
+    /// Number of the checkpoint that wrote this meta.
+    pub generation: u64,
+    /// Root of the B+tree, 0 when empty.
+    pub root: PageId,
+    /// First free-list page, 0 when none.
+    pub freelist: PageId,
+    /// Pages `0..page_count` belong to the store.
+    pub page_count: u64,
+    /// Number of live keys.
+    pub key_count: u64,
+}
+
+fn seal(page: &mut [u8; PAGE_SIZE], kind: u8, count: usize, id: PageId) {
+    page[PAGE_KIND] = kind;
+    page[PAGE_VERSION] = FORMAT_VERSION;
+    let count = u16::try_from(count).unwrap_or(u16::MAX);
+    page[PAGE_COUNT..PAGE_COUNT + 2].copy_from_slice(&count.to_le_bytes());
+    page[PAGE_ID..PAGE_ID + 8].copy_from_slice(&id.to_le_bytes());
+    let crc = crc32c::crc32c(&page[PAGE_KIND..]);
+    page[PAGE_CRC..PAGE_CRC + 4].copy_from_slice(&crc.to_le_bytes());
+}
+
+/// Encodes a meta slot as page `id` (0 or 1).
+pub fn encode_meta(meta: &Meta, id: PageId) -> Box<[u8; PAGE_SIZE]> {
+    let mut page = Box::new([0u8; PAGE_SIZE]);
+    page[META_MAGIC_OFFSET..META_MAGIC_OFFSET + 8].copy_from_slice(&META_MAGIC);
+    page[META_PAGE_SIZE..META_PAGE_SIZE + 4].copy_from_slice(&(PAGE_SIZE as u32).to_le_bytes());
+    page[META_GENERATION..META_GENERATION + 8].copy_from_slice(&meta.generation.to_le_bytes());
+    page[META_ROOT..META_ROOT + 8].copy_from_slice(&meta.root.to_le_bytes());
+    page[META_FREELIST..META_FREELIST + 8].copy_from_slice(&meta.freelist.to_le_bytes());
+    page[META_PAGE_COUNT..META_PAGE_COUNT + 8].copy_from_slice(&meta.page_count.to_le_bytes());
+    page[META_KEY_COUNT..META_KEY_COUNT + 8].copy_from_slice(&meta.key_count.to_le_bytes());
+    seal(&mut page, KIND_META, 0, id);
+    page
+}
+
+/// Checks a page's checksum, version and self-id, returning its kind, count and body.
+fn open_page(bytes: &[u8], id: PageId) -> Result<(u8, usize, &[u8]), CodecError> {
+    if bytes.len() != PAGE_SIZE {
+        return Err(CodecError::Invalid {
+            field: "page length",
+            reason: format!("{} bytes, expected {PAGE_SIZE}", bytes.len()),
+        });
+    }
+    let mut header = Reader::new(bytes);
+    let stored_crc = header.u32()?;
+    if stored_crc != crc32c::crc32c(&bytes[PAGE_KIND..]) {
+        return Err(CodecError::Checksum { page: id });
+    }
+    let kind = header.u8()?;
+    let version = header.u8()?;
+    if version != FORMAT_VERSION {
+        return Err(CodecError::Invalid {
+            field: "page version",
+            reason: format!("{version}, this build reads {FORMAT_VERSION}"),
+        });
+    }
+    let count = usize::from(header.u16()?);
+    let stored_id = header.u64()?;
+    if stored_id != id {
+        return Err(CodecError::Invalid {
+            field: "page id",
+            reason: format!("page {id} says it is page {stored_id}"),
+        });
+    }
+    Ok((kind, count, &bytes[PAGE_BODY..]))
+}
+
+/// Decodes meta slot `id`.
+///
+/// # Errors
+/// [`CodecError`] when the checksum, magic, page size or any field is wrong.
+pub fn decode_meta(bytes: &[u8], id: PageId) -> Result<Meta, CodecError> {
+    let (kind, _, _) = open_page(bytes, id)?;
+    if kind != KIND_META {
+        return Err(CodecError::Invalid {
+            field: "meta kind",
+            reason: format!("kind {kind}"),
+        });
+    }
+    let mut reader = Reader::new(&bytes[META_MAGIC_OFFSET..]);
+    if reader.take(8)? != META_MAGIC {
+        return Err(CodecError::Invalid {
+            field: "meta magic",
+            reason: "not a kv data file".into(),
+        });
+    }
+    let page_size = reader.u32()?;
+    if page_size as usize != PAGE_SIZE {
+        return Err(CodecError::Invalid {
+            field: "page size",
+            reason: format!("{page_size}"),
+        });
+    }
+    let meta = Meta {
+        generation: reader.u64()?,
+        root: reader.u64()?,
+        freelist: reader.u64()?,
+        page_count: reader.u64()?,
+        key_count: reader.u64()?,
+    };
+    let page_ok = |page: PageId| page == 0 || (FIRST_DATA_PAGE..meta.page_count).contains(&page);
+    if meta.page_count < FIRST_DATA_PAGE || !page_ok(meta.root) || !page_ok(meta.freelist) {
+        return Err(CodecError::Invalid {
+            field: "meta page numbers",
+            reason: format!("{meta:?}"),
+        });
+    }
+    Ok(meta)
+}
+
+/// Encodes a tree, overflow or free-list node as page `id`.
+///
+/// The caller guarantees `node.fits()`; a node that does not fit is a bug in the B-tree's
+/// splitting, so this function checks it with a `debug_assert!`.
+pub fn encode_page(node: &Node, id: PageId) -> Box<[u8; PAGE_SIZE]> {
+    debug_assert!(
+        node.fits(),
+        "node does not fit a page: {} bytes",
+        node.body_len()
+    );
+    let mut body = Writer::with_capacity(BODY_CAPACITY);
+    let (kind, count) = match node {
+        Node::Leaf { keys, values } => {
+            for (key, value) in keys.iter().zip(values) {
+                body.u16(key.len() as u16);
+                body.raw(key);
+                match value {
+                    Value::Inline(bytes) => {
+                        body.u8(TAG_INLINE);
+                        body.u16(bytes.len() as u16);
+                        body.raw(bytes);
+                    }
+                    Value::Overflow { len, first } => {
+                        body.u8(TAG_OVERFLOW);
+                        body.u64(*len);
+                        body.u64(*first);
+                    }
+                }
+            }
+            (KIND_LEAF, keys.len())
+        }
+        Node::Internal { keys, children } => {
+            body.u64(children[0]);
+            for (key, child) in keys.iter().zip(&children[1..]) {
+                body.u16(key.len() as u16);
+                body.raw(key);
+                body.u64(*child);
+            }
+            (KIND_INTERNAL, keys.len())
+        }
+        Node::Overflow { next, data } => {
+            body.u64(*next);
+            body.raw(data);
+            (KIND_OVERFLOW, data.len())
+        }
+        Node::FreeList { next, ids } => {
+            body.u64(*next);
+            for id in ids {
+                body.u64(*id);
+            }
+            (KIND_FREELIST, ids.len())
+        }
+    };
+    let mut page = Box::new([0u8; PAGE_SIZE]);
+    let len = body.bytes.len().min(BODY_CAPACITY);
+    page[PAGE_BODY..PAGE_BODY + len].copy_from_slice(&body.bytes[..len]);
+    seal(&mut page, kind, count, id);
+    page
+}
+
+fn invalid(field: &'static str, reason: impl Into<String>) -> CodecError {
+    CodecError::Invalid {
+        field,
+        reason: reason.into(),
+    }
+}
+
+fn check_page_ref(page: PageId, field: &'static str) -> Result<PageId, CodecError> {
+    if page < FIRST_DATA_PAGE {
+        return Err(invalid(field, format!("page {page} is not a data page")));
+    }
+    Ok(page)
+}
+
+fn read_key(reader: &mut Reader<'_>) -> Result<Vec<u8>, CodecError> {
+    let len = usize::from(reader.u16()?);
+    if len > MAX_KEY_LEN {
+        return Err(invalid("key length", format!("{len}")));
+    }
+    Ok(reader.take(len)?.to_vec())
+}
+
+/// Decodes page `id` (a leaf, internal, overflow or free-list page).
+///
+/// Checks the CRC first, then every length and tag; keys must be strictly increasing.
+///
+/// # Errors
+/// [`CodecError`] describing the first problem found.
+pub fn decode_page(bytes: &[u8], id: PageId) -> Result<Node, CodecError> {
+    let (kind, count, body) = open_page(bytes, id)?;
+    let mut reader = Reader::new(body);
+    let node = match kind {
+        KIND_LEAF => {
+            let mut keys = Vec::with_capacity(count);
+            let mut values = Vec::with_capacity(count);
+            for _ in 0..count {
+                let key = read_key(&mut reader)?;
+                let value = match reader.u8()? {
+                    TAG_INLINE => {
+                        let len = usize::from(reader.u16()?);
+                        if len > MAX_INLINE_VALUE {
+                            return Err(invalid("inline value length", format!("{len}")));
+                        }
+                        Value::Inline(reader.take(len)?.to_vec())
+                    }
+                    TAG_OVERFLOW => {
+                        let len = reader.u64()?;
+                        let first = check_page_ref(reader.u64()?, "overflow page")?;
+                        if len <= MAX_INLINE_VALUE as u64 || len > MAX_VALUE_LEN as u64 {
+                            return Err(invalid("overflow value length", format!("{len}")));
+                        }
+                        Value::Overflow { len, first }
+                    }
+                    tag => return Err(invalid("value tag", format!("{tag}"))),
+                };
+                keys.push(key);
+                values.push(value);
+            }
+            Node::Leaf { keys, values }
+        }
+        KIND_INTERNAL => {
+            let mut keys = Vec::with_capacity(count);
+            let mut children = Vec::with_capacity(count + 1);
+            children.push(check_page_ref(reader.u64()?, "child page")?);
+            for _ in 0..count {
+                keys.push(read_key(&mut reader)?);
+                children.push(check_page_ref(reader.u64()?, "child page")?);
+            }
+            Node::Internal { keys, children }
+        }
+        KIND_OVERFLOW => {
+            let next = reader.u64()?;
+            if next != 0 {
+                check_page_ref(next, "next overflow page")?;
+            }
+            if count > OVERFLOW_CAPACITY {
+                return Err(invalid("overflow length", format!("{count}")));
+            }
+            Node::Overflow {
+                next,
+                data: reader.take(count)?.to_vec(),
+            }
+        }
+        KIND_FREELIST => {
+            let next = reader.u64()?;
+            if next != 0 {
+                check_page_ref(next, "next free-list page")?;
+            }
+            let mut ids = Vec::with_capacity(count.min(FREELIST_CAPACITY));
+            for _ in 0..count {
+                ids.push(check_page_ref(reader.u64()?, "free page")?);
+            }
+            Node::FreeList { next, ids }
+        }
+        other => return Err(invalid("page kind", format!("{other}"))),
+    };
+    if let Node::Leaf { keys, .. } | Node::Internal { keys, .. } = &node
+        && keys.windows(2).any(|pair| pair[0] >= pair[1])
+    {
+        return Err(invalid("key order", "keys are not strictly increasing"));
+    }
+    Ok(node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sample_leaf() -> Node {
+        Node::Leaf {
+            keys: vec![b"apple".to_vec(), b"banana".to_vec(), b"cherry".to_vec()],
+            values: vec![
+                Value::Inline(b"red".to_vec()),
+                Value::Overflow {
+                    len: 5000,
+                    first: 9,
+                },
+                Value::Inline(Vec::new()),
+            ],
+        }
+    }
+
+    fn check(node: Node) {
+        let page = encode_page(&node, 42);
+        assert_eq!(decode_page(&page[..], 42).unwrap(), node);
+    }
+
+    #[test]
+    fn page_round_trips_every_kind() {
+        check(sample_leaf());
+        check(Node::empty_leaf());
+        check(Node::Internal {
+            keys: vec![b"m".to_vec(), b"t".to_vec()],
+            children: vec![3, 4, 5],
+        });
+        check(Node::Overflow {
+            next: 0,
+            data: vec![7; OVERFLOW_CAPACITY],
+        });
+        check(Node::FreeList {
+            next: 12,
+            ids: (2..2 + FREELIST_CAPACITY as u64).collect(),
+        });
+    }
+
+    #[test]
+    fn key_head_search_matches_slice_search() {
+        let keys: Vec<Vec<u8>> = [
+            &b""[..],
+            b"\0",
+            b"a",
+            b"a\0",
+            b"abcdefgh",
+            b"abcdefgh\0",
+            b"abcdefghi",
+            b"b",
+        ]
+        .iter()
+        .map(|key| key.to_vec())
+        .collect();
+        let heads: Vec<u64> = keys.iter().map(|key| key_head(key)).collect();
+        let probes: [&[u8]; 9] = [
+            b"",
+            b"\0",
+            b"\0\0",
+            b"a",
+            b"ab",
+            b"abcdefgh",
+            b"abcdefgha",
+            b"abcdefghz",
+            b"c",
+        ];
+        for probe in probes {
+            let expected = keys.binary_search_by(|key| key.as_slice().cmp(probe));
+            assert_eq!(
+                search_keys(&keys, &heads, probe),
+                expected,
+                "probe {probe:?}"
+            );
+            let at_most = keys.partition_point(|key| key.as_slice() <= probe);
+            assert_eq!(
+                count_at_most(&keys, &heads, probe),
+                at_most,
+                "probe {probe:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn meta_round_trips() {
+        let meta = Meta {
+            generation: 7,
+            root: 5,
+            freelist: 0,
+            page_count: 10,
+            key_count: 3,
+        };
+        assert_eq!(decode_meta(&encode_meta(&meta, 1)[..], 1).unwrap(), meta);
+    }
+
+    #[test]
+    fn page_decode_rejects_wrong_id() {
+        let page = encode_page(&sample_leaf(), 3);
+        assert!(matches!(
+            decode_page(&page[..], 4),
+            Err(CodecError::Invalid {
+                field: "page id",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn page_decode_rejects_any_single_bit_flip() {
+        let page = encode_page(&sample_leaf(), 3);
+        // Every bit of the page, padding included, is covered by the checksum.
+        for bit in 0..PAGE_SIZE * 8 {
+            let mut damaged = page.clone();
+            damaged[bit / 8] ^= 1 << (bit % 8);
+            assert!(
+                decode_page(&damaged[..], 3).is_err(),
+                "bit {bit} went unnoticed"
+            );
+        }
+    }
+
+    #[test]
+    fn page_decode_rejects_unsorted_keys() {
+        let node = Node::Leaf {
+            keys: vec![b"b".to_vec(), b"a".to_vec()],
+            values: vec![Value::Inline(vec![]), Value::Inline(vec![])],
+        };
+        // `encode_page` does not validate order; the decoder must.
+        let page = encode_page(&node, 2);
+        assert!(decode_page(&page[..], 2).is_err());
+    }
+
+    /// Builds a page with a valid header and checksum around an arbitrary body, so the
+    /// property test reaches the body parser instead of stopping at the CRC check.
+    fn sealed(kind: u8, count: u16, body: &[u8]) -> Box<[u8; PAGE_SIZE]> {
+        let mut page = Box::new([0u8; PAGE_SIZE]);
+        let len = body.len().min(BODY_CAPACITY);
+        page[PAGE_BODY..PAGE_BODY + len].copy_from_slice(&body[..len]);
+        seal(&mut page, kind, usize::from(count), 5);
+        page
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn page_decode_never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..PAGE_SIZE + 8)) {
+            let _ = decode_page(&bytes, 5);
+            let _ = decode_meta(&bytes, 0);
+        }
+
+        #[test]
+        fn page_decode_never_panics_on_sealed_garbage(kind in 0u8..8, count in any::<u16>(), body in proptest::collection::vec(any::<u8>(), 0..BODY_CAPACITY)) {
+            let page = sealed(kind, count, &body);
+            let _ = decode_page(&page[..], 5);
+            let _ = decode_meta(&page[..], 5);
+        }
+
+        #[test]
+        fn leaf_round_trips(entries in proptest::collection::btree_map(
+            proptest::collection::vec(any::<u8>(), 0..40),
+            proptest::collection::vec(any::<u8>(), 0..60), 0..20)) {
+            let (keys, values): (Vec<_>, Vec<_>) = entries.into_iter().map(|(k, v)| (k, Value::Inline(v))).unzip();
+            let node = Node::Leaf { keys, values };
+            prop_assume!(node.fits());
+            let page = encode_page(&node, 9);
+            prop_assert_eq!(decode_page(&page[..], 9).unwrap(), node);
+        }
+    }
+}

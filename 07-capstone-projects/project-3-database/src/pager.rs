@@ -1,0 +1,568 @@
+//! The buffer pool and page allocator: the only code that reads or writes `data.kv`.
+//!
+//! The pool is split into shards by page number so concurrent readers rarely wait on the same
+//! mutex. Each shard keeps clean pages in an [`Lru`] and dirty pages in a map that is never
+//! evicted: a dirty page leaves the map only after [`Pager::write_back`] has written it.
+//! Every page counts [`PAGE_SIZE`] bytes against the configured budget.
+//!
+//! Pages are cached *decoded* (`Arc<Node>`), so a lookup is a hash probe plus a binary search,
+//! with no parsing. The allocator ([`Allocator`]) implements the copy-on-write rule from
+//! `ARCHITECTURE.md`: pages reachable from the durable meta are never reused before the next
+//! checkpoint.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use crate::backend::Backend;
+use crate::error::BTreeError;
+use crate::lru::Lru;
+use crate::page::{self, FIRST_DATA_PAGE, Meta, Node, PAGE_SIZE, PageId};
+
+/// Number of pool shards; a power of two so the shard is `id % SHARDS`.
+const SHARDS: usize = 16;
+
+/// A hash for page numbers: one multiply by a large odd constant (Fibonacci hashing).
+/// Page numbers are dense small integers chosen by us, not by an attacker, so the
+/// flooding resistance of the default SipHash buys nothing and costs a few dozen
+/// nanoseconds per lookup on the read path.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PageIdHasher(u64);
+
+impl std::hash::Hasher for PageIdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*byte)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0 ^ value).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// Builds [`PageIdHasher`]s.
+pub type PageIdHash = std::hash::BuildHasherDefault<PageIdHasher>;
+
+/// A cached page: the decoded node, the first 8 bytes of each of its keys (see
+/// [`page::key_heads`]) for a cache-friendly binary search, and whether it was used since it
+/// last reached the front of its shard's LRU.
+#[derive(Debug)]
+struct Cached {
+    node: Arc<Node>,
+    heads: Box<[u64]>,
+    /// Set by a hit under the shared lock; consumed by eviction (unused while dirty).
+    referenced: AtomicBool,
+}
+
+impl Cached {
+    fn new(node: Arc<Node>) -> Self {
+        Cached {
+            heads: page::key_heads(&node),
+            node,
+            referenced: AtomicBool::new(false),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Shard {
+    clean: Lru<PageId, Cached, PageIdHash>,
+    dirty: HashMap<PageId, Cached, PageIdHash>,
+    budget: usize,
+    /// Lookups answered by this shard (kept per shard: one shared counter would be written
+    /// by every lookup of every thread).
+    hits: AtomicU64,
+}
+
+impl Shard {
+    fn insert_clean(&mut self, id: PageId, cached: Cached) {
+        cached.referenced.store(false, Ordering::Relaxed);
+        // Pages hit since they last reached the front get a second chance instead of eviction.
+        self.clean.insert_sparing(id, cached, PAGE_SIZE, |cached| {
+            cached.referenced.swap(false, Ordering::Relaxed)
+        });
+    }
+
+    /// Moves `id` to the front of the LRU (we hold the exclusive lock anyway).
+    fn promote(&mut self, id: PageId) -> Option<Arc<Node>> {
+        let cached = self.clean.get(&id)?;
+        cached.referenced.store(false, Ordering::Relaxed);
+        Some(Arc::clone(&cached.node))
+    }
+
+    /// Clean pages may use whatever the dirty ones leave of the shard's budget.
+    fn rebalance(&mut self) {
+        let dirty_bytes = self.dirty.len() * PAGE_SIZE;
+        self.clean
+            .set_capacity(self.budget.saturating_sub(dirty_bytes).max(PAGE_SIZE));
+    }
+}
+
+/// Counters exposed through `Store::stats`.
+#[derive(Debug, Default)]
+pub struct PoolCounters {
+    /// Page lookups answered from memory by [`Pager::read`] and [`Pager::take`]
+    /// (see [`Pager::hits`] for the total).
+    pub hits: AtomicU64,
+    /// Page lookups that had to read the data file.
+    pub misses: AtomicU64,
+    /// Pages written to the data file.
+    pub writes: AtomicU64,
+}
+
+/// Buffer pool plus data-file access.
+#[derive(Debug)]
+pub struct Pager {
+    backend: Box<dyn Backend>,
+    shards: Vec<RwLock<Shard>>,
+    /// Hit, miss and write counters.
+    pub counters: PoolCounters,
+}
+
+fn lock<T>(shard: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    // A shard only holds cached copies of pages; if a thread panicked while holding it the
+    // maps are still structurally valid (no method leaves them half-updated across a panic
+    // point), so carrying on is safe.
+    shard.write().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn lock_shared<T>(shard: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    // See `lock`.
+    shard.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Pager {
+    /// A pager over `backend` with a pool of `cache_bytes`.
+    pub fn new(backend: Box<dyn Backend>, cache_bytes: usize) -> Self {
+        let budget = (cache_bytes / SHARDS).max(PAGE_SIZE);
+        let shards = (0..SHARDS)
+            .map(|_| {
+                RwLock::new(Shard {
+                    clean: Lru::with_hasher(budget, PageIdHash::default()),
+                    hits: AtomicU64::new(0),
+                    dirty: HashMap::default(),
+                    budget,
+                })
+            })
+            .collect();
+        Pager {
+            backend,
+            shards,
+            counters: PoolCounters::default(),
+        }
+    }
+
+    fn shard(&self, id: PageId) -> &RwLock<Shard> {
+        &self.shards[(id as usize) % SHARDS]
+    }
+
+    fn read_from_disk(&self, id: PageId) -> Result<Node, BTreeError> {
+        let mut buf = vec![0u8; PAGE_SIZE];
+        self.backend
+            .read_exact_at(&mut buf, id * PAGE_SIZE as u64)?;
+        page::decode_page(&buf, id).map_err(|source| BTreeError::CorruptPage { page: id, source })
+    }
+
+    /// Runs `inspect` on page `id` while the page's shard is read-locked, without cloning the
+    /// page's `Arc`. This is the hot path of a lookup: concurrent readers share the shard lock
+    /// and do not bounce the page's reference count between cores. A hit only sets the page's
+    /// `referenced` flag; the LRU list is reordered lazily, when eviction reaches the page
+    /// and gives it a second chance. So a hit never needs the exclusive lock (a reader that
+    /// held it could be preempted and stall every other reader of the shard).
+    ///
+    /// # Errors
+    /// As [`Pager::read`].
+    pub fn with_page<R>(
+        &self,
+        id: PageId,
+        inspect: impl FnOnce(&Node, &[u64]) -> R,
+    ) -> Result<R, BTreeError> {
+        let shard = self.shard(id);
+        let guard = lock_shared(shard);
+        let cached = if guard.dirty.is_empty() {
+            guard.clean.peek(&id)
+        } else {
+            guard.dirty.get(&id).or_else(|| guard.clean.peek(&id))
+        };
+        if let Some(cached) = cached {
+            // Load first: writing a flag that is already set would still move the cache
+            // line between cores.
+            if !cached.referenced.load(Ordering::Relaxed) {
+                cached.referenced.store(true, Ordering::Relaxed);
+            }
+            guard.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(inspect(&cached.node, &cached.heads));
+        }
+        drop(guard);
+        let node = self.read(id)?;
+        Ok(inspect(&node, &page::key_heads(&node)))
+    }
+
+    /// Returns page `id`, from the pool when cached.
+    ///
+    /// # Errors
+    /// I/O errors, or [`BTreeError::CorruptPage`] when the page fails its checks.
+    pub fn read(&self, id: PageId) -> Result<Arc<Node>, BTreeError> {
+        if id < FIRST_DATA_PAGE {
+            return Err(BTreeError::CorruptTree {
+                page: id,
+                reason: "reference to a meta page".into(),
+            });
+        }
+        {
+            let mut shard = lock(self.shard(id));
+            if let Some(cached) = shard.dirty.get(&id) {
+                self.counters.hits.fetch_add(1, Ordering::Relaxed);
+                return Ok(Arc::clone(&cached.node));
+            }
+            if let Some(node) = shard.promote(id) {
+                self.counters.hits.fetch_add(1, Ordering::Relaxed);
+                return Ok(node);
+            }
+        }
+        // Read outside the lock so other pages of this shard stay available meanwhile.
+        self.counters.misses.fetch_add(1, Ordering::Relaxed);
+        let node = Arc::new(self.read_from_disk(id)?);
+        let mut shard = lock(self.shard(id));
+        if !shard.dirty.contains_key(&id) {
+            shard.insert_clean(id, Cached::new(Arc::clone(&node)));
+        }
+        Ok(node)
+    }
+
+    /// Removes page `id` from the pool and returns it for modification, without copying
+    /// when nobody else holds it. The caller must give it back with [`Pager::put_dirty`]
+    /// (under the same or a new id) or drop it because the page was freed.
+    ///
+    /// # Errors
+    /// As [`Pager::read`].
+    pub fn take(&self, id: PageId) -> Result<Node, BTreeError> {
+        let cached = {
+            let mut shard = lock(self.shard(id));
+            shard
+                .dirty
+                .remove(&id)
+                .or_else(|| shard.clean.remove(&id))
+                .map(|cached| cached.node)
+        };
+        let arc = match cached {
+            Some(node) => {
+                self.counters.hits.fetch_add(1, Ordering::Relaxed);
+                node
+            }
+            None => {
+                self.counters.misses.fetch_add(1, Ordering::Relaxed);
+                Arc::new(self.read_from_disk(id)?)
+            }
+        };
+        Ok(Arc::try_unwrap(arc).unwrap_or_else(|shared| (*shared).clone()))
+    }
+
+    /// Stores `node` as the new, not yet written, content of page `id`.
+    pub fn put_dirty(&self, id: PageId, node: Node) {
+        let mut shard = lock(self.shard(id));
+        shard.clean.remove(&id);
+        shard.dirty.insert(id, Cached::new(Arc::new(node)));
+        shard.rebalance();
+    }
+
+    /// Drops page `id` from the pool (it was freed).
+    pub fn forget(&self, id: PageId) {
+        let mut shard = lock(self.shard(id));
+        shard.clean.remove(&id);
+        if shard.dirty.remove(&id).is_some() {
+            shard.rebalance();
+        }
+    }
+
+    /// Drops every cached page (used when recovery resets the in-memory state).
+    pub fn clear(&self) {
+        for shard in &self.shards {
+            let mut shard = lock(shard);
+            shard.dirty.clear();
+            while shard.clean.pop_lru().is_some() {}
+            shard.rebalance();
+        }
+    }
+
+    /// Page lookups answered from memory.
+    pub fn hits(&self) -> u64 {
+        let shard_hits: u64 = self
+            .shards
+            .iter()
+            .map(|shard| lock_shared(shard).hits.load(Ordering::Relaxed))
+            .sum();
+        shard_hits + self.counters.hits.load(Ordering::Relaxed)
+    }
+
+    /// Number of dirty pages.
+    pub fn dirty_pages(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|shard| lock_shared(shard).dirty.len())
+            .sum()
+    }
+
+    /// Number of cached pages, clean and dirty.
+    pub fn cached_pages(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|shard| {
+                let shard = lock_shared(shard);
+                shard.dirty.len() + shard.clean.len()
+            })
+            .sum()
+    }
+
+    /// Total byte budget of the pool.
+    pub fn budget(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|shard| lock_shared(shard).budget)
+            .sum()
+    }
+
+    /// Writes every dirty page to its place in the data file (without syncing) and moves it
+    /// to the clean LRU. Safe at any time because dirty pages live at fresh page numbers.
+    /// Must be called by the single writer (it assumes nobody changes the dirty maps meanwhile).
+    ///
+    /// # Errors
+    /// I/O errors; pages not yet written stay dirty.
+    pub fn write_back(&self) -> Result<usize, BTreeError> {
+        let mut written = 0;
+        for shard in &self.shards {
+            let pages: Vec<(PageId, Arc<Node>)> = lock(shard)
+                .dirty
+                .iter()
+                .map(|(id, cached)| (*id, Arc::clone(&cached.node)))
+                .collect();
+            for (id, node) in &pages {
+                self.write_node(*id, node)?;
+            }
+            // Only now, with the bytes in the file, may a reader miss the pool and read it.
+            let mut guard = lock(shard);
+            for (id, node) in pages {
+                if guard
+                    .dirty
+                    .get(&id)
+                    .is_some_and(|current| Arc::ptr_eq(&current.node, &node))
+                    && let Some(cached) = guard.dirty.remove(&id)
+                {
+                    guard.rebalance();
+                    guard.insert_clean(id, cached);
+                    written += 1;
+                }
+            }
+        }
+        Ok(written)
+    }
+
+    /// Encodes and writes one node straight to the file (not through the pool).
+    ///
+    /// # Errors
+    /// I/O errors.
+    pub fn write_node(&self, id: PageId, node: &Node) -> Result<(), BTreeError> {
+        let bytes = page::encode_page(node, id);
+        self.backend
+            .write_all_at(&bytes[..], id * PAGE_SIZE as u64)?;
+        self.counters.writes.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Reads a page straight from the file, bypassing the pool (used by `verify`).
+    ///
+    /// # Errors
+    /// I/O errors or [`BTreeError::CorruptPage`].
+    pub fn read_uncached(&self, id: PageId) -> Result<Node, BTreeError> {
+        self.read_from_disk(id)
+    }
+
+    /// Writes meta slot `slot` (0 or 1).
+    ///
+    /// # Errors
+    /// I/O errors.
+    pub fn write_meta(&self, meta: &Meta, slot: PageId) -> Result<(), BTreeError> {
+        let bytes = page::encode_meta(meta, slot);
+        self.backend
+            .write_all_at(&bytes[..], slot * PAGE_SIZE as u64)?;
+        Ok(())
+    }
+
+    /// Reads meta slot `slot`; `Ok(Err(..))` means the slot is readable but invalid.
+    ///
+    /// # Errors
+    /// I/O errors other than a short file.
+    pub fn read_meta(&self, slot: PageId) -> Result<Result<Meta, crate::CodecError>, BTreeError> {
+        let mut buf = vec![0u8; PAGE_SIZE];
+        match self
+            .backend
+            .read_exact_at(&mut buf, slot * PAGE_SIZE as u64)
+        {
+            Ok(()) => Ok(page::decode_meta(&buf, slot)),
+            Err(err) if err.kind() == std::io::ErrorKind::UnexpectedEof => {
+                Ok(Err(crate::CodecError::Truncated {
+                    offset: 0,
+                    needed: PAGE_SIZE,
+                }))
+            }
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// `fdatasync` on the data file.
+    ///
+    /// # Errors
+    /// I/O errors.
+    pub fn sync(&self) -> Result<(), BTreeError> {
+        self.backend.sync()?;
+        Ok(())
+    }
+
+    /// Length of the data file in bytes.
+    ///
+    /// # Errors
+    /// I/O errors.
+    pub fn file_len(&self) -> Result<u64, BTreeError> {
+        Ok(self.backend.len()?)
+    }
+
+    /// Checks every shard's LRU and that no page is both clean and dirty.
+    ///
+    /// # Errors
+    /// A description of the first broken rule.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        for shard in &self.shards {
+            let shard = lock(shard);
+            shard.clean.check_invariants()?;
+            if let Some(id) = shard.dirty.keys().find(|id| shard.clean.peek(id).is_some()) {
+                return Err(format!("page {id} is both clean and dirty"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Page allocation with the copy-on-write rule. Owned by the single writer.
+#[derive(Debug, Clone, Default)]
+pub struct Allocator {
+    /// Pages free in the durable state: safe to overwrite now.
+    pub free: BTreeSet<PageId>,
+    /// Pages of the durable state that were replaced since it: free after the next checkpoint.
+    pub pending_free: Vec<PageId>,
+    /// Pages allocated since the last checkpoint: may be changed in place.
+    pub fresh: HashSet<PageId>,
+    /// Pages `0..page_count` exist.
+    pub page_count: u64,
+    /// Pages holding the durable free list (free after the next checkpoint).
+    pub freelist_pages: Vec<PageId>,
+}
+
+impl Allocator {
+    /// Hands out a page number, reusing free pages first.
+    pub fn allocate(&mut self) -> PageId {
+        let id = match self.free.pop_first() {
+            Some(id) => id,
+            None => {
+                self.page_count += 1;
+                self.page_count - 1
+            }
+        };
+        self.fresh.insert(id);
+        id
+    }
+
+    /// Returns a page: immediately reusable if it was fresh, otherwise after the next checkpoint.
+    pub fn release(&mut self, id: PageId) {
+        if self.fresh.remove(&id) {
+            self.free.insert(id);
+        } else {
+            self.pending_free.push(id);
+        }
+    }
+
+    /// True when `id` was allocated since the last checkpoint.
+    pub fn is_fresh(&self, id: PageId) -> bool {
+        self.fresh.contains(&id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::MemBackend;
+    use crate::page::Value;
+
+    fn leaf(key: &[u8]) -> Node {
+        Node::Leaf {
+            keys: vec![key.to_vec()],
+            values: vec![Value::Inline(b"v".to_vec())],
+        }
+    }
+
+    #[test]
+    fn pool_counts_hits_and_misses() {
+        let backend = MemBackend::new();
+        let pager = Pager::new(Box::new(backend), 64 * PAGE_SIZE);
+        pager.write_node(2, &leaf(b"a")).unwrap();
+        pager.read(2).unwrap();
+        pager.read(2).unwrap();
+        assert_eq!(pager.counters.misses.load(Ordering::Relaxed), 1);
+        assert_eq!(pager.hits(), 1);
+        pager.check_invariants().unwrap();
+    }
+
+    #[test]
+    fn pool_evicts_clean_pages_but_keeps_dirty_ones() {
+        let pager = Pager::new(Box::new(MemBackend::new()), SHARDS * PAGE_SIZE);
+        // Two dirty pages in the same shard exceed its one-page budget but must stay.
+        pager.put_dirty(2, leaf(b"a"));
+        pager.put_dirty(2 + SHARDS as u64, leaf(b"b"));
+        assert_eq!(pager.dirty_pages(), 2);
+        assert_eq!(*pager.read(2).unwrap(), leaf(b"a"));
+        assert_eq!(pager.write_back().unwrap(), 2);
+        assert_eq!(pager.dirty_pages(), 0);
+        // After write-back they are clean, so the one-page budget evicts one of them ...
+        assert_eq!(pager.cached_pages(), 1);
+        // ... and it is read back from the file intact.
+        assert_eq!(*pager.read(2).unwrap(), leaf(b"a"));
+        assert_eq!(*pager.read(2 + SHARDS as u64).unwrap(), leaf(b"b"));
+        pager.check_invariants().unwrap();
+    }
+
+    #[test]
+    fn pool_reports_corrupt_page() {
+        let backend = MemBackend::new();
+        let pager = Pager::new(Box::new(backend.clone()), 64 * PAGE_SIZE);
+        pager.write_node(2, &leaf(b"a")).unwrap();
+        let mut bytes = backend.contents();
+        bytes[2 * PAGE_SIZE + 100] ^= 1;
+        backend.set_contents(bytes);
+        assert!(matches!(
+            pager.read(2),
+            Err(BTreeError::CorruptPage { page: 2, .. })
+        ));
+    }
+
+    #[test]
+    fn allocator_reuses_fresh_pages_at_once_and_durable_pages_later() {
+        let mut alloc = Allocator {
+            page_count: 2,
+            ..Allocator::default()
+        };
+        let fresh = alloc.allocate();
+        assert_eq!(fresh, 2);
+        alloc.release(fresh);
+        assert_eq!(alloc.allocate(), 2, "a fresh page is reusable immediately");
+        alloc.fresh.clear(); // as a checkpoint would
+        alloc.release(2);
+        assert_eq!(alloc.pending_free, vec![2]);
+        assert_eq!(
+            alloc.allocate(),
+            3,
+            "a durable page is not reused before a checkpoint"
+        );
+    }
+}

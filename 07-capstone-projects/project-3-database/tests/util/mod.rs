@@ -1,0 +1,55 @@
+//! Helpers shared by the integration tests: running the `kv` binary, copying a store's
+//! files as a crash image, and flipping bits.
+
+#![allow(
+    dead_code,
+    reason = "each test file uses a different subset of these helpers"
+)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// The binary under test.
+pub fn kv_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_kv")
+}
+
+/// Runs `kv --db DIR args...` to completion.
+pub fn kv(dir: &Path, args: &[&str]) -> Output {
+    Command::new(kv_bin())
+        .arg("--db")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("the kv binary runs")
+}
+
+/// Parses `dump` output into a map.
+pub fn parse_dump(stdout: &[u8]) -> BTreeMap<Vec<u8>, Vec<u8>> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|line| {
+            let (key, value) = line.split_once(' ').expect("dump lines are `key value`");
+            (
+                kv::cli::parse_hex(key).expect("hex key"),
+                kv::cli::parse_hex(value).expect("hex value"),
+            )
+        })
+        .collect()
+}
+
+/// Copies the store files of `from` into the empty directory `to`: what a crash of the
+/// process at this instant would leave (the page cache survives a process crash).
+pub fn crash_image(from: &Path, to: &Path) {
+    for name in ["data.kv", "wal.kv"] {
+        std::fs::copy(from.join(name), to.join(name)).expect("copy store file");
+    }
+}
+
+/// Flips bit `bit` of byte `offset` in `path`.
+pub fn flip_bit(path: &Path, offset: usize, bit: u8) {
+    let mut bytes = std::fs::read(path).expect("read file");
+    bytes[offset] ^= 1 << bit;
+    std::fs::write(path, bytes).expect("write file");
+}
