@@ -1,0 +1,439 @@
+//! A fixed-size thread pool with an optionally bounded queue.
+//!
+//! This module knows nothing about HTTP: it runs jobs on worker threads and nothing else.
+//! The server hands it whole connections, but a test can hand it any closure.
+//!
+//! Three promises, each tested below:
+//!
+//! - **Bounded queue.** With [`ThreadPool::with_capacity`], at most `capacity` jobs wait for a
+//!   worker; [`ThreadPool::execute`] gives the job back in [`Rejected::Full`] instead of queueing
+//!   more, so the caller decides what to do with it (the server answers `503`).
+//! - **Self-healing.** A job that panics kills its worker thread, and a guard object on that
+//!   thread's stack (the *sentinel*) starts a replacement while the stack unwinds, so the pool
+//!   keeps its size.
+//! - **Graceful shutdown.** [`ThreadPool::shutdown`] (also run on drop) closes the queue, lets the
+//!   workers finish every job already queued, and joins them.
+
+use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::{self, JoinHandle};
+
+use crate::Error;
+
+/// A unit of work the pool can run.
+///
+/// Every `FnOnce() + Send + 'static` closure is a `Job`.
+/// A caller can also implement it for its own struct, which lets it take the struct back apart
+/// when [`ThreadPool::execute`] rejects it; the server does that to answer `503` on the
+/// connection inside a rejected job.
+pub trait Job: Send + 'static {
+    /// Runs the job on a worker thread.
+    fn run(self);
+}
+
+impl<F> Job for F
+where
+    F: FnOnce() + Send + 'static,
+{
+    fn run(self) {
+        self()
+    }
+}
+
+/// Why [`ThreadPool::execute`] did not accept a job; the job is handed back unrun.
+pub enum Rejected<J> {
+    /// The queue already holds `capacity` jobs.
+    Full(J),
+    /// The pool is shutting down and takes no more work.
+    ShutDown(J),
+}
+
+// Written by hand so that `Rejected<J>` is `Debug` even when the job (often a closure) is not,
+// which lets callers use `expect` on the result of `execute`.
+impl<J> std::fmt::Debug for Rejected<J> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rejected::Full(_) => f.write_str("Full(..)"),
+            Rejected::ShutDown(_) => f.write_str("ShutDown(..)"),
+        }
+    }
+}
+
+impl<J> Rejected<J> {
+    /// Gives back the job that was not run.
+    pub fn into_job(self) -> J {
+        match self {
+            Rejected::Full(job) | Rejected::ShutDown(job) => job,
+        }
+    }
+}
+
+/// What travels down the channel: a type-erased job.
+/// `Box<dyn FnOnce()>` is callable by value since Rust 1.35.
+type BoxedJob = Box<dyn FnOnce() + Send + 'static>;
+
+/// State shared by the pool handle and every worker.
+struct Shared {
+    /// All workers take jobs from one receiver; the mutex makes "take the next job" atomic.
+    receiver: Mutex<Receiver<BoxedJob>>,
+    /// One slot per worker. A replacement worker puts its handle into its predecessor's slot.
+    handles: Mutex<Vec<Option<JoinHandle<()>>>>,
+    /// Jobs sent but not yet picked up by a worker.
+    queued: AtomicUsize,
+    /// Worker threads currently inside their job loop.
+    live: AtomicUsize,
+    /// How many workers have been replaced after a panic (for tests and diagnostics).
+    replaced: AtomicUsize,
+}
+
+/// A fixed number of worker threads running [`Job`]s in the order they were queued.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::mpsc;
+/// use webserver::pool::ThreadPool;
+///
+/// # fn main() -> Result<(), webserver::Error> {
+/// let pool = ThreadPool::new(2)?;
+/// let (done_tx, done_rx) = mpsc::channel();
+/// for n in 0..4 {
+///     let done_tx = done_tx.clone();
+///     pool.execute(move || done_tx.send(n * n).expect("the test keeps the receiver"))
+///         .expect("an unbounded pool accepts every job");
+/// }
+/// pool.shutdown();
+/// let mut squares: Vec<i32> = done_rx.try_iter().collect();
+/// squares.sort();
+/// assert_eq!(squares, [0, 1, 4, 9]);
+/// # Ok(())
+/// # }
+/// ```
+pub struct ThreadPool {
+    /// `None` once shutdown has begun: dropping the sender is what tells workers to stop.
+    sender: Option<Sender<BoxedJob>>,
+    shared: Arc<Shared>,
+    capacity: usize,
+}
+
+impl std::fmt::Debug for ThreadPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ThreadPool")
+            .field("size", &self.size())
+            .field("live", &self.live_workers())
+            .field("queued", &self.queued())
+            .field("capacity", &self.capacity)
+            .finish()
+    }
+}
+
+impl ThreadPool {
+    /// Starts `size` workers behind an unbounded queue.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ZeroThreads`] if `size` is zero, [`Error::Spawn`] if the OS refuses a thread.
+    pub fn new(size: usize) -> Result<ThreadPool, Error> {
+        ThreadPool::with_capacity(size, usize::MAX)
+    }
+
+    /// Starts `size` workers; at most `capacity` jobs may wait for a free worker.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ZeroThreads`] if `size` is zero, [`Error::Spawn`] if the OS refuses a thread.
+    pub fn with_capacity(size: usize, capacity: usize) -> Result<ThreadPool, Error> {
+        if size == 0 {
+            return Err(Error::ZeroThreads);
+        }
+        let (sender, receiver) = mpsc::channel();
+        let shared = Arc::new(Shared {
+            receiver: Mutex::new(receiver),
+            handles: Mutex::new((0..size).map(|_| None).collect()),
+            queued: AtomicUsize::new(0),
+            live: AtomicUsize::new(0),
+            replaced: AtomicUsize::new(0),
+        });
+        let pool = ThreadPool {
+            sender: Some(sender),
+            shared,
+            capacity,
+        };
+        for id in 0..size {
+            // If a spawn fails, `pool` is dropped on the way out, which joins the workers
+            // already started: no thread outlives the error.
+            let handle = spawn_worker(Arc::clone(&pool.shared), id).map_err(Error::Spawn)?;
+            lock(&pool.shared.handles)[id] = Some(handle);
+        }
+        Ok(pool)
+    }
+
+    /// Queues `job` for the next free worker.
+    ///
+    /// # Errors
+    ///
+    /// Hands the job back in [`Rejected::Full`] when `capacity` jobs are already waiting, or in
+    /// [`Rejected::ShutDown`] after shutdown began.
+    pub fn execute<J: Job>(&self, job: J) -> Result<(), Rejected<J>> {
+        let Some(sender) = &self.sender else {
+            return Err(Rejected::ShutDown(job));
+        };
+        // Reserve a queue slot first, so two producers can never both take the last one.
+        let reserved =
+            self.shared
+                .queued
+                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |queued| {
+                    (queued < self.capacity).then_some(queued + 1)
+                });
+        if reserved.is_err() {
+            return Err(Rejected::Full(job));
+        }
+        // The receiver lives in `shared`, which this pool owns, so the channel is still open.
+        sender
+            .send(Box::new(move || job.run()))
+            .expect("the receiver lives as long as the pool that owns it");
+        Ok(())
+    }
+
+    /// Number of worker slots (the size given to the constructor).
+    pub fn size(&self) -> usize {
+        lock(&self.shared.handles).len()
+    }
+
+    /// Worker threads currently running their job loop.
+    /// Right after a panic this can dip below [`size`](Self::size) until the replacement starts.
+    pub fn live_workers(&self) -> usize {
+        self.shared.live.load(Ordering::Acquire)
+    }
+
+    /// Jobs queued but not yet taken by a worker.
+    pub fn queued(&self) -> usize {
+        self.shared.queued.load(Ordering::Acquire)
+    }
+
+    /// How many workers were replaced after a job panicked.
+    pub fn replaced_workers(&self) -> usize {
+        self.shared.replaced.load(Ordering::Acquire)
+    }
+
+    /// Stops taking jobs, lets the workers finish every queued job, and joins them.
+    pub fn shutdown(mut self) {
+        self.join_all();
+    }
+
+    fn join_all(&mut self) {
+        // Dropping the only sender makes `recv` fail once the queue is empty: that is the
+        // workers' signal to leave their loop.
+        drop(self.sender.take());
+        let size = self.size();
+        for id in 0..size {
+            // A worker that panics stores its replacement's handle in its own slot *before* its
+            // thread ends, so after joining one handle we look at the slot again.
+            loop {
+                // Take the handle in its own statement: a guard created in a `while let`
+                // condition would stay locked during `join`, and a dying worker's sentinel needs
+                // that lock to store its replacement, which would deadlock.
+                let next = lock(&self.shared.handles)[id].take();
+                let Some(handle) = next else { break };
+                // `Err` means the job panicked; the panic was already reported by the hook.
+                let _ = handle.join();
+            }
+        }
+    }
+}
+
+impl Drop for ThreadPool {
+    fn drop(&mut self) {
+        self.join_all();
+    }
+}
+
+/// Locks a mutex, ignoring poisoning.
+///
+/// Poisoning is safe to ignore here: jobs run outside every lock, so a panicking job never
+/// leaves the receiver or the handle list half-updated.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn spawn_worker(shared: Arc<Shared>, id: usize) -> io::Result<JoinHandle<()>> {
+    thread::Builder::new()
+        .name(format!("worker-{id}"))
+        .spawn(move || worker_loop(shared, id))
+}
+
+fn worker_loop(shared: Arc<Shared>, id: usize) {
+    shared.live.fetch_add(1, Ordering::AcqRel);
+    let sentinel = Sentinel {
+        shared: Arc::clone(&shared),
+        id,
+    };
+    loop {
+        // The guard is a temporary of this statement, so the lock is released before the
+        // job runs: other workers can take jobs while this one works.
+        let message = lock(&shared.receiver).recv();
+        let Ok(job) = message else {
+            break; // The sender is gone and the queue is empty: shutdown.
+        };
+        shared.queued.fetch_sub(1, Ordering::AcqRel);
+        job();
+    }
+    drop(sentinel);
+}
+
+/// Lives on each worker's stack; its `Drop` runs both on a normal exit and while a panic
+/// unwinds, and only in the second case does it start a replacement.
+struct Sentinel {
+    shared: Arc<Shared>,
+    id: usize,
+}
+
+impl Drop for Sentinel {
+    fn drop(&mut self) {
+        self.shared.live.fetch_sub(1, Ordering::AcqRel);
+        if !thread::panicking() {
+            return;
+        }
+        self.shared.replaced.fetch_add(1, Ordering::AcqRel);
+        match spawn_worker(Arc::clone(&self.shared), self.id) {
+            Ok(handle) => lock(&self.shared.handles)[self.id] = Some(handle),
+            // Nothing to return an error to from inside a dying thread; the pool runs one
+            // worker short, which `live_workers` shows.
+            Err(error) => eprintln!("webserver: could not replace worker {}: {error}", self.id),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Barrier;
+    use std::sync::atomic::AtomicBool;
+    use std::time::{Duration, Instant};
+
+    /// Waits (bounded) until `condition` holds; returns whether it did.
+    fn eventually(condition: impl Fn() -> bool) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if condition() {
+                return true;
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
+        condition()
+    }
+
+    /// Runs `size` jobs that each wait until all `size` are running at once.
+    /// Succeeds only if the pool really has `size` workers.
+    fn all_workers_run_at_once(pool: &ThreadPool, size: usize) -> bool {
+        let arrived = Arc::new(AtomicUsize::new(0));
+        let (seen_tx, seen_rx) = mpsc::channel();
+        for _ in 0..size {
+            let arrived = Arc::clone(&arrived);
+            let seen_tx = seen_tx.clone();
+            pool.execute(move || {
+                arrived.fetch_add(1, Ordering::AcqRel);
+                let all_here = eventually(|| arrived.load(Ordering::Acquire) == size);
+                seen_tx.send(all_here).expect("the test holds the receiver");
+            })
+            .expect("unbounded pool");
+        }
+        (0..size).all(|_| seen_rx.recv_timeout(Duration::from_secs(10)) == Ok(true))
+    }
+
+    #[test]
+    fn pool_rejects_zero_threads() {
+        assert!(matches!(ThreadPool::new(0), Err(Error::ZeroThreads)));
+    }
+
+    #[test]
+    fn pool_runs_every_job() {
+        let pool = ThreadPool::new(3).expect("spawn");
+        let counter = Arc::new(AtomicUsize::new(0));
+        for _ in 0..100 {
+            let counter = Arc::clone(&counter);
+            pool.execute(move || {
+                counter.fetch_add(1, Ordering::AcqRel);
+            })
+            .expect("unbounded pool");
+        }
+        pool.shutdown();
+        assert_eq!(counter.load(Ordering::Acquire), 100);
+    }
+
+    #[test]
+    fn pool_runs_jobs_in_parallel() {
+        let pool = ThreadPool::new(4).expect("spawn");
+        assert!(all_workers_run_at_once(&pool, 4));
+    }
+
+    #[test]
+    fn pool_replaces_worker_after_panic() {
+        let pool = ThreadPool::new(3).expect("spawn");
+        for _ in 0..3 {
+            pool.execute(|| panic!("a job panics on purpose (pool test)"))
+                .expect("unbounded pool");
+        }
+        assert!(eventually(|| pool.replaced_workers() == 3));
+        assert!(eventually(|| pool.live_workers() == 3));
+        assert_eq!(pool.size(), 3);
+        // The strongest check: three jobs can still run *at the same time*.
+        assert!(all_workers_run_at_once(&pool, 3));
+    }
+
+    #[test]
+    fn pool_hands_back_job_when_queue_full() {
+        let pool = ThreadPool::with_capacity(1, 1).expect("spawn");
+        let gate = Arc::new(Barrier::new(2));
+        let blocker = Arc::clone(&gate);
+        // Occupies the only worker until the test releases the barrier.
+        pool.execute(move || {
+            blocker.wait();
+        })
+        .expect("first job is accepted");
+        assert!(eventually(|| pool.queued() == 0)); // the worker took it
+        pool.execute(|| {}).expect("one queue slot is free");
+        let ran = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&ran);
+        let rejected = pool.execute(move || flag.store(true, Ordering::Release));
+        let Err(Rejected::Full(job)) = rejected else {
+            panic!("expected Full, got {rejected:?}");
+        };
+        // The job comes back intact and can still be run by the caller.
+        job.run();
+        assert!(ran.load(Ordering::Acquire));
+        gate.wait();
+        pool.shutdown();
+    }
+
+    #[test]
+    fn pool_shutdown_finishes_queued_jobs() {
+        let pool = ThreadPool::new(1).expect("spawn");
+        let finished = Arc::new(AtomicUsize::new(0));
+        for _ in 0..5 {
+            let finished = Arc::clone(&finished);
+            pool.execute(move || {
+                thread::sleep(Duration::from_millis(20));
+                finished.fetch_add(1, Ordering::AcqRel);
+            })
+            .expect("unbounded pool");
+        }
+        pool.shutdown();
+        assert_eq!(finished.load(Ordering::Acquire), 5);
+    }
+
+    #[test]
+    fn pool_shutdown_joins_after_panic_during_shutdown() {
+        let pool = ThreadPool::new(2).expect("spawn");
+        let ran_after = Arc::new(AtomicBool::new(false));
+        pool.execute(|| panic!("a job panics on purpose (pool test)"))
+            .expect("unbounded pool");
+        let flag = Arc::clone(&ran_after);
+        pool.execute(move || flag.store(true, Ordering::Release))
+            .expect("unbounded pool");
+        pool.shutdown(); // must return: joins the replacement too
+        assert!(ran_after.load(Ordering::Acquire));
+    }
+}

@@ -1,0 +1,264 @@
+//! Shared helpers for the integration tests: a fixture directory, a server running on
+//! `127.0.0.1:0` in a background thread, and a raw-socket HTTP client that parses just enough
+//! of a response to make assertions readable.
+
+#![allow(
+    dead_code,
+    reason = "each test file uses a different subset of these helpers"
+)]
+
+use std::fs;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+use webserver::router::Router;
+use webserver::server::{AccessLog, Config, serve, serve_with_router};
+
+/// Body of `/hello.txt`.
+pub const HELLO: &str = "hello, world\n";
+/// Content of the file outside the root that no request may ever return.
+pub const SECRET: &str = "TOP-SECRET-outside-the-root";
+/// Size of `/big.bin`: larger than the inline limit, so it is streamed.
+pub const BIG_LEN: usize = 3 * 1024 * 1024 + 17;
+
+/// The byte at `index` of `/big.bin`: a pattern that makes misplaced ranges visible.
+pub fn big_byte(index: usize) -> u8 {
+    (index % 251) as u8
+}
+
+/// Builds this tree in a fresh temporary directory and returns (guard, root):
+///
+/// ```text
+/// secret.txt                 (outside the root)
+/// root/index.html
+/// root/hello.txt
+/// root/big.bin
+/// root/docs/index.html
+/// root/empty/                (no index.html)
+/// root/list/<b>&"x".txt      (for the listing)
+/// root/list/sub/
+/// root/unreadable.txt        (mode 000)
+/// root/escape      -> ../secret.txt
+/// root/escape-dir  -> ..
+/// ```
+pub fn fixture() -> (tempfile::TempDir, PathBuf) {
+    let outside = tempfile::tempdir().expect("temp dir");
+    let root = outside.path().join("root");
+    fs::create_dir_all(root.join("docs")).expect("mkdir");
+    fs::create_dir_all(root.join("empty")).expect("mkdir");
+    fs::create_dir_all(root.join("list/sub")).expect("mkdir");
+    fs::write(outside.path().join("secret.txt"), SECRET).expect("write");
+    fs::write(root.join("index.html"), "<h1>home</h1>\n").expect("write");
+    fs::write(root.join("hello.txt"), HELLO).expect("write");
+    let big: Vec<u8> = (0..BIG_LEN).map(big_byte).collect();
+    fs::write(root.join("big.bin"), big).expect("write");
+    fs::write(root.join("docs/index.html"), "<h1>docs</h1>\n").expect("write");
+    fs::write(root.join("list/<b>&\"x\".txt"), "").expect("write");
+    fs::write(root.join("unreadable.txt"), "no").expect("write");
+    fs::set_permissions(
+        root.join("unreadable.txt"),
+        fs::Permissions::from_mode(0o000),
+    )
+    .expect("chmod");
+    symlink("../secret.txt", root.join("escape")).expect("symlink");
+    symlink("..", root.join("escape-dir")).expect("symlink");
+    (outside, root)
+}
+
+/// Test configuration: small pool, quiet, short timeouts so timeout tests run quickly.
+pub fn test_config(root: &Path) -> Config {
+    Config {
+        root: root.to_owned(),
+        threads: 4,
+        access_log: AccessLog::Off,
+        header_timeout: Duration::from_secs(5),
+        idle_timeout: Duration::from_secs(5),
+        write_timeout: Duration::from_secs(5),
+        ..Config::default()
+    }
+}
+
+/// A server running on a background thread; stops (and is joined) on drop.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub root: PathBuf,
+    shutdown: Arc<AtomicBool>,
+    thread: Option<JoinHandle<Result<(), webserver::Error>>>,
+    _fixture: Option<tempfile::TempDir>,
+}
+
+impl TestServer {
+    /// Serves a fresh fixture with `test_config`, adjusted by `adjust`.
+    pub fn start(adjust: impl FnOnce(&mut Config)) -> TestServer {
+        let (guard, root) = fixture();
+        let mut config = test_config(&root);
+        adjust(&mut config);
+        TestServer::spawn(root, Some(guard), move |listener, shutdown| {
+            serve(listener, config, &shutdown)
+        })
+    }
+
+    /// Serves `router` with `test_config`, adjusted by `adjust`.
+    pub fn start_with_router(router: Router, adjust: impl FnOnce(&mut Config)) -> TestServer {
+        let (guard, root) = fixture();
+        let mut config = test_config(&root);
+        adjust(&mut config);
+        TestServer::spawn(root, Some(guard), move |listener, shutdown| {
+            serve_with_router(listener, config, router, &shutdown)
+        })
+    }
+
+    fn spawn(
+        root: PathBuf,
+        guard: Option<tempfile::TempDir>,
+        run: impl FnOnce(TcpListener, Arc<AtomicBool>) -> Result<(), webserver::Error> + Send + 'static,
+    ) -> TestServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
+        let shutdown = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&shutdown);
+        let thread = thread::spawn(move || run(listener, flag));
+        TestServer {
+            addr,
+            root,
+            shutdown,
+            thread: Some(thread),
+            _fixture: guard,
+        }
+    }
+
+    /// Opens a connection with generous timeouts (a hung test fails instead of hanging).
+    pub fn connect(&self) -> TcpStream {
+        let stream = TcpStream::connect(self.addr).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        stream
+            .set_write_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        stream
+    }
+
+    /// Sends `raw` on a new connection and reads until the server closes it.
+    pub fn send(&self, raw: &[u8]) -> HttpResponse {
+        let mut stream = self.connect();
+        stream.write_all(raw).expect("write request");
+        let mut bytes = Vec::new();
+        stream.read_to_end(&mut bytes).expect("read response");
+        HttpResponse::parse(&bytes)
+    }
+
+    /// `GET path` as HTTP/1.0 (so the server closes the connection).
+    pub fn get(&self, path: &str) -> HttpResponse {
+        self.send(format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes())
+    }
+
+    /// Requests shutdown and waits for `serve` to return.
+    pub fn stop(mut self) -> Result<(), webserver::Error> {
+        self.shutdown.store(true, Ordering::SeqCst);
+        self.thread
+            .take()
+            .expect("joined only here or in drop")
+            .join()
+            .expect("serve does not panic")
+    }
+
+    /// The shutdown flag, for tests that trigger it from elsewhere.
+    pub fn shutdown_flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.shutdown)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.shutdown.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// A parsed response.
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    pub status_line: String,
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// Parses a whole response (head and everything after it as the body).
+    pub fn parse(bytes: &[u8]) -> HttpResponse {
+        let head_end = bytes
+            .windows(4)
+            .position(|window| window == b"\r\n\r\n")
+            .unwrap_or_else(|| panic!("no complete head in {:?}", String::from_utf8_lossy(bytes)));
+        let head = std::str::from_utf8(&bytes[..head_end]).expect("ASCII head");
+        let mut lines = head.split("\r\n");
+        let status_line = lines.next().expect("status line").to_owned();
+        let status = status_line
+            .split(' ')
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .unwrap_or_else(|| panic!("bad status line {status_line:?}"));
+        let headers = lines
+            .map(|line| {
+                let (name, value) = line.split_once(": ").expect("name: value");
+                (name.to_owned(), value.to_owned())
+            })
+            .collect();
+        HttpResponse {
+            status_line,
+            status,
+            headers,
+            body: bytes[head_end + 4..].to_vec(),
+        }
+    }
+
+    /// The first header called `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Reads exactly one response from a kept-alive connection, using `Content-Length`.
+/// `head_only` is for responses to HEAD, which announce a length but carry no body.
+pub fn read_one_response(stream: &mut TcpStream, head_only: bool) -> HttpResponse {
+    let mut bytes = Vec::new();
+    let mut byte = [0; 1];
+    while !bytes.ends_with(b"\r\n\r\n") {
+        let read = stream.read(&mut byte).expect("read head");
+        assert_eq!(
+            read,
+            1,
+            "connection closed inside a head: {:?}",
+            String::from_utf8_lossy(&bytes)
+        );
+        bytes.push(byte[0]);
+    }
+    let mut response = HttpResponse::parse(&bytes);
+    let len: usize = response
+        .header("content-length")
+        .map_or(0, |len| len.parse().expect("numeric length"));
+    if !head_only && response.status != 304 {
+        let mut body = vec![0; len];
+        stream.read_exact(&mut body).expect("read body");
+        response.body = body;
+    }
+    response
+}
