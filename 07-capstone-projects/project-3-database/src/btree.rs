@@ -9,8 +9,8 @@
 //!
 //! Separators: child `i` of an internal node holds the keys `k` with
 //! `keys[i-1] <= k < keys[i]`, so the child for a key is the number of separators `<= key`.
-//! Deletion removes empty nodes but does not merge underfull ones (as in many production
-//! trees, underfull pages are reused as keys come back).
+//! Deletion removes empty nodes and merges an underfull node (less than half full) with a
+//! neighbour when the two fit in one page, so deleting keys gives pages back.
 
 use std::collections::HashSet;
 use std::ops::Bound;
@@ -578,7 +578,10 @@ fn delete_from(
             let index = child_index(keys, key);
             let (child, old) = delete_from(pager, alloc, children[index], key, depth + 1)?;
             match child {
-                Some(child) => children[index] = child,
+                Some(child) => {
+                    children[index] = child;
+                    merge_if_underfull(pager, alloc, keys, children, index)?;
+                }
                 None => {
                     children.remove(index);
                     if !keys.is_empty() {
@@ -599,6 +602,205 @@ fn delete_from(
     }
     pager.put_dirty(id, node);
     Ok((Some(id), old))
+}
+
+/// A node whose body uses less than this many bytes is *underfull*: after a delete leaves a
+/// child underfull, the parent tries to merge it with a neighbour.
+pub const UNDERFULL: usize = BODY_CAPACITY / 2;
+
+/// Bytes the node made of `left`, the separator `separator` and `right` would need.
+fn merged_len(left: &Node, separator: &[u8], right: &Node) -> Option<usize> {
+    match (left, right) {
+        (Node::Leaf { .. }, Node::Leaf { .. }) => Some(left.body_len() + right.body_len()),
+        // Both bodies count the 8-byte first child; the merged node has one, plus the
+        // separator that comes down from the parent.
+        (Node::Internal { .. }, Node::Internal { .. }) => {
+            Some(left.body_len() + right.body_len() - 8 + page::internal_entry_len(separator))
+        }
+        _ => None,
+    }
+}
+
+/// After a delete below `children[index]` (a page changed in this transaction, so it is
+/// fresh and may be rewritten in place), merges that child with its left or right
+/// neighbour when it is underfull and the two fit in one page. The merged node keeps the
+/// child's page number; the neighbour's number is released (free at once if it was fresh,
+/// after the next checkpoint if it belongs to the durable tree, so the durable tree is never
+/// touched), and the parent loses one separator and one child.
+///
+/// Without this, deleting half the keys at random leaves every leaf about half empty, and
+/// the file needs twice the pages for the same data.
+fn merge_if_underfull(
+    pager: &Pager,
+    alloc: &mut Allocator,
+    keys: &mut Vec<Vec<u8>>,
+    children: &mut Vec<PageId>,
+    index: usize,
+) -> Result<(), BTreeError> {
+    let child = children[index];
+    if children.len() < 2 || pager.read(child)?.body_len() >= UNDERFULL {
+        return Ok(());
+    }
+    let left_neighbour = index.checked_sub(1);
+    let right_neighbour = (index + 1 < children.len()).then_some(index + 1);
+    for neighbour in [left_neighbour, right_neighbour].into_iter().flatten() {
+        let left_index = neighbour.min(index);
+        let (left_id, right_id) = (children[left_index], children[left_index + 1]);
+        let fits = {
+            let left = pager.read(left_id)?;
+            let right = pager.read(right_id)?;
+            let Some(len) = merged_len(&left, &keys[left_index], &right) else {
+                return Err(corrupt(child, "neighbouring pages of different kinds"));
+            };
+            len <= BODY_CAPACITY && left.item_count() + right.item_count() < usize::from(u16::MAX)
+        };
+        if !fits {
+            continue;
+        }
+        let separator = keys.remove(left_index);
+        let left = pager.take(left_id)?;
+        let right = pager.take(right_id)?;
+        let merged = match (left, right) {
+            (
+                Node::Leaf {
+                    keys: mut left_keys,
+                    values: mut left_values,
+                },
+                Node::Leaf {
+                    keys: right_keys,
+                    values: right_values,
+                },
+            ) => {
+                left_keys.extend(right_keys);
+                left_values.extend(right_values);
+                Node::Leaf {
+                    keys: left_keys,
+                    values: left_values,
+                }
+            }
+            (
+                Node::Internal {
+                    keys: mut left_keys,
+                    children: mut left_children,
+                },
+                Node::Internal {
+                    keys: right_keys,
+                    children: right_children,
+                },
+            ) => {
+                left_keys.push(separator);
+                left_keys.extend(right_keys);
+                left_children.extend(right_children);
+                Node::Internal {
+                    keys: left_keys,
+                    children: left_children,
+                }
+            }
+            // `merged_len` returned `Some`, so both pages are of the same tree kind.
+            _ => return Err(corrupt(child, "neighbouring pages of different kinds")),
+        };
+        debug_assert!(merged.fits(), "merge produced an overfull node");
+        let other = if left_id == child { right_id } else { left_id };
+        pager.forget(other);
+        alloc.release(other);
+        pager.put_dirty(child, merged);
+        children.remove(left_index + 1);
+        children[left_index] = child;
+        return Ok(());
+    }
+    Ok(())
+}
+
+/// True when the overflow chain starting at `first` uses a page at or past `limit`.
+fn chain_reaches(pager: &Pager, first: PageId, limit: PageId) -> Result<bool, BTreeError> {
+    let mut next = first;
+    let mut steps = 0usize;
+    while next != 0 {
+        if next >= limit {
+            return Ok(true);
+        }
+        let node = pager.read(next)?;
+        let Node::Overflow { next: after, .. } = &*node else {
+            return Err(corrupt(next, "expected an overflow page"));
+        };
+        next = *after;
+        steps += 1;
+        if steps > MAX_VALUE_LEN / OVERFLOW_CAPACITY + 1 {
+            return Err(corrupt(first, "overflow chain has a cycle"));
+        }
+    }
+    Ok(false)
+}
+
+/// Moves every page of the tree under `id` that sits at or past page `limit` to a fresh
+/// page number (the allocator hands out the lowest free numbers first), copying the
+/// ancestors of every moved page as usual (copy-on-write); returns the subtree's new page.
+/// The content of the tree does not change, only where its pages live. Used by the
+/// compaction that follows a checkpoint, so the end of the data file empties and the next
+/// checkpoint can cut it off.
+///
+/// Dirty pages are written back whenever they take more than half the pool (safe: they
+/// are fresh), so moving a large tree does not hold all of it in memory.
+///
+/// # Errors
+/// I/O or corruption.
+pub fn relocate(
+    pager: &Pager,
+    alloc: &mut Allocator,
+    id: PageId,
+    limit: PageId,
+    depth: usize,
+) -> Result<PageId, BTreeError> {
+    if depth > MAX_DEPTH {
+        return Err(corrupt(id, "tree deeper than possible"));
+    }
+    let node = pager.read(id)?;
+    match &*node {
+        Node::Internal { children, .. } => {
+            let mut moved = Vec::with_capacity(children.len());
+            for child in children {
+                moved.push(relocate(pager, alloc, *child, limit, depth + 1)?);
+                if pager.dirty_pages() * page::PAGE_SIZE > pager.budget() / 2 {
+                    pager.write_back()?;
+                }
+            }
+            if id < limit && moved == *children {
+                return Ok(id);
+            }
+            drop(node);
+            let (new_id, mut copy) = writable(pager, alloc, id)?;
+            if let Node::Internal { children, .. } = &mut copy {
+                *children = moved;
+            }
+            pager.put_dirty(new_id, copy);
+            Ok(new_id)
+        }
+        Node::Leaf { values, .. } => {
+            let mut chains = Vec::new();
+            for (index, value) in values.iter().enumerate() {
+                if let Value::Overflow { first, .. } = value
+                    && chain_reaches(pager, *first, limit)?
+                {
+                    chains.push(index);
+                }
+            }
+            if id < limit && chains.is_empty() {
+                return Ok(id);
+            }
+            drop(node);
+            let (new_id, mut copy) = writable(pager, alloc, id)?;
+            if let Node::Leaf { values, .. } = &mut copy {
+                for index in chains {
+                    let bytes = load_value(pager, &values[index])?;
+                    release_value(pager, alloc, &values[index])?;
+                    values[index] = store_value(pager, alloc, &bytes);
+                }
+            }
+            pager.put_dirty(new_id, copy);
+            Ok(new_id)
+        }
+        _ => Err(corrupt(id, "expected a tree page")),
+    }
 }
 
 /// What [`check_invariants`] found in a healthy tree.
@@ -932,6 +1134,98 @@ mod tests {
         assert_eq!(PAGE_SIZE, 4096);
     }
 
+    /// What a checkpoint does to the allocator once its meta is durable: every page
+    /// written so far is on disk, replaced durable pages become free, nothing is fresh.
+    fn pretend_checkpoint(pager: &Pager, alloc: &mut Allocator) {
+        pager.write_back().unwrap();
+        alloc.free.extend(alloc.pending_free.drain(..));
+        alloc.fresh.clear();
+    }
+
+    fn remove(pager: &Pager, alloc: &mut Allocator, root: &mut PageId, key: &[u8]) -> bool {
+        let (new_root, old) = delete(pager, alloc, *root, key).unwrap();
+        *root = new_root;
+        if let Some(old) = &old {
+            release_value(pager, alloc, old).unwrap();
+        }
+        old.is_some()
+    }
+
+    /// Checks the tree and that no page it uses is also free.
+    fn check_all(pager: &Pager, alloc: &Allocator, root: PageId) -> TreeReport {
+        let report = check_invariants(pager, root, false).unwrap();
+        assert!(report.pages.iter().all(|page| !alloc.free.contains(page)));
+        report
+    }
+
+    #[test]
+    fn btree_random_deletes_merge_underfull_pages() {
+        let (pager, mut alloc) = new_tree();
+        let mut root = 0;
+        let mut keys: Vec<u64> = (0..5000u64)
+            .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+            .collect();
+        for key in &keys {
+            put(&pager, &mut alloc, &mut root, &key.to_be_bytes(), &[3; 100]);
+        }
+        pretend_checkpoint(&pager, &mut alloc);
+        // Delete 80% of the keys in a scrambled order.
+        keys.sort_unstable_by_key(|key| key.rotate_left(17));
+        for (index, key) in keys.iter().take(4000).enumerate() {
+            assert!(remove(&pager, &mut alloc, &mut root, &key.to_be_bytes()));
+            if index % 250 == 0 {
+                check_all(&pager, &alloc, root);
+            }
+        }
+        let report = check_all(&pager, &alloc, root);
+        assert_eq!(report.keys, 1000);
+        // 1000 entries of 2 + 8 + 3 + 100 bytes fill 28 pages; without merging the
+        // deletes would leave the roughly 180 leaves of the full tree in place.
+        let full_pages = (1000 * 113usize).div_ceil(BODY_CAPACITY);
+        assert!(
+            report.pages.len() <= 2 * full_pages + 4,
+            "{} pages for {full_pages} pages of entries",
+            report.pages.len()
+        );
+    }
+
+    #[test]
+    fn btree_relocate_moves_pages_below_the_limit_without_changing_content() {
+        let (pager, mut alloc) = new_tree();
+        let mut root = 0;
+        for index in 0u32..2000 {
+            let value = vec![index as u8; if index % 100 == 0 { 5000 } else { 60 }];
+            put(&pager, &mut alloc, &mut root, &index.to_be_bytes(), &value);
+        }
+        pretend_checkpoint(&pager, &mut alloc);
+        // Touch every leaf so the whole tree is copied to the end of the file.
+        for index in (0u32..2000).step_by(3) {
+            remove(&pager, &mut alloc, &mut root, &index.to_be_bytes());
+        }
+        pretend_checkpoint(&pager, &mut alloc);
+        let before = scan(&pager, root, Bound::Unbounded, Bound::Unbounded);
+        let durable = check_all(&pager, &alloc, root).pages;
+        let limit = FIRST_DATA_PAGE + durable.len() as u64 * 3 / 2;
+        assert!(durable.iter().any(|page| *page >= limit), "nothing to move");
+        root = relocate(&pager, &mut alloc, root, limit, 0).unwrap();
+        let after = check_all(&pager, &alloc, root).pages;
+        assert!(
+            after.iter().all(|page| *page < limit),
+            "a page stayed past the limit"
+        );
+        assert_eq!(
+            scan(&pager, root, Bound::Unbounded, Bound::Unbounded),
+            before
+        );
+        // Copy-on-write: every durable page that was moved waits for the next checkpoint.
+        for page in durable.difference(&after) {
+            assert!(
+                alloc.pending_free.contains(page),
+                "page {page} was freed early"
+            );
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -963,6 +1257,42 @@ mod tests {
             for (key, value) in &model {
                 prop_assert_eq!(get(&pager, root, key).unwrap(), Some(value.clone()));
             }
+            pager.check_invariants().unwrap();
+        }
+
+        #[test]
+        fn btree_merges_keep_invariants_under_mass_deletes(
+            entries in proptest::collection::btree_map(
+                proptest::collection::vec(any::<u8>(), 1..=MAX_KEY_LEN), 0usize..600, 1..500),
+            delete_mask in proptest::collection::vec(0u8..10, 500),
+            checkpoint_every in 1usize..50,
+        ) {
+            // Long keys make internal nodes hold few separators, so the tree is deep and
+            // internal nodes merge too; pretend checkpoints between deletes make some
+            // neighbours durable, so merges also release pages that must wait.
+            let (pager, mut alloc) = new_tree();
+            let mut root = 0;
+            let mut model = BTreeMap::new();
+            for (key, value_len) in &entries {
+                let value = vec![key[0]; *value_len];
+                put(&pager, &mut alloc, &mut root, key, &value);
+                model.insert(key.clone(), value);
+            }
+            pretend_checkpoint(&pager, &mut alloc);
+            for (index, key) in entries.keys().enumerate() {
+                if delete_mask[index] < 8 {
+                    prop_assert!(remove(&pager, &mut alloc, &mut root, key));
+                    model.remove(key);
+                    let report = check_all(&pager, &alloc, root);
+                    prop_assert_eq!(report.keys, model.len() as u64);
+                }
+                if index % checkpoint_every == 0 {
+                    pretend_checkpoint(&pager, &mut alloc);
+                }
+            }
+            let all = scan(&pager, root, Bound::Unbounded, Bound::Unbounded);
+            let expected: Vec<_> = model.into_iter().collect();
+            prop_assert_eq!(all, expected);
             pager.check_invariants().unwrap();
         }
     }

@@ -1,7 +1,7 @@
 //! The `kv` command-line tool: argument parsing and the commands.
 //!
 //! ```text
-//! kv [--db DIR] [--cache-bytes N] [--wal-limit N] COMMAND
+//! kv [--db DIR] [--cache-bytes N] [--wal-limit N] [--compact-min-free N] COMMAND
 //!   get HEXKEY | put HEXKEY HEXVALUE | del HEXKEY
 //!   scan [--prefix HEX] [START [END]] | dump | stats | verify | checkpoint | batch
 //! ```
@@ -23,7 +23,7 @@ pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_CORRUPT: u8 = 3;
 
 const USAGE: &str = "usage: kv [--db DIR] [--cache-bytes N] [--wal-limit N] \
-get HEXKEY | put HEXKEY HEXVALUE | del HEXKEY | scan [--prefix HEX] [START [END]] | \
+[--compact-min-free N] get HEXKEY | put HEXKEY HEXVALUE | del HEXKEY | scan [--prefix HEX] [START [END]] | \
 dump | stats | verify | checkpoint | batch";
 
 /// A failure with the exit code it maps to.
@@ -146,6 +146,7 @@ pub fn run(
                     .map_err(|_| Failure::usage("--cache-bytes is too large"))?;
             }
             "--wal-limit" => options.wal_limit = number_arg(value, flag)?,
+            "--compact-min-free" => options.compact_min_free_pages = number_arg(value, flag)?,
             "--help" => {
                 writeln!(output, "{USAGE}")?;
                 return Ok(());

@@ -163,7 +163,8 @@ impl Node {
         self.body_len() <= BODY_CAPACITY && self.item_count() <= usize::from(u16::MAX)
     }
 
-    fn item_count(&self) -> usize {
+    /// Number of items: keys, data bytes or page ids (the page header's `count`).
+    pub fn item_count(&self) -> usize {
         match self {
             Node::Leaf { keys, .. } | Node::Internal { keys, .. } => keys.len(),
             Node::Overflow { data, .. } => data.len(),

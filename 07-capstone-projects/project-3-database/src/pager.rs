@@ -421,6 +421,16 @@ impl Pager {
         Ok(())
     }
 
+    /// Cuts the data file to `len` bytes and syncs the new length.
+    ///
+    /// # Errors
+    /// I/O errors.
+    pub fn truncate(&self, len: u64) -> Result<(), BTreeError> {
+        self.backend.set_len(len)?;
+        self.backend.sync()?;
+        Ok(())
+    }
+
     /// Length of the data file in bytes.
     ///
     /// # Errors

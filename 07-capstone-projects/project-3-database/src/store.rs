@@ -8,7 +8,7 @@
 //! releases both locks, and waits for `fdatasync` (shared with other committers: group
 //! commit). A reader holds the read side for as long as it needs one consistent state.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::ops::{Bound, RangeBounds};
 use std::path::{Path, PathBuf};
@@ -26,6 +26,8 @@ use crate::wal::{self, Op, Record, Wal};
 pub const DATA_FILE: &str = "data.kv";
 /// Name of the log file inside the store directory.
 pub const WAL_FILE: &str = "wal.kv";
+/// Default of [`Options::compact_min_free_pages`].
+pub const COMPACT_MIN_FREE_PAGES: u64 = 16;
 /// Name of the lock file that keeps a second process out.
 pub const LOCK_FILE: &str = "lock";
 
@@ -49,6 +51,10 @@ pub struct Options {
     pub wal_limit: u64,
     /// Default durability of commits.
     pub durability: Durability,
+    /// A checkpoint is followed by a compaction when more than a quarter of the data
+    /// file's pages are free and at least this many, so a small store is not rewritten
+    /// for a few pages.
+    pub compact_min_free_pages: u64,
 }
 
 impl Default for Options {
@@ -57,6 +63,7 @@ impl Default for Options {
             cache_bytes: 64 << 20,
             wal_limit: 64 << 20,
             durability: Durability::Immediate,
+            compact_min_free_pages: COMPACT_MIN_FREE_PAGES,
         }
     }
 }
@@ -90,6 +97,9 @@ pub struct Stats {
     pub commits: u64,
     /// Checkpoints since open.
     pub checkpoints: u64,
+    /// Compactions since open: checkpoints followed by moving pages off the end of the
+    /// data file (counted in `checkpoints` too).
+    pub compactions: u64,
     /// Current checkpoint generation.
     pub generation: u64,
 }
@@ -164,6 +174,7 @@ pub struct Store {
     poisoned: AtomicBool,
     commits: AtomicU64,
     checkpoints: AtomicU64,
+    compactions: AtomicU64,
     /// Copies of the writer's generation, page count and free-page count, so `stats` never
     /// waits for (or deadlocks against) an open write transaction.
     shape: [AtomicU64; 3],
@@ -288,6 +299,7 @@ impl Store {
             poisoned: AtomicBool::new(false),
             commits: AtomicU64::new(0),
             checkpoints: AtomicU64::new(0),
+            compactions: AtomicU64::new(0),
             shape: Default::default(),
             closed: AtomicBool::new(false),
             _lock: lock,
@@ -405,6 +417,14 @@ impl Store {
         if replayed > 0 || stale || records.is_empty() {
             writer.changed = true;
             self.checkpoint_locked(&mut writer)?;
+        } else {
+            // Every record has the meta's generation, so no recovery can fall back to an
+            // older meta any more: bytes past the page count (left by a crash before or
+            // during the last checkpoint's cut) are garbage, and can be cut now.
+            let len = writer.alloc.page_count * PAGE_SIZE as u64;
+            if self.pager.file_len()? > len {
+                self.pager.truncate(len)?;
+            }
         }
         Ok(())
     }
@@ -611,11 +631,77 @@ impl Store {
         if !writer.changed {
             return Ok(());
         }
-        let result = self.checkpoint_inner(writer);
+        let mut result = self.checkpoint_inner(writer);
+        if result.is_ok() && self.worth_compacting(&writer.alloc) {
+            // `compact` sets `changed` only when it moved pages; then a second checkpoint
+            // makes the moved tree durable, frees the end of the file and cuts it off.
+            result = self.compact(writer).and_then(|()| {
+                if writer.changed {
+                    self.checkpoint_inner(writer)
+                } else {
+                    Ok(())
+                }
+            });
+        }
         if result.is_err() {
             self.poisoned.store(true, Ordering::Release);
         }
         result
+    }
+
+    /// True when more than a quarter of the data file's pages are free (and at least
+    /// [`Options::compact_min_free_pages`]), right after a checkpoint.
+    fn worth_compacting(&self, alloc: &Allocator) -> bool {
+        let free = alloc.free.len() as u64;
+        free >= self.options.compact_min_free_pages.max(1)
+            && free * 4 > alloc.page_count - FIRST_DATA_PAGE
+    }
+
+    /// Moves the tree's pages from the end of the data file into free pages near its start
+    /// (see `btree::relocate`), so the checkpoint that follows finds the end of the file free
+    /// and cuts it off. Runs right after a checkpoint, under the writer lock, so no page is
+    /// fresh and every free page is free on disk too; the durable tree is not touched
+    /// (moved pages are copies), so a crash at any point here leaves the checkpoint just
+    /// written in force.
+    fn compact(&self, writer: &mut WriterState) -> Result<()> {
+        let alloc = &mut writer.alloc;
+        // The first page number `limit` such that the free pages below it can take every
+        // tree page at or past it, with some room for the copied ancestors of moved pages.
+        // Pages past `limit` that are free, or hold the free list, need not move.
+        let unmoved_free: HashSet<PageId> = alloc
+            .free
+            .iter()
+            .chain(&alloc.freelist_pages)
+            .copied()
+            .collect();
+        let mut moves = alloc.page_count - FIRST_DATA_PAGE - unmoved_free.len() as u64;
+        let mut free_below = 0u64;
+        let mut limit = FIRST_DATA_PAGE;
+        while limit < alloc.page_count && free_below < moves + moves / 8 + 8 {
+            if alloc.free.contains(&limit) {
+                free_below += 1;
+            } else if !unmoved_free.contains(&limit) {
+                moves -= 1;
+            }
+            limit += 1;
+        }
+        if limit >= alloc.page_count {
+            return Ok(());
+        }
+        // Same discipline as `apply`: a failure half-way poisons the store.
+        let guard = PoisonGuard {
+            flag: &self.poisoned,
+            armed: true,
+        };
+        let mut tree = self.write_tree();
+        if tree.root != 0 {
+            tree.root = btree::relocate(&self.pager, alloc, tree.root, limit, 0)?;
+        }
+        drop(tree);
+        guard.defuse();
+        writer.changed = true;
+        self.compactions.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
 
     fn checkpoint_inner(&self, writer: &mut WriterState) -> Result<()> {
@@ -623,36 +709,49 @@ impl Store {
         self.pager.write_back()?;
         // 2. The free list as it will be once the new meta is durable.
         let alloc = &mut writer.alloc;
-        let mut after: Vec<PageId> = alloc
+        let mut after: BTreeSet<PageId> = alloc
             .free
             .iter()
             .chain(&alloc.pending_free)
             .chain(&alloc.freelist_pages)
             .copied()
             .collect();
+        // Pages at the end of the file that will be free are cut off: the new meta's page
+        // count leaves them out. They may still belong to the durable tree, so the file
+        // itself is shortened only after the new meta is durable (step 5).
+        let mut page_count = alloc.page_count;
+        let mut cut: Vec<PageId> = Vec::new();
+        while page_count > FIRST_DATA_PAGE && after.remove(&(page_count - 1)) {
+            page_count -= 1;
+            cut.push(page_count);
+        }
         // Pages for the list itself must be free *now* (not pending), so take them from
-        // `free` or from the end of the file.
+        // `free` below the cut, or else from past the old end of the file.
         let mut list_pages: Vec<PageId> = Vec::new();
-        let mut taken: HashSet<PageId> = HashSet::new();
-        let mut free_now = alloc.free.iter();
+        let mut free_now = alloc.free.range(..page_count);
         // Each page taken from `free` also shrinks the list it has to hold.
-        while list_pages.len() * FREELIST_CAPACITY < after.len() - taken.len() {
+        while list_pages.len() * FREELIST_CAPACITY < after.len() {
             let page = match free_now.next() {
                 Some(&id) => {
-                    taken.insert(id);
+                    after.remove(&id);
                     id
                 }
                 None => {
-                    alloc.page_count += 1;
-                    alloc.page_count - 1
+                    // Pages past the cut may be durable: give up the cut this time and
+                    // grow the file instead.
+                    if !cut.is_empty() {
+                        after.extend(cut.drain(..));
+                        page_count = alloc.page_count;
+                    }
+                    page_count += 1;
+                    page_count - 1
                 }
             };
             list_pages.push(page);
         }
-        after.retain(|id| !taken.contains(id));
-        after.sort_unstable();
         // Write every list page, even one left empty because taking it emptied the list:
         // the meta points at the first page either way.
+        let after: Vec<PageId> = after.into_iter().collect();
         let mut chunks = after.chunks(FREELIST_CAPACITY);
         for (index, page) in list_pages.iter().enumerate() {
             let next = list_pages.get(index + 1).copied().unwrap_or(0);
@@ -668,7 +767,7 @@ impl Store {
             generation: writer.generation + 1,
             root,
             freelist: list_pages.first().copied().unwrap_or(0),
-            page_count: alloc.page_count,
+            page_count,
             key_count,
         };
         // 3. Pages durable before the meta that points at them.
@@ -688,9 +787,22 @@ impl Store {
         alloc.pending_free.clear();
         alloc.fresh.clear();
         alloc.freelist_pages = list_pages;
+        alloc.page_count = page_count;
+        for page in cut {
+            self.pager.forget(page);
+        }
         writer.changed = false;
         self.publish_shape(writer);
         self.checkpoints.fetch_add(1, Ordering::Relaxed);
+        // 5. The new meta is durable and the log no longer holds records of the old
+        // generation, so no recovery can fall back to the old meta: pages past the new
+        // page count are garbage, and the file can be cut to size. A crash before or
+        // during this step leaves a longer file whose tail nothing refers to; the next
+        // checkpoint cuts it again.
+        let len = page_count * PAGE_SIZE as u64;
+        if self.pager.file_len()? > len {
+            self.pager.truncate(len)?;
+        }
         Ok(())
     }
 
@@ -711,6 +823,7 @@ impl Store {
             wal_syncs: self.wal.syncs(),
             commits: self.commits.load(Ordering::Relaxed),
             checkpoints: self.checkpoints.load(Ordering::Relaxed),
+            compactions: self.compactions.load(Ordering::Relaxed),
             generation: self.shape[0].load(Ordering::Relaxed),
         }
     }

@@ -201,7 +201,14 @@ fn crash_sigkill_keeps_prefix_property() {
         let outcome = (|| -> Result<State, String> {
             let acks = run_and_kill(
                 dir.path(),
-                &["--wal-limit", "16384", "--cache-bytes", "65536"],
+                &[
+                    "--wal-limit",
+                    "16384",
+                    "--cache-bytes",
+                    "65536",
+                    "--compact-min-free",
+                    "4",
+                ],
                 script(&txns),
                 kill_after,
                 None,
