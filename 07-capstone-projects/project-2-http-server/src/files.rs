@@ -607,6 +607,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "binds a Unix socket, which Miri cannot emulate")]
     fn resolve_refuses_special_files() {
         let (_guard, root) = fixture();
         let socket_path = root.path().join("control.sock");
