@@ -20,7 +20,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use crate::Error;
 use crate::matcher::{MatchOptions, Syntax};
-use crate::searcher::Mode;
+use crate::searcher::{MmapPolicy, Mode};
 
 /// When to print file names before lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -83,6 +83,9 @@ pub struct Config {
     /// (device, inode) of standard output when it is a regular file (the binary checks), so an
     /// input that is the output file can be refused instead of read in a loop.
     pub output_identity: Option<(u64, u64)>,
+    /// When regular files are mapped into memory instead of read (not a command-line option;
+    /// the binary takes it from `MINIGREP_MMAP_WINDOW` if set).
+    pub mmap: MmapPolicy,
 }
 
 /// What the command line asks for.

@@ -8,6 +8,7 @@
 //! - [`matcher`]: patterns → a compiled [`Matcher`] that finds matching lines in a buffer. No I/O.
 //! - [`searcher`]: reads an input in large chunks, asks the matcher, and decides which lines are
 //!   selected or context. No formatting.
+//! - `mmap` (private): one window of a file mapped into memory, the crate's only `unsafe` code.
 //! - [`printer`]: formats lines (`file:`, `N:`, `--`, `-o`, colors). The only module that writes
 //!   to standard output.
 //! - This file: [`run`], which walks the file operands (and directories with `-r`), reports
@@ -21,6 +22,7 @@
 pub mod cli;
 mod error;
 pub mod matcher;
+mod mmap;
 pub mod printer;
 pub mod searcher;
 
@@ -120,6 +122,7 @@ pub fn run<W: Write>(config: &Config, stdout: W, stderr: &mut dyn Write) -> Resu
         after: if lines_mode { config.after } else { None },
         max_count: config.max_count,
         line_number: config.line_number && lines_mode,
+        mmap: config.mmap,
     };
     let mut walk = Walk {
         config,
@@ -281,7 +284,10 @@ impl<W: Write> Walk<'_, '_, '_, W> {
                     self.report_input_is_output(display);
                     return Ok(());
                 }
-                Ok(mut file) => self.search(&mut file)?,
+                Ok(mut file) => self
+                    .searcher
+                    .search_file(&mut file, &mut self.printer)
+                    .map_err(fatal_write)?,
                 Err(error) => {
                     self.report(display, &error);
                     return Ok(());

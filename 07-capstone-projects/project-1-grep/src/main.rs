@@ -6,6 +6,7 @@ use std::os::fd::AsFd;
 use std::process::ExitCode;
 
 use minigrep::cli::{self, ColorChoice, Command};
+use minigrep::searcher::MmapPolicy;
 use minigrep::{Error, PROGRAM};
 
 fn main() -> ExitCode {
@@ -30,6 +31,13 @@ fn main() -> ExitCode {
     }
     config.output_discarded = stdout_is_dev_null();
     config.output_identity = minigrep::file_identity(&io::stdout().as_fd());
+    // A knob for tests and experiments, not an option: the memory-map window size in bytes.
+    if let Some(policy) = std::env::var_os("MINIGREP_MMAP_WINDOW")
+        .as_deref()
+        .and_then(MmapPolicy::from_env_value)
+    {
+        config.mmap = policy;
+    }
     match minigrep::run(&config, io::stdout().lock(), &mut io::stderr().lock()) {
         Ok(status) => ExitCode::from(status.code()),
         // A reader that went away (`minigrep x big | head -1`) is not worth a message.

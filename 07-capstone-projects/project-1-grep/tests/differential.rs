@@ -9,7 +9,7 @@
 
 mod util;
 
-use util::{Case, Corpus, TEXT_FILES, assert_no_differences, differences};
+use util::{Case, Corpus, TEXT_FILES, assert_no_differences, differences, differences_with_env};
 
 /// `-E` patterns: literals, classes, alternation, anchors, repetition, Unicode, empty.
 const PATTERNS: &[&str] = &[
@@ -117,6 +117,52 @@ fn differential_patterns_by_flags_over_all_text_files() {
     let cases = matrix(PATTERNS, FLAG_SETS, TEXT_FILES, b"");
     let found = differences(&corpus, &cases);
     assert_no_differences("patterns × flags over many files", cases.len(), &found);
+}
+
+/// Sends every non-empty regular file through the memory-mapped path, with windows of one
+/// page: the whole pattern × flag matrix, the 1 MiB line (256 windows, so the window must grow),
+/// and a generated file of about 53 KiB whose lines straddle many window boundaries.
+#[test]
+fn differential_memory_mapped_windows() {
+    if !util::gnu_grep_available() {
+        return;
+    }
+    let corpus = Corpus::new();
+    let mut many_lines = String::new();
+    for n in 0..1500u32 {
+        let word = ["foo", "bar", "the fox", "", "end", "FOO bar"][(n % 6) as usize];
+        let pad = "x".repeat((n as usize * 7) % 53);
+        many_lines.push_str(&format!("{n} {pad} {word}\n"));
+    }
+    many_lines.push_str("last line foo without newline");
+    std::fs::write(corpus.file("many-lines.txt"), &many_lines).expect("writing the corpus");
+    let env = [("MINIGREP_MMAP_WINDOW", "4096")];
+    let mut cases = matrix(PATTERNS, FLAG_SETS, TEXT_FILES, b"");
+    cases.extend(matrix(
+        &["needle", "foo", "^x+needle"],
+        &[&[], &["-c"], &["-n"], &["-o"], &["-C1"]],
+        &["long-line.txt", "ascii.txt"],
+        b"",
+    ));
+    cases.extend(matrix(
+        &["foo", "^1[0-9]*5 ", "end$", "^[0-9]+ $", "zzz", ""],
+        &[
+            &[],
+            &["-n"],
+            &["-c"],
+            &["-v", "-n"],
+            &["-C2", "-n"],
+            &["-B3"],
+            &["-A2", "-m5"],
+            &["-m7", "-c"],
+            &["-o", "-n"],
+            &["-x", "-v", "-c"],
+        ],
+        &["many-lines.txt"],
+        b"",
+    ));
+    let found = differences_with_env(&corpus, &cases, &env);
+    assert_no_differences("memory-mapped, 4 KiB windows", cases.len(), &found);
 }
 
 #[test]

@@ -48,6 +48,17 @@ pub fn gnu_grep_available() -> bool {
 /// Runs `program` with `args` in `dir`, feeding `stdin`, in the C.UTF-8 locale and with no
 /// color settings from the environment.
 pub fn run(program: &str, args: &[&str], dir: &Path, stdin: &[u8]) -> Outcome {
+    run_with_env(program, args, dir, stdin, &[])
+}
+
+/// [`run`] with extra environment variables.
+pub fn run_with_env(
+    program: &str,
+    args: &[&str],
+    dir: &Path,
+    stdin: &[u8],
+    env: &[(&str, &str)],
+) -> Outcome {
     // GNU grep names itself after argv[0]; calling it plain `grep` keeps its messages in the
     // same form as ours after `normalize_stderr`.
     let name = if program == GNU_GREP {
@@ -63,6 +74,8 @@ pub fn run(program: &str, args: &[&str], dir: &Path, stdin: &[u8]) -> Outcome {
         .env_remove("GREP_COLORS")
         .env_remove("GREP_COLOR")
         .env_remove("POSIXLY_CORRECT")
+        .env_remove("MINIGREP_MMAP_WINDOW")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -206,9 +219,19 @@ pub struct Case<'a> {
 
 /// Runs every case against both programs and returns a description of each difference.
 pub fn differences(corpus: &Corpus, cases: &[Case<'_>]) -> Vec<String> {
+    differences_with_env(corpus, cases, &[])
+}
+
+/// [`differences`] with extra environment variables for `minigrep` (for example a tiny
+/// `MINIGREP_MMAP_WINDOW`, which sends every regular file through the memory-mapped path).
+pub fn differences_with_env(
+    corpus: &Corpus,
+    cases: &[Case<'_>],
+    env: &[(&str, &str)],
+) -> Vec<String> {
     let mut found = Vec::new();
     for case in cases {
-        let ours = minigrep(&case.args, corpus.path(), case.stdin);
+        let ours = run_with_env(minigrep_path(), &case.args, corpus.path(), case.stdin, env);
         let theirs = gnu(&case.args, corpus.path(), case.stdin);
         let mut problems = Vec::new();
         if ours.status != theirs.status {
