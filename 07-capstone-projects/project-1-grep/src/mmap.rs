@@ -130,6 +130,7 @@ mod tests {
     use std::io::Write;
 
     #[test]
+    #[cfg_attr(miri, ignore = "Miri cannot map files")]
     fn window_maps_a_page_aligned_range() {
         let page = page_size();
         let mut file = tempfile::tempfile().expect("creating a temporary file");
@@ -141,6 +142,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "Miri cannot map files")]
     fn window_writes_stay_private() {
         let mut file = tempfile::tempfile().expect("creating a temporary file");
         file.write_all(b"a\0b\n")
@@ -154,6 +156,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "Miri cannot map files")]
     fn window_rejects_bad_arguments() {
         let mut file = tempfile::tempfile().expect("creating a temporary file");
         file.write_all(b"abc").expect("writing the temporary file");

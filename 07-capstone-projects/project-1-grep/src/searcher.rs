@@ -860,6 +860,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "Miri cannot map files")]
     fn searcher_mapped_windows_match_read_path() {
         // Lines of varied length (some longer than a page), a final line without a newline.
         let mut text = Vec::new();
