@@ -11,7 +11,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use util::{BIG_LEN, HELLO, HttpResponse, TestServer, big_byte, read_one_response};
+use util::{BIG_LEN, HELLO, HttpResponse, TestServer, is_big_file, read_one_response};
 use webserver::request::{Method, Request};
 use webserver::response::{Response, StatusCode};
 use webserver::router::Router;
@@ -50,13 +50,7 @@ fn concurrent_requests_are_all_answered() {
         assert_eq!(response.status, 200, "{path}");
         if path == "/big.bin" {
             assert_eq!(response.body.len(), BIG_LEN);
-            assert!(
-                response
-                    .body
-                    .iter()
-                    .enumerate()
-                    .all(|(i, &b)| b == big_byte(i))
-            );
+            assert!(is_big_file(&response.body));
         } else {
             assert_eq!(response.text(), HELLO);
         }
@@ -243,13 +237,7 @@ fn shutdown_finishes_in_flight_download_then_refuses_connections() {
         BIG_LEN,
         "in-flight download was cut short"
     );
-    assert!(
-        response
-            .body
-            .iter()
-            .enumerate()
-            .all(|(i, &b)| b == big_byte(i))
-    );
+    assert!(is_big_file(&response.body));
 
     let started = Instant::now();
     server.stop().expect("serve returns Ok");

@@ -32,6 +32,11 @@ pub fn big_byte(index: usize) -> u8 {
     (index % 251) as u8
 }
 
+/// True when `body` is exactly the whole of `/big.bin`: right length, every byte in place.
+pub fn is_big_file(body: &[u8]) -> bool {
+    body.len() == BIG_LEN && body.iter().enumerate().all(|(i, &b)| b == big_byte(i))
+}
+
 /// Builds this tree in a fresh temporary directory and returns (guard, root):
 ///
 /// ```text
