@@ -291,11 +291,19 @@ impl Workspace {
             fsx::copy(&lock, &self.dir.join("Cargo.lock"))?;
         }
         let target = root.join("target");
+        let runner = root.join("course").join("Cargo.toml");
         fsx::write_if_changed(
             &self.dir.join(".cargo").join("config.toml"),
             format!(
-                "# Share the course's target directory so dependencies are built once.\n[build]\ntarget-dir = {:?}\n",
-                target.to_string_lossy()
+                "# Share the course's target directory so dependencies are built once.\n[build]\ntarget-dir = {:?}\n\n\
+                 # `learn/` is a workspace of its own, so the course's `cargo course` alias would look for\n\
+                 # the runner here; this one runs it from the course instead.\n\
+                 [alias]\ncourse = {:?}\n",
+                target.to_string_lossy(),
+                format!(
+                    "run --quiet --manifest-path {} --bin course --",
+                    runner.to_string_lossy()
+                )
             ),
         )?;
         Ok(())

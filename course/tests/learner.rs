@@ -22,6 +22,13 @@ fn learner_flow_start_verify_solve_done() {
     assert!(start.success, "{start:?}");
     assert!(course.root().join(LEARNER_FILE).is_file());
     assert!(course.read(LEARNER_FILE).contains("todo!()"));
+    // `learn/` is its own workspace: its config must bring `cargo course` along.
+    let learn_config = course.read("learn/.cargo/config.toml");
+    assert!(learn_config.contains("[alias]"), "{learn_config}");
+    assert!(
+        learn_config.contains("--manifest-path") && learn_config.contains("course"),
+        "{learn_config}"
+    );
     assert!(
         course.root().join("learn/Cargo.lock").is_file()
             || !course.root().join("Cargo.lock").is_file()
