@@ -101,6 +101,14 @@ struct Shopper {
 }
 
 impl Shopper {
+    /// A new owner of `list`: `Rc::clone` adds one to the count, it does not copy the list.
+    fn joining(name: &'static str, list: &SharedList) -> Shopper {
+        Shopper {
+            name,
+            list: Rc::clone(list),
+        }
+    }
+
     fn add(&self, item: &str) {
         self.list
             .borrow_mut()
@@ -314,14 +322,8 @@ fn main() {
 
     println!("\n== Rc<RefCell<T>> ==");
     let list: SharedList = Rc::new(RefCell::new(Vec::new()));
-    let ana = Shopper {
-        name: "Ana",
-        list: Rc::clone(&list),
-    };
-    let ben = Shopper {
-        name: "Ben",
-        list: Rc::clone(&list),
-    };
+    let ana = Shopper::joining("Ana", &list);
+    let ben = Shopper::joining("Ben", &list);
     ana.add("bread");
     ben.add("coffee");
     println!(
@@ -452,14 +454,8 @@ mod tests {
     #[test]
     fn rc_refcell_edits_are_visible_to_every_owner() {
         let list: SharedList = Rc::new(RefCell::new(Vec::new()));
-        let ana = Shopper {
-            name: "Ana",
-            list: Rc::clone(&list),
-        };
-        let ben = Shopper {
-            name: "Ben",
-            list: Rc::clone(&list),
-        };
+        let ana = Shopper::joining("Ana", &list);
+        let ben = Shopper::joining("Ben", &list);
         ana.add("milk");
         ben.add("eggs");
         assert_eq!(Rc::strong_count(&list), 3);

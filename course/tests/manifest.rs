@@ -68,6 +68,12 @@ fn check(edit: impl FnOnce(&Course), needle: &str) {
     );
 }
 
+/// Replaces every `from` in the fixture's `course.toml` with `to`.
+fn edit_manifest(course: &Course, from: &str, to: &str) {
+    let text = course.read("course.toml").replace(from, to);
+    course.write("course.toml", &text);
+}
+
 #[test]
 fn validate_catches_each_kind_of_problem() {
     check(
@@ -83,39 +89,24 @@ fn validate_catches_each_kind_of_problem() {
         "03-drop-order.rs does not exist",
     );
     check(
-        |c| {
-            let text = c
-                .read("course.toml")
-                .replace("id = \"01.3\"", "id = \"01.1\"");
-            c.write("course.toml", &text);
-        },
+        |c| edit_manifest(c, "id = \"01.3\"", "id = \"01.1\""),
         "id `01.1` is used twice",
     );
     check(
-        |c| {
-            let text = c
-                .read("course.toml")
-                .replace("id = \"01.3\"", "id = \"1.3\"");
-            c.write("course.toml", &text);
-        },
+        |c| edit_manifest(c, "id = \"01.3\"", "id = \"1.3\""),
         "is not shaped",
     );
     check(
-        |c| {
-            let text = c
-                .read("course.toml")
-                .replace("prerequisites = []", "prerequisites = [\"02\"]");
-            c.write("course.toml", &text);
-        },
+        |c| edit_manifest(c, "prerequisites = []", "prerequisites = [\"02\"]"),
         "cycle",
     );
     check(
         |c| {
-            let text = c.read("course.toml").replace(
+            edit_manifest(
+                c,
                 "prerequisites = [\"01\"]\nnotes",
                 "prerequisites = [\"09\"]\nnotes",
-            );
-            c.write("course.toml", &text);
+            )
         },
         "unknown prerequisite `09`",
     );
@@ -137,10 +128,7 @@ fn validate_catches_each_kind_of_problem() {
         "tagged `rs`",
     );
     check(
-        |c| {
-            let text = c.read("course.toml").replace("error = \"E0382\"\n", "");
-            c.write("course.toml", &text);
-        },
+        |c| edit_manifest(c, "error = \"E0382\"\n", ""),
         "a fix exercise needs",
     );
 }
