@@ -2,10 +2,10 @@
 //!
 //! Two layers, each usable alone:
 //!
-//! - [`Root::resolve`] turns a percent-encoded request path into a file or directory **inside
-//!   the root**, or a [`Refusal`]. This is the security boundary of the whole server: every
-//!   path is decoded segment by segment, suspicious segments are refused outright, and the final
-//!   decision is taken on the *canonical* path (symlinks resolved by the OS), so a symlink that
+//! - [`Root::resolve`] turns a percent-encoded request path into an open file or a directory
+//!   **inside the root**, or a [`Refusal`]. This is the security boundary of the whole server:
+//!   every path is decoded segment by segment, suspicious segments are refused outright, and the
+//!   final decision is taken on a *canonical* path (no symlinks, no `..`), so a symlink that
 //!   points outside the root is refused like a `..`.
 //! - [`StaticFiles`] is the router handler built on it: `Content-Type`, `Last-Modified`,
 //!   `If-Modified-Since` → 304, `Range` → 206/416, `/dir` → 301, `index.html`, and the optional
@@ -14,32 +14,38 @@
 //! Neither layer touches sockets; file bodies are returned as open [`File`]s for the server to
 //! stream.
 
-use std::ffi::OsStr;
-use std::fs::{self, File, Metadata};
+use std::ffi::{CString, OsStr};
+use std::fs::{self, File, Metadata, OpenOptions};
 use std::io;
 use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::Error;
 use crate::request::{Method, Request};
 use crate::response::{Body, Response, StatusCode};
 use crate::router::Handler;
+use crate::{Error, sys};
 
-/// The directory being served, stored in canonical form (absolute, no symlinks, no `..`).
-#[derive(Debug, Clone)]
+/// The directory being served: its canonical path (absolute, no symlinks, no `..`) and an open
+/// handle to it, where path lookups start.
+#[derive(Debug)]
 pub struct Root {
     canonical: PathBuf,
+    dir: File,
 }
 
 /// What a request path resolved to.
 #[derive(Debug)]
 pub enum Resolved {
-    /// A regular file (for a directory request, its `index.html`).
+    /// A regular file (for a directory request, its `index.html`), already open.
     File {
         /// Canonical path of the file.
         path: PathBuf,
-        /// The file's metadata at resolution time.
+        /// The file itself. It was opened by the same lookup that checked its path, so it is
+        /// the file that was checked, even if the path has been changed since.
+        file: File,
+        /// Metadata of the open file.
         metadata: Metadata,
     },
     /// A directory without `index.html`, requested with a trailing slash.
@@ -92,7 +98,11 @@ impl Root {
                 path: path.to_owned(),
             });
         }
-        Ok(Root { canonical })
+        let dir = File::open(&canonical).map_err(|source| Error::Root {
+            path: path.to_owned(),
+            source,
+        })?;
+        Ok(Root { canonical, dir })
     }
 
     /// The canonical root directory.
@@ -108,50 +118,131 @@ impl Root {
     /// 2. Each `/`-separated segment is percent-decoded **on its own**, so `%2f` can never
     ///    create a new separator. A decoded segment holding `/`, `\` or NUL is refused, and so
     ///    is `..` in any spelling (`..`, `%2e%2e`, `.%2E`). `.` and empty segments are skipped.
-    /// 3. The OS canonicalizes root + segments; a path that does not exist is `NotFound`.
-    /// 4. The canonical path must still lie under the canonical root. This is what catches a
-    ///    symlink pointing outside, and it is the check everything else merely supports.
+    /// 3. What is left is a list of plain names under the canonical root. The common case is
+    ///    decided by [`walk`](Self::walk), which opens them one by one and refuses to follow
+    ///    symlinks: a path reached that way is canonical by construction.
+    /// 4. If the walk meets a symlink, or fails for any other reason, [`resolve_canonical`]
+    ///    decides instead: the OS canonicalizes root + names, and the result must still lie
+    ///    under the canonical root. This is what catches a symlink pointing outside.
     /// 5. Directories without a trailing slash become `MissingSlash`; with one, their
-    ///    `index.html` is resolved through steps 3–4 again, since it too might be a symlink.
+    ///    `index.html` is looked up the same way, since it too might be a symlink.
     ///    Anything that is neither a regular file nor a directory (FIFOs, sockets, devices) is
     ///    refused: reading a FIFO could block a worker forever.
+    ///
+    /// [`resolve_canonical`]: Self::resolve_canonical
     ///
     /// # Errors
     ///
     /// A [`Refusal`] saying why the path is not served.
     pub fn resolve(&self, request_path: &str) -> Result<Resolved, Refusal> {
-        let Some(relative) = request_path.strip_prefix('/') else {
-            return Err(Refusal::Forbidden);
-        };
-        let mut path = self.canonical.clone();
-        for raw_segment in relative.split('/') {
-            let segment = percent_decode(raw_segment)?;
-            if segment.iter().any(|byte| matches!(byte, b'/' | b'\\' | 0)) {
-                return Err(Refusal::Forbidden);
-            }
-            match segment.as_slice() {
-                b"" | b"." => continue,
-                b".." => return Err(Refusal::Forbidden),
-                name => path.push(OsStr::from_bytes(name)),
-            }
+        let names = decode_segments(request_path)?;
+        let wants_directory = request_path.ends_with('/');
+        match self.walk(&names, wants_directory) {
+            Some(resolved) => resolved,
+            None => self.resolve_canonical(&names, wants_directory),
         }
+    }
 
-        let (canonical, metadata) = self.confine(&path)?;
+    /// The fast path of [`resolve`](Self::resolve): `openat(2)` from the open root directory,
+    /// one name at a time, never following a symlink.
+    ///
+    /// Why this is safe: the root is canonical, no name is `.`, `..` or contains a separator,
+    /// and no name is a symlink (opening one fails, see `sys::open_in_dir`). So every directory
+    /// passed through is a real directory under the root, and the final path is canonical
+    /// without asking the OS to canonicalize it. Because the file is opened by the walk itself,
+    /// nothing can be swapped between the check and the `open`.
+    ///
+    /// Returns `None` when it cannot decide: a symlink on the way (which may well point inside
+    /// the root), or any error but "no such file" (a socket, no permission, ...). Then
+    /// [`resolve_canonical`](Self::resolve_canonical) gives the authoritative answer; those
+    /// cases are rare, so their extra system calls do not matter.
+    ///
+    /// A FIFO or device node inside the root is opened here (without blocking, never read)
+    /// before it is refused.
+    fn walk(&self, names: &[CString], wants_directory: bool) -> Option<Result<Resolved, Refusal>> {
+        let mut path = self.canonical.clone();
+        let mut opened: Option<File> = None; // `None`: still at the root
+        for (index, name) in names.iter().enumerate() {
+            let is_last = index + 1 == names.len();
+            let parent = opened.as_ref().unwrap_or(&self.dir);
+            let next = match sys::open_in_dir(parent, name, !is_last) {
+                Ok(next) => next,
+                // Every directory so far is a real one under the root and this name is not in
+                // it (a symlink, even a dangling one, fails differently): nothing is there.
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                    return Some(Err(Refusal::NotFound));
+                }
+                Err(_) => return None,
+            };
+            path.push(OsStr::from_bytes(name.to_bytes()));
+            opened = Some(next);
+        }
+        let target = opened.as_ref().unwrap_or(&self.dir);
+        let metadata = target.metadata().ok()?;
         if metadata.is_file() {
-            return Ok(Resolved::File {
-                path: canonical,
+            // Only a name can be a regular file (the root is a directory), so `opened` is
+            // `Some` here; `?` rather than a panic all the same.
+            let file = opened?;
+            return Some(Ok(Resolved::File {
+                path,
+                file,
                 metadata,
-            });
+            }));
         }
         if !metadata.is_dir() {
-            return Err(Refusal::Forbidden);
+            return Some(Err(Refusal::Forbidden));
         }
-        if !request_path.ends_with('/') {
+        if !wants_directory {
+            return Some(Ok(Resolved::MissingSlash));
+        }
+        match sys::open_in_dir(target, c"index.html", false) {
+            Ok(index) => {
+                let metadata = index.metadata().ok()?;
+                Some(Ok(if metadata.is_file() {
+                    Resolved::File {
+                        path: path.join("index.html"),
+                        file: index,
+                        metadata,
+                    }
+                } else {
+                    Resolved::Directory { path }
+                }))
+            }
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                Some(Ok(Resolved::Directory { path }))
+            }
+            Err(_) => None,
+        }
+    }
+
+    /// The general path of [`resolve`](Self::resolve), for requests that involve a symlink:
+    /// the OS canonicalizes the path, which must still lie under the canonical root.
+    fn resolve_canonical(
+        &self,
+        names: &[CString],
+        wants_directory: bool,
+    ) -> Result<Resolved, Refusal> {
+        let mut path = self.canonical.clone();
+        path.extend(names.iter().map(|name| OsStr::from_bytes(name.to_bytes())));
+        let (canonical, found) = self.confine(&path)?;
+        match found {
+            Found::File(file, metadata) => {
+                return Ok(Resolved::File {
+                    path: canonical,
+                    file,
+                    metadata,
+                });
+            }
+            Found::Other => return Err(Refusal::Forbidden),
+            Found::Directory => {}
+        }
+        if !wants_directory {
             return Ok(Resolved::MissingSlash);
         }
         match self.confine(&canonical.join("index.html")) {
-            Ok((index, metadata)) if metadata.is_file() => Ok(Resolved::File {
+            Ok((index, Found::File(file, metadata))) => Ok(Resolved::File {
                 path: index,
+                file,
                 metadata,
             }),
             Ok(_) | Err(Refusal::NotFound) => Ok(Resolved::Directory { path: canonical }),
@@ -159,15 +250,64 @@ impl Root {
         }
     }
 
-    /// Canonicalizes `path` and checks that the result is inside the root.
-    fn confine(&self, path: &Path) -> Result<(PathBuf, Metadata), Refusal> {
+    /// Canonicalizes `path`, checks that the result is inside the root, and says what is there.
+    /// A regular file is opened; nothing else is (a directory only needs to be searched, and
+    /// opening a FIFO could block).
+    fn confine(&self, path: &Path) -> Result<(PathBuf, Found), Refusal> {
         let canonical = fs::canonicalize(path).map_err(refusal_for_io)?;
         if !canonical.starts_with(&self.canonical) {
             return Err(Refusal::Forbidden);
         }
-        let metadata = fs::metadata(&canonical).map_err(refusal_for_io)?;
-        Ok((canonical, metadata))
+        let kind = fs::metadata(&canonical).map_err(refusal_for_io)?;
+        if kind.is_dir() {
+            return Ok((canonical, Found::Directory));
+        }
+        if !kind.is_file() {
+            return Ok((canonical, Found::Other));
+        }
+        let file = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+            .open(&canonical)
+            .map_err(refusal_for_io)?;
+        // Decide on the open file: the path may have been replaced since `metadata` looked.
+        let metadata = file.metadata().map_err(refusal_for_io)?;
+        if !metadata.is_file() {
+            return Ok((canonical, Found::Other));
+        }
+        Ok((canonical, Found::File(file, metadata)))
     }
+}
+
+/// What [`Root::confine`] found at a canonical path.
+enum Found {
+    /// A regular file, opened, with the open file's metadata.
+    File(File, Metadata),
+    Directory,
+    /// A FIFO, socket or device: never served.
+    Other,
+}
+
+/// Steps 1–2 of [`Root::resolve`]: the names a request path is made of, decoded, with `.` and
+/// empty segments dropped and everything that could leave the root refused.
+fn decode_segments(request_path: &str) -> Result<Vec<CString>, Refusal> {
+    let Some(relative) = request_path.strip_prefix('/') else {
+        return Err(Refusal::Forbidden);
+    };
+    let mut names = Vec::new();
+    for raw_segment in relative.split('/') {
+        let segment = percent_decode(raw_segment)?;
+        if segment.iter().any(|byte| matches!(byte, b'/' | b'\\' | 0)) {
+            return Err(Refusal::Forbidden);
+        }
+        match segment.as_slice() {
+            b"" | b"." => {}
+            b".." => return Err(Refusal::Forbidden),
+            // NUL bytes were refused just above, so this cannot fail.
+            _ => names.push(CString::new(segment).map_err(|_| Refusal::Forbidden)?),
+        }
+    }
+    Ok(names)
 }
 
 /// Maps a filesystem error to what the client is told: permission problems are `403`,
@@ -387,7 +527,7 @@ pub fn render_listing(request_path: &str, directory: &Path) -> io::Result<String
 }
 
 /// The router handler that serves files from a [`Root`].
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct StaticFiles {
     root: Root,
     listing: Listing,
@@ -408,17 +548,9 @@ impl StaticFiles {
         StaticFiles { root, listing }
     }
 
-    fn serve_file(&self, request: &Request<'_>, path: &Path) -> Response {
-        let file = match File::open(path) {
-            Ok(file) => file,
-            Err(error) => return Response::error(refusal_for_io(error).status()),
-        };
-        // Metadata of the open file, not of the path: if the file was replaced after
-        // resolution, length and date still describe the bytes we are about to send.
-        let metadata = match file.metadata() {
-            Ok(metadata) => metadata,
-            Err(_) => return Response::error(StatusCode::INTERNAL_SERVER_ERROR),
-        };
+    /// Answers with an open file. `metadata` is the open file's own, so length and date
+    /// describe the bytes about to be sent even if the path has been changed since.
+    fn serve_file(request: &Request<'_>, path: &Path, file: File, metadata: &Metadata) -> Response {
         let len = metadata.len();
         let modified = metadata.modified().ok();
         let mut response = Response::new(StatusCode::OK)
@@ -490,7 +622,11 @@ impl Handler for StaticFiles {
                     Err(error) => Response::error(refusal_for_io(error).status()),
                 },
             },
-            Ok(Resolved::File { path, .. }) => self.serve_file(request, &path),
+            Ok(Resolved::File {
+                path,
+                file,
+                metadata,
+            }) => StaticFiles::serve_file(request, &path, file, &metadata),
         }
     }
 }
@@ -538,7 +674,12 @@ mod tests {
     }
 
     fn check(root: &Root, request_path: &str, expected: Outcome) {
-        let actual = match root.resolve(request_path) {
+        let actual = outcome(root, root.resolve(request_path));
+        assert_eq!(actual, expected, "resolving {request_path:?}");
+    }
+
+    fn outcome(root: &Root, resolved: Result<Resolved, Refusal>) -> Outcome {
+        match resolved {
             Ok(Resolved::File { path, .. }) => {
                 let relative = path.strip_prefix(root.path()).expect("inside the root");
                 Outcome::File(relative.to_str().expect("utf-8").to_owned())
@@ -549,8 +690,85 @@ mod tests {
             }
             Ok(Resolved::MissingSlash) => Outcome::MissingSlash,
             Err(refusal) => Outcome::Refused(refusal),
+        }
+    }
+
+    #[test]
+    fn walk_decides_plain_paths_and_leaves_symlinks_to_canonicalization() {
+        let (_guard, root) = fixture();
+        let walked = |path: &str| {
+            let names = decode_segments(path).expect("decodable");
+            root.walk(&names, path.ends_with('/'))
+                .map(|resolved| outcome(&root, resolved))
         };
-        assert_eq!(actual, expected, "resolving {request_path:?}");
+        use Outcome::*;
+        // The fast path must really decide the common cases, or it is dead weight.
+        assert_eq!(walked("/hello.txt"), Some(File("hello.txt".into())));
+        assert_eq!(walked("/docs/"), Some(File("docs/index.html".into())));
+        assert_eq!(walked("/docs"), Some(MissingSlash));
+        assert_eq!(walked("/empty/"), Some(Directory("empty".into())));
+        assert_eq!(walked("/"), Some(Directory("".into())));
+        // Every symlink, inside the root or not, goes to the canonical check.
+        assert_eq!(walked("/inside"), None);
+        assert_eq!(walked("/escape"), None);
+        assert_eq!(walked("/escape-dir/secret.txt"), None);
+        assert_eq!(walked("/escape-dir/"), None);
+        // A name missing from a real directory is decided here; other errors are not.
+        assert_eq!(walked("/missing.txt"), Some(Refused(Refusal::NotFound)));
+        assert_eq!(
+            walked("/docs/missing/deeper.txt"),
+            Some(Refused(Refusal::NotFound))
+        );
+        assert_eq!(walked("/hello.txt/x"), None); // a file used as a directory: ENOTDIR
+    }
+
+    #[test]
+    fn walk_and_canonical_check_agree_wherever_the_walk_decides() {
+        let (_guard, root) = fixture();
+        let paths = [
+            "/",
+            "/hello.txt",
+            "/a%20b.txt",
+            "/docs",
+            "/docs/",
+            "/docs/index.html",
+            "/empty",
+            "/empty/",
+            "/inside",
+            "/escape",
+            "/escape-dir/",
+            "/missing",
+            "/docs/missing/x",
+            "/hello.txt/x",
+            "/escape/x",
+        ];
+        for path in paths {
+            let names = decode_segments(path).expect("decodable");
+            let wants_directory = path.ends_with('/');
+            if let Some(walked) = root.walk(&names, wants_directory) {
+                let canonical = root.resolve_canonical(&names, wants_directory);
+                assert_eq!(
+                    outcome(&root, walked),
+                    outcome(&root, canonical),
+                    "the two resolvers disagree on {path:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "runs mkfifo, which Miri cannot do")]
+    fn resolve_refuses_a_fifo_without_blocking() {
+        let (_guard, root) = fixture();
+        let fifo = root.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        // Opening a FIFO for reading would wait for a writer; the walk opens it non-blocking,
+        // sees what it is and refuses it. A hang here is the failure this test exists for.
+        check(&root, "/pipe", Outcome::Refused(Refusal::Forbidden));
     }
 
     #[test]

@@ -178,6 +178,8 @@ struct Connection {
     scanned: usize,
     phase: Phase,
     deadline: Instant,
+    /// Whether Nagle's algorithm has been switched off (see [`serve_connection`]).
+    nodelay: bool,
 }
 
 /// Bytes requested from the kernel per read.
@@ -211,6 +213,7 @@ impl Connection {
             scanned: 0,
             phase,
             deadline,
+            nodelay: false,
         }
     }
 
@@ -441,11 +444,6 @@ impl ReaderStage {
             // reader stage.
             match sys::accept_nonblocking(&self.listener) {
                 Ok(stream) => {
-                    // Responses are written whole, so Nagle's algorithm could only hold back
-                    // the last small segment of each until the client's delayed ACK (tens of
-                    // milliseconds) on keep-alive connections. Turning it off is only an
-                    // optimisation, so a failure is ignored.
-                    let _ = stream.set_nodelay(true);
                     let connection = Connection::new(
                         stream,
                         Phase::Head,
@@ -536,6 +534,14 @@ fn serve_connection(mut connection: Connection, shared: &Shared) {
                 ),
             };
         connection.buffer.drain(..head_len);
+        if keep_alive && !connection.nodelay {
+            // On a connection that carries several responses, Nagle's algorithm could hold the
+            // last small segment of one back until the client's delayed ACK (tens of
+            // milliseconds). A connection that closes after one response does not need this
+            // system call. It is only an optimisation, so a failure is ignored.
+            let _ = connection.stream.set_nodelay(true);
+            connection.nodelay = true;
+        }
         let sent = send_response(
             &connection.stream,
             &mut response,

@@ -1,18 +1,19 @@
 //! Thin wrappers over the system calls std does not expose: `poll(2)`, `sendfile(2)`,
-//! `send(2)` with `MSG_MORE`, and `accept4(2)`.
+//! `send(2)` with `MSG_MORE`, `accept4(2)` and `openat(2)`.
 //!
 //! Everything unsafe in the server's I/O lives here, each call behind a safe function whose
 //! arguments make misuse impossible (slices instead of pointer + length, borrowed sockets and
 //! files instead of raw descriptors).
 #![expect(
     unsafe_code,
-    reason = "poll, sendfile, send and accept4 have no safe wrapper in std; each call is checked below"
+    reason = "poll, sendfile, send, accept4 and openat have no safe wrapper in std; each call is checked below"
 )]
 
+use std::ffi::CStr;
 use std::fs::File;
 use std::io;
 use std::net::TcpStream;
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsRawFd, FromRawFd, RawFd};
 use std::time::Duration;
 
 /// One entry of a poll set: which descriptor, which events we wait for, which happened.
@@ -140,6 +141,43 @@ pub(crate) fn send_more(socket: &TcpStream, bytes: &[u8]) -> io::Result<usize> {
     Ok(sent.unsigned_abs())
 }
 
+/// Opens `name`, a single path component, inside the directory `dir` with `openat(2)`.
+///
+/// The component is never followed if it is a symbolic link: the call fails instead
+/// (`O_NOFOLLOW`; `ELOOP`, or `ENOTDIR` for a directory lookup), so the caller learns that the
+/// path is not canonical as it stands.
+///
+/// With `directory` unset, the file is opened read-only, without blocking (opening a FIFO would
+/// otherwise wait for a writer) and without becoming a controlling terminal. With `directory`
+/// set, anything but a directory fails with `ENOTDIR`, and the handle is only good for looking
+/// up names inside it: on Linux it is an `O_PATH` handle, which skips the permission check and
+/// the set-up of a readable open file, so passing through a directory costs less.
+///
+/// # Errors
+///
+/// Any `openat(2)` error: `ENOENT`, `EACCES`, `ELOOP` for a symlink, `ENOTDIR`, ...
+pub(crate) fn open_in_dir(dir: &File, name: &CStr, directory: bool) -> io::Result<File> {
+    let flags = if directory {
+        #[cfg(target_os = "linux")]
+        let access = libc::O_PATH;
+        #[cfg(not(target_os = "linux"))]
+        let access = libc::O_RDONLY;
+        access | libc::O_DIRECTORY | libc::O_CLOEXEC | libc::O_NOFOLLOW
+    } else {
+        libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY
+    };
+    // SAFETY: the directory descriptor is borrowed from a live `File`, and `name` is a valid
+    // NUL-terminated string borrowed for the duration of the call. No mode argument is passed,
+    // which is correct because `O_CREAT` is not among the flags.
+    let fd = unsafe { libc::openat(dir.as_raw_fd(), name.as_ptr(), flags) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` was just opened for us and nothing else owns it; the `File` takes sole
+    // ownership and closes it when dropped.
+    Ok(unsafe { File::from_raw_fd(fd) })
+}
+
 /// Accepts one connection and returns it already in non-blocking mode.
 ///
 /// On Linux `accept4(2)` sets the mode in the same system call; elsewhere it takes a second
@@ -150,7 +188,6 @@ pub(crate) fn send_more(socket: &TcpStream, bytes: &[u8]) -> io::Result<usize> {
 /// `WouldBlock` when no connection is waiting, or any other `accept` error (e.g. `EMFILE`).
 #[cfg(target_os = "linux")]
 pub(crate) fn accept_nonblocking(listener: &std::net::TcpListener) -> io::Result<TcpStream> {
-    use std::os::fd::FromRawFd;
     // SAFETY: null address and length pointers are allowed and mean "do not report the peer
     // address"; the listening descriptor is borrowed from a live `TcpListener`.
     let fd = unsafe {
