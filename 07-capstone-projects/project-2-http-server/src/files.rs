@@ -29,6 +29,9 @@ use crate::{Error, sys};
 
 /// The directory being served: its canonical path (absolute, no symlinks, no `..`) and an open
 /// handle to it, where path lookups start.
+///
+/// Both are taken once, in [`Root::new`]: if the root directory is later renamed and another put
+/// in its place, the handle still refers to the old one (see ARCHITECTURE.md).
 #[derive(Debug)]
 pub struct Root {
     canonical: PathBuf,
@@ -119,17 +122,16 @@ impl Root {
     ///    create a new separator. A decoded segment holding `/`, `\` or NUL is refused, and so
     ///    is `..` in any spelling (`..`, `%2e%2e`, `.%2E`). `.` and empty segments are skipped.
     /// 3. What is left is a list of plain names under the canonical root. The common case is
-    ///    decided by [`walk`](Self::walk), which opens them one by one and refuses to follow
+    ///    decided by `Root::walk`, which opens them one by one and refuses to follow
     ///    symlinks: a path reached that way is canonical by construction.
-    /// 4. If the walk meets a symlink, or fails for any other reason, [`resolve_canonical`]
-    ///    decides instead: the OS canonicalizes root + names, and the result must still lie
-    ///    under the canonical root. This is what catches a symlink pointing outside.
+    /// 4. If the walk meets a symlink, or an error other than a missing name,
+    ///    `Root::resolve_canonical` decides instead: the OS canonicalizes root + names, and the
+    ///    result must still lie under the canonical root. This is what catches a symlink
+    ///    pointing outside.
     /// 5. Directories without a trailing slash become `MissingSlash`; with one, their
     ///    `index.html` is looked up the same way, since it too might be a symlink.
     ///    Anything that is neither a regular file nor a directory (FIFOs, sockets, devices) is
     ///    refused: reading a FIFO could block a worker forever.
-    ///
-    /// [`resolve_canonical`]: Self::resolve_canonical
     ///
     /// # Errors
     ///
