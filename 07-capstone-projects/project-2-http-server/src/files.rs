@@ -101,10 +101,15 @@ impl Root {
                 path: path.to_owned(),
             });
         }
-        let dir = File::open(&canonical).map_err(|source| Error::Root {
-            path: path.to_owned(),
-            source,
-        })?;
+        // Only used to look names up in, so it needs no read permission on Linux.
+        let dir = OpenOptions::new()
+            .read(true)
+            .custom_flags(sys::LOOKUP_ONLY | libc::O_DIRECTORY)
+            .open(&canonical)
+            .map_err(|source| Error::Root {
+                path: path.to_owned(),
+                source,
+            })?;
         Ok(Root { canonical, dir })
     }
 

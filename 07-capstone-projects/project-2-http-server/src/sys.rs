@@ -141,6 +141,15 @@ pub(crate) fn send_more(socket: &TcpStream, bytes: &[u8]) -> io::Result<usize> {
     Ok(sent.unsigned_abs())
 }
 
+/// Open flags for a directory that is only used to look up names in it. On Linux that is
+/// `O_PATH`: no read permission is needed (search permission is, as for any path lookup) and no
+/// readable open file is set up. Elsewhere it is a plain read-only open.
+#[cfg(target_os = "linux")]
+pub(crate) const LOOKUP_ONLY: libc::c_int = libc::O_PATH;
+/// See the Linux version.
+#[cfg(not(target_os = "linux"))]
+pub(crate) const LOOKUP_ONLY: libc::c_int = libc::O_RDONLY;
+
 /// Opens `name`, a single path component, inside the directory `dir` with `openat(2)`.
 ///
 /// The component is never followed if it is a symbolic link: the call fails instead
@@ -150,19 +159,14 @@ pub(crate) fn send_more(socket: &TcpStream, bytes: &[u8]) -> io::Result<usize> {
 /// With `directory` unset, the file is opened read-only, without blocking (opening a FIFO would
 /// otherwise wait for a writer) and without becoming a controlling terminal. With `directory`
 /// set, anything but a directory fails with `ENOTDIR`, and the handle is only good for looking
-/// up names inside it: on Linux it is an `O_PATH` handle, which skips the permission check and
-/// the set-up of a readable open file, so passing through a directory costs less.
+/// up names inside it ([`LOOKUP_ONLY`]), so passing through a directory costs less.
 ///
 /// # Errors
 ///
 /// Any `openat(2)` error: `ENOENT`, `EACCES`, `ELOOP` for a symlink, `ENOTDIR`, ...
 pub(crate) fn open_in_dir(dir: &File, name: &CStr, directory: bool) -> io::Result<File> {
     let flags = if directory {
-        #[cfg(target_os = "linux")]
-        let access = libc::O_PATH;
-        #[cfg(not(target_os = "linux"))]
-        let access = libc::O_RDONLY;
-        access | libc::O_DIRECTORY | libc::O_CLOEXEC | libc::O_NOFOLLOW
+        LOOKUP_ONLY | libc::O_DIRECTORY | libc::O_CLOEXEC | libc::O_NOFOLLOW
     } else {
         libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY
     };
