@@ -184,42 +184,18 @@ impl Root {
             path.push(OsStr::from_bytes(name.to_bytes()));
             opened = Some(next);
         }
-        let target = opened.as_ref().unwrap_or(&self.dir);
-        let metadata = target.metadata().ok()?;
-        if metadata.is_file() {
+        let metadata = opened.as_ref().unwrap_or(&self.dir).metadata().ok()?;
+        let found = if metadata.is_file() {
             // Only a name can be a regular file (the root is a directory), so `opened` is
             // `Some` here; `?` rather than a panic all the same.
-            let file = opened?;
-            return Some(Ok(Resolved::File {
-                path,
-                file,
-                metadata,
-            }));
-        }
-        if !metadata.is_dir() {
-            return Some(Err(Refusal::Forbidden));
-        }
-        if !wants_directory {
-            return Some(Ok(Resolved::MissingSlash));
-        }
-        match sys::open_in_dir(target, c"index.html", false) {
-            Ok(index) => {
-                let metadata = index.metadata().ok()?;
-                Some(Ok(if metadata.is_file() {
-                    Resolved::File {
-                        path: path.join("index.html"),
-                        file: index,
-                        metadata,
-                    }
-                } else {
-                    Resolved::Directory { path }
-                }))
-            }
-            Err(error) if error.kind() == io::ErrorKind::NotFound => {
-                Some(Ok(Resolved::Directory { path }))
-            }
-            Err(_) => None,
-        }
+            Found::File(opened.take()?, metadata)
+        } else if metadata.is_dir() {
+            Found::Directory
+        } else {
+            Found::Other
+        };
+        let directory = opened.as_ref().unwrap_or(&self.dir);
+        Some(self.answer(path, found, wants_directory, Some(directory)))
     }
 
     /// The general path of [`resolve`](Self::resolve), for requests that involve a symlink:
@@ -232,10 +208,24 @@ impl Root {
         let mut path = self.canonical.clone();
         path.extend(names.iter().map(|name| OsStr::from_bytes(name.to_bytes())));
         let (canonical, found) = self.confine(&path)?;
+        self.answer(canonical, found, wants_directory, None)
+    }
+
+    /// Step 5 of [`resolve`](Self::resolve), shared by both paths: what to answer for what was
+    /// found at the canonical `path`. `open_directory` is the directory's handle when the walk
+    /// found it, so its `index.html` is looked up by another `openat`; otherwise, or when that
+    /// lookup meets anything unusual, the canonical check looks it up.
+    fn answer(
+        &self,
+        path: PathBuf,
+        found: Found,
+        wants_directory: bool,
+        open_directory: Option<&File>,
+    ) -> Result<Resolved, Refusal> {
         match found {
             Found::File(file, metadata) => {
                 return Ok(Resolved::File {
-                    path: canonical,
+                    path,
                     file,
                     metadata,
                 });
@@ -246,13 +236,25 @@ impl Root {
         if !wants_directory {
             return Ok(Resolved::MissingSlash);
         }
-        match self.confine(&canonical.join("index.html")) {
-            Ok((index, Found::File(file, metadata))) => Ok(Resolved::File {
-                path: index,
+        let index_path = path.join("index.html");
+        let index = match open_directory.map(|dir| sys::open_in_dir(dir, c"index.html", false)) {
+            Some(Ok(index)) => match index.metadata() {
+                Ok(metadata) if metadata.is_file() => {
+                    Ok((index_path, Found::File(index, metadata)))
+                }
+                Ok(_) => Ok((index_path, Found::Other)),
+                Err(_) => self.confine(&index_path),
+            },
+            Some(Err(error)) if error.kind() == io::ErrorKind::NotFound => Err(Refusal::NotFound),
+            Some(Err(_)) | None => self.confine(&index_path),
+        };
+        match index {
+            Ok((index_path, Found::File(file, metadata))) => Ok(Resolved::File {
+                path: index_path,
                 file,
                 metadata,
             }),
-            Ok(_) | Err(Refusal::NotFound) => Ok(Resolved::Directory { path: canonical }),
+            Ok(_) | Err(Refusal::NotFound) => Ok(Resolved::Directory { path }),
             Err(refusal) => Err(refusal),
         }
     }
