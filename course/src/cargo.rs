@@ -1,18 +1,25 @@
 //! Runs cargo, rustc and test binaries, and reads what they print.
 //!
 //! Builds use `--message-format=json` so error codes come from the compiler's own diagnostics
-//! instead of scraped text. Tests are built with `cargo test --no-run` and the test binary is
-//! then run directly, so its plain libtest output (`test NAME ... ok`) can be read line by line.
+//! instead of scraped text, attributed to the target that produced them, so one cargo invocation
+//! can build many exercises (the contract builds a whole module's stubs and decoys at once).
+//! [`TestBuild`] is the one place that builds a `cargo test --no-run` command.
+//!
+//! Test binaries are then run directly: first with `--list` (which tests exist), then for real,
+//! reading libtest's plain output (`test NAME ... ok`). A run passes only when the binary exits
+//! with status 0 *and* every listed test reported `ok` ([`TestRun::verdict`]): a crash, an early
+//! `process::exit`, a hang or a missing test is a failure, and the verdict says which.
 //! Nothing here panics on unexpected output: unknown lines are ignored.
 
 use crate::error::{Error, Result};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-/// How long a test binary may run before it is killed (an endless loop in a learner's code).
+/// How long a test binary may run before it is killed (an endless loop in a learner's code),
+/// unless `--timeout` says otherwise.
 pub const TEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The target directory cargo uses for this repository: an inherited `CARGO_TARGET_DIR`
@@ -37,10 +44,10 @@ pub fn cargo() -> Command {
     Command::new(program)
 }
 
-/// What a cargo build with `--message-format=json` said.
+/// What a cargo build with `--message-format=json` said, for all targets together or for one.
 #[derive(Debug, Default, Clone)]
 pub struct Build {
-    /// Whether cargo exited successfully.
+    /// Whether cargo exited successfully (for one target: whether it had no error).
     pub success: bool,
     /// The codes of error-level compiler diagnostics (`E0382`).
     pub error_codes: BTreeSet<String>,
@@ -48,10 +55,32 @@ pub struct Build {
     pub error_count: usize,
     /// The errors as rustc renders them for humans.
     pub rendered_errors: Vec<String>,
+    /// The warnings as rustc renders them (a learner sees them).
+    pub rendered_warnings: Vec<String>,
     /// Executables produced for test targets (`cargo test --no-run`).
     pub test_executables: Vec<PathBuf>,
     /// Cargo's own stderr (for failures that are not compiler errors).
     pub stderr: String,
+    /// The same, per target name (`m01-longest-word`), for builds of several targets.
+    pub targets: BTreeMap<String, Build>,
+}
+
+impl Build {
+    /// What the build said about one target; a target cargo never reached (another failed
+    /// first) has `success == false` and cargo's stderr.
+    pub fn target(&self, name: &str) -> Build {
+        match self.targets.get(name) {
+            Some(target) => Build {
+                success: target.error_count == 0 && !target.test_executables.is_empty(),
+                stderr: self.stderr.clone(),
+                ..target.clone()
+            },
+            None => Build {
+                stderr: self.stderr.clone(),
+                ..Build::default()
+            },
+        }
+    }
 }
 
 /// Reads cargo's JSON message stream.
@@ -61,10 +90,18 @@ pub fn parse_build_messages(stdout: &str) -> Build {
         let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
         };
+        let target = message
+            .get("target")
+            .and_then(|t| t.get("name"))
+            .and_then(|n| n.as_str())
+            .map(str::to_string);
         match message.get("reason").and_then(|r| r.as_str()) {
             Some("compiler-message") => {
                 if let Some(diagnostic) = message.get("message") {
                     record_error(&mut build, diagnostic);
+                    if let Some(target) = target {
+                        record_error(build.targets.entry(target).or_default(), diagnostic);
+                    }
                 }
             }
             Some("compiler-artifact") => {
@@ -77,6 +114,10 @@ pub fn parse_build_messages(stdout: &str) -> Build {
                     && is_test
                 {
                     build.test_executables.push(PathBuf::from(executable));
+                    if let Some(target) = target {
+                        let entry = build.targets.entry(target).or_default();
+                        entry.test_executables.push(PathBuf::from(executable));
+                    }
                 }
             }
             _ => {}
@@ -97,10 +138,24 @@ pub fn parse_rustc_messages(stderr: &str) -> Build {
     build
 }
 
-/// Adds one rustc diagnostic to `build` if it is an error: its code and its rendered text.
-/// Warnings and notes are ignored; the contract is about errors only.
+/// Adds one rustc diagnostic to `build`: an error's code and rendered text, a warning's
+/// rendered text. Notes and the "N warnings emitted" summaries are ignored.
 fn record_error(build: &mut Build, diagnostic: &serde_json::Value) {
-    if diagnostic.get("level").and_then(|l| l.as_str()) != Some("error") {
+    let level = diagnostic.get("level").and_then(|l| l.as_str());
+    let rendered = diagnostic.get("rendered").and_then(|r| r.as_str());
+    if level == Some("warning") {
+        let summary = diagnostic
+            .get("spans")
+            .and_then(|s| s.as_array())
+            .is_none_or(Vec::is_empty);
+        if let Some(rendered) = rendered
+            && !summary
+        {
+            build.rendered_warnings.push(rendered.to_string());
+        }
+        return;
+    }
+    if level != Some("error") {
         return;
     }
     build.error_count += 1;
@@ -136,6 +191,8 @@ pub struct Captured {
     pub success: bool,
     /// Whether it was killed for running too long.
     pub timed_out: bool,
+    /// How it ended (`None` if waiting for it failed).
+    pub status: Option<ExitStatus>,
     /// Its standard output.
     pub stdout: String,
     /// Its standard error.
@@ -199,6 +256,7 @@ pub fn run_captured(mut command: Command, timeout: Option<Duration>) -> Result<C
     Ok(Captured {
         success: !timed_out && status.is_some_and(|s| s.success()),
         timed_out,
+        status,
         stdout: stdout.join().unwrap_or_default(),
         stderr: stderr.join().unwrap_or_default(),
     })
@@ -252,29 +310,182 @@ pub fn parse_libtest(output: &str) -> Vec<TestResult> {
 /// The results of running a test binary.
 #[derive(Debug, Clone)]
 pub struct TestRun {
+    /// The tests the binary lists (`--list`), sorted.
+    pub listed: Vec<String>,
     /// One entry per test that reported a result.
     pub results: Vec<TestResult>,
     /// Everything it printed (stdout, then stderr).
     pub output: String,
-    /// Whether it was killed for running longer than [`TEST_TIMEOUT`].
+    /// Whether it was killed for running longer than its time limit.
     pub timed_out: bool,
+    /// The time limit it ran under.
+    pub timeout: Duration,
+    /// How it ended.
+    pub status: Option<ExitStatus>,
+}
+
+/// Whether a test run passed, and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Exit status 0 and every listed test reported `ok`.
+    Passed,
+    /// Anything else.
+    Failed {
+        /// The tests that reported `FAILED`, sorted.
+        failed: Vec<String>,
+        /// Listed tests that reported no result, or reported `ignored`, sorted.
+        missing: Vec<String>,
+        /// What happened to the binary itself, when that is the problem: a crash, an early
+        /// exit, a time-out, or no tests at all.
+        binary: Option<String>,
+    },
+}
+
+impl Verdict {
+    /// One line for the learner: which tests failed, and what happened to the binary.
+    pub fn summary(&self) -> String {
+        match self {
+            Verdict::Passed => "every test passes".to_string(),
+            Verdict::Failed {
+                failed,
+                missing,
+                binary,
+            } => {
+                let mut parts = Vec::new();
+                if !failed.is_empty() {
+                    parts.push(format!("failing: {}", failed.join(", ")));
+                }
+                if let Some(binary) = binary {
+                    parts.push(binary.clone());
+                }
+                if !missing.is_empty() {
+                    parts.push(format!("never reported: {}", missing.join(", ")));
+                }
+                parts.join("; ")
+            }
+        }
+    }
+
+    /// The first failing test, or else the binary's problem: what caught a decoy.
+    pub fn first_reason(&self) -> String {
+        match self {
+            Verdict::Passed => String::new(),
+            Verdict::Failed {
+                failed,
+                missing,
+                binary,
+            } => failed
+                .first()
+                .cloned()
+                .or_else(|| binary.clone())
+                .or_else(|| missing.first().map(|m| format!("{m} never reported")))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// Describes how a process ended, for a message: `killed by signal 6 (SIGABRT: …)`.
+pub fn describe_status(status: Option<ExitStatus>) -> String {
+    let Some(status) = status else {
+        return "ended in an unknown way".to_string();
+    };
+    if let Some(code) = status.code() {
+        return format!("exited with status {code}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            let meaning = match signal {
+                6 => " (SIGABRT: an abort, for example a stack overflow or `process::abort`)",
+                11 => " (SIGSEGV: an invalid memory access or a stack overflow)",
+                9 => " (SIGKILL)",
+                _ => "",
+            };
+            return format!("was killed by signal {signal}{meaning}");
+        }
+    }
+    "ended in an unknown way".to_string()
 }
 
 impl TestRun {
-    /// The names of the tests that failed.
+    /// The names of the tests that failed, sorted.
     pub fn failed(&self) -> Vec<&str> {
-        self.results
+        let mut failed: Vec<&str> = self
+            .results
             .iter()
             .filter(|r| r.outcome == Outcome::Failed)
             .map(|r| r.name.as_str())
-            .collect()
+            .collect();
+        failed.sort_unstable();
+        failed
     }
 
-    /// Whether at least one test ran and none failed or hung.
-    pub fn all_passed(&self) -> bool {
-        !self.timed_out
-            && self.results.iter().any(|r| r.outcome == Outcome::Passed)
-            && self.failed().is_empty()
+    /// How many tests reported `ok`.
+    pub fn passed_count(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|r| r.outcome == Outcome::Passed)
+            .count()
+    }
+
+    /// Passed only when the binary exited with status 0, listed at least one test, and every
+    /// listed test reported `ok`. `ignored_ok` accepts ignored tests (Miri runs, where tests
+    /// that cross FFI are `#[cfg_attr(miri, ignore)]`).
+    pub fn verdict_with(&self, ignored_ok: bool) -> Verdict {
+        let failed: Vec<String> = self.failed().into_iter().map(str::to_string).collect();
+        let missing: Vec<String> = self
+            .listed
+            .iter()
+            .filter(|name| {
+                !self
+                    .results
+                    .iter()
+                    .any(|r| &r.name == *name && (r.outcome != Outcome::Ignored || ignored_ok))
+            })
+            .cloned()
+            .collect();
+        let exited_ok = !self.timed_out && self.status.is_some_and(|s| s.success());
+        let binary = if self.timed_out {
+            Some(format!(
+                "the tests did not finish within {} s (an endless loop?) and were stopped",
+                self.timeout.as_secs()
+            ))
+        } else if self.listed.is_empty() {
+            Some("the binary has no tests".to_string())
+        } else if !exited_ok && failed.is_empty() {
+            let how = describe_status(self.status);
+            Some(if missing.is_empty() {
+                format!("the test binary {how}")
+            } else {
+                format!(
+                    "the test binary {how} after {} of {} tests reported",
+                    self.listed.len() - missing.len(),
+                    self.listed.len()
+                )
+            })
+        } else if !missing.is_empty() && failed.is_empty() {
+            Some(format!(
+                "the test binary {} before every test reported (an early `process::exit`?)",
+                describe_status(self.status)
+            ))
+        } else {
+            None
+        };
+        if exited_ok && failed.is_empty() && missing.is_empty() && binary.is_none() {
+            Verdict::Passed
+        } else {
+            Verdict::Failed {
+                failed,
+                missing,
+                binary,
+            }
+        }
+    }
+
+    /// [`TestRun::verdict_with`] for a native run: ignored tests count as not run.
+    pub fn verdict(&self) -> Verdict {
+        self.verdict_with(false)
     }
 
     /// libtest's `failures:` section: the panic messages of the failed tests.
@@ -297,47 +508,122 @@ impl TestRun {
     }
 }
 
-/// Runs a test binary with plain output and reads its results.
+/// Reads `--list --format terse` output: one `NAME: test` line per test.
+pub fn parse_list(output: &str) -> Vec<String> {
+    let mut names: Vec<String> = output
+        .lines()
+        .filter_map(|line| line.strip_suffix(": test"))
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names
+}
+
+/// Runs a test binary: lists its tests, then runs them with plain output, killing it after
+/// `timeout`.
 ///
 /// # Errors
 /// When the binary cannot be started.
-pub fn run_tests(executable: &Path, cwd: &Path) -> Result<TestRun> {
-    let mut command = Command::new(executable);
-    command
-        .args(["--color", "never"])
-        .env("RUST_BACKTRACE", "0")
-        .current_dir(cwd);
-    let captured = run_captured(command, Some(TEST_TIMEOUT))?;
+pub fn run_tests(executable: &Path, cwd: &Path, timeout: Duration) -> Result<TestRun> {
+    let test_command = |extra: &[&str]| {
+        let mut command = Command::new(executable);
+        command
+            .args(["--color", "never"])
+            .args(extra)
+            .env("RUST_BACKTRACE", "0")
+            .current_dir(cwd);
+        command
+    };
+    let list = run_captured(
+        test_command(&["--list", "--format", "terse"]),
+        Some(timeout),
+    )?;
+    let captured = run_captured(test_command(&[]), Some(timeout))?;
     Ok(TestRun {
+        listed: parse_list(&list.stdout),
         results: parse_libtest(&captured.stdout),
         output: format!("{}{}", captured.stdout, captured.stderr),
         timed_out: captured.timed_out,
+        timeout,
+        status: captured.status,
     })
 }
 
-/// Builds the test binary of one `--bin` target with `cargo test --no-run`.
-///
-/// # Errors
-/// When cargo cannot be started.
-pub fn build_test_binary(
-    manifest_path: &Path,
-    package: Option<&str>,
-    bin: &str,
-    offline: bool,
-) -> Result<Build> {
-    let mut command = cargo();
-    command
-        .arg("test")
-        .arg("--manifest-path")
-        .arg(manifest_path)
-        .args(["--no-run", "--bin", bin]);
-    if let Some(package) = package {
-        command.args(["--package", package]);
+/// A `cargo test --no-run --message-format=json` build: the one place such a command is made.
+#[derive(Debug, Clone)]
+pub struct TestBuild<'a> {
+    /// The workspace's (or package's) `Cargo.toml`.
+    pub manifest_path: &'a Path,
+    /// `--package` arguments (none: cargo's default for the manifest).
+    pub packages: Vec<&'a str>,
+    /// `--bin` arguments; empty means `--bins` when `all_bins`, else cargo's default targets.
+    pub bins: Vec<String>,
+    /// Build every binary target of the packages (`--bins`).
+    pub all_bins: bool,
+    /// `--offline`: never reach the network (student editions, reports).
+    pub offline: bool,
+    /// One target's compile error does not stop the others. `cargo test` has no `--keep-going`,
+    /// so this builds `cargo build --tests --keep-going` instead: every test target of the
+    /// packages, in the same test mode and profile as `cargo test` (so each shares the other's
+    /// cache); `bins` and `all_bins` are then ignored.
+    pub keep_going: bool,
+    /// `CARGO_TARGET_DIR`, when it must be set.
+    pub target_dir: Option<&'a Path>,
+}
+
+impl<'a> TestBuild<'a> {
+    /// A build of the given manifest with nothing else set.
+    pub fn new(manifest_path: &'a Path) -> TestBuild<'a> {
+        TestBuild {
+            manifest_path,
+            packages: Vec::new(),
+            bins: Vec::new(),
+            all_bins: false,
+            offline: false,
+            keep_going: false,
+            target_dir: None,
+        }
     }
-    if offline {
-        command.arg("--offline");
+
+    /// The command, without running it (the tests check its arguments).
+    pub fn command(&self) -> Command {
+        let mut command = cargo();
+        if self.keep_going {
+            command.args(["build", "--tests", "--keep-going"]);
+        } else {
+            command.args(["test", "--no-run"]);
+        }
+        command.arg("--manifest-path").arg(self.manifest_path);
+        for package in &self.packages {
+            command.args(["--package", package]);
+        }
+        if !self.keep_going {
+            for bin in &self.bins {
+                command.args(["--bin", bin]);
+            }
+            if self.all_bins {
+                command.arg("--bins");
+            }
+        }
+        if self.offline {
+            command.arg("--offline");
+        }
+        if let Some(target) = self.target_dir {
+            command.env("CARGO_TARGET_DIR", target);
+        }
+        if let Some(dir) = self.manifest_path.parent() {
+            command.current_dir(dir);
+        }
+        command
     }
-    build_json(command)
+
+    /// Runs the build and reads its messages.
+    ///
+    /// # Errors
+    /// When cargo cannot be started.
+    pub fn run(&self) -> Result<Build> {
+        build_json(self.command())
+    }
 }
 
 #[cfg(test)]
@@ -367,16 +653,112 @@ mod tests {
         );
     }
 
-    #[test]
-    fn test_run_all_passed_needs_a_passing_test() {
-        let run = |output: &str| TestRun {
+    /// A run of a binary that listed `listed` and printed `output`, ending with `status`.
+    fn run(listed: &[&str], output: &str, status: i32) -> TestRun {
+        use std::os::unix::process::ExitStatusExt;
+        TestRun {
+            listed: listed.iter().map(|s| s.to_string()).collect(),
             results: parse_libtest(output),
             output: output.to_string(),
             timed_out: false,
+            timeout: TEST_TIMEOUT,
+            status: Some(ExitStatus::from_raw(status)),
+        }
+    }
+
+    #[test]
+    fn verdict_needs_status_zero_and_every_listed_test_ok() {
+        let exit = |code: i32| code << 8;
+        assert_eq!(
+            run(&["a"], "test a ... ok\n", exit(0)).verdict(),
+            Verdict::Passed
+        );
+        let none = run(&[], "running 0 tests\n", exit(0)).verdict();
+        assert!(none.summary().contains("no tests"), "{none:?}");
+        let failed = run(&["a", "b"], "test b ... FAILED\ntest a ... ok\n", exit(101)).verdict();
+        assert_eq!(failed.first_reason(), "b");
+        // `process::exit(0)` in a test: status 0, but one listed test never reported.
+        let early = run(&["a", "b"], "test a ... ok\n", exit(0)).verdict();
+        assert!(early.summary().contains("never reported: b"), "{early:?}");
+        assert!(early.summary().contains("early"), "{early:?}");
+        // An abort (stack overflow): signal 6, tests missing.
+        let aborted = run(&["a", "b"], "test a ... ok\n", 6).verdict();
+        assert!(aborted.summary().contains("signal 6"), "{aborted:?}");
+        assert!(
+            aborted.summary().contains("after 1 of 2 tests"),
+            "{aborted:?}"
+        );
+        // Ignored tests are not run tests, except under Miri.
+        let ignored = run(&["a"], "test a ... ignored\n", exit(0));
+        assert_ne!(ignored.verdict(), Verdict::Passed);
+        assert_eq!(ignored.verdict_with(true), Verdict::Passed);
+        let mut hung = run(&["a"], "", 9);
+        hung.timed_out = true;
+        assert!(
+            hung.verdict()
+                .summary()
+                .contains("did not finish within 60 s")
+        );
+    }
+
+    #[test]
+    fn failed_tests_are_sorted() {
+        let failed = run(
+            &["a", "b"],
+            "test b ... FAILED\ntest a ... FAILED\n",
+            101 << 8,
+        );
+        assert_eq!(failed.failed(), ["a", "b"]);
+    }
+
+    #[test]
+    fn parse_list_reads_terse_lists() {
+        let output = "tests::b: test\ntests::a: test\nbench_x: benchmark\n\n2 tests, 1 benchmark\n";
+        assert_eq!(parse_list(output), ["tests::a", "tests::b"]);
+    }
+
+    #[test]
+    fn test_build_command_has_every_option() {
+        let manifest = Path::new("/course/Cargo.toml");
+        let mut build = TestBuild::new(manifest);
+        build.packages = vec!["basics"];
+        build.bins = vec!["m01-a".to_string()];
+        build.offline = true;
+        let args = |build: &TestBuild<'_>| -> Vec<String> {
+            build
+                .command()
+                .get_args()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect()
         };
-        assert!(run("test a ... ok\n").all_passed());
-        assert!(!run("running 0 tests\n").all_passed());
-        assert!(!run("test a ... ok\ntest b ... FAILED\n").all_passed());
+        assert_eq!(
+            args(&build),
+            [
+                "test",
+                "--no-run",
+                "--manifest-path",
+                "/course/Cargo.toml",
+                "--package",
+                "basics",
+                "--bin",
+                "m01-a",
+                "--offline",
+            ]
+        );
+        build.keep_going = true;
+        assert_eq!(
+            args(&build),
+            [
+                "build",
+                "--tests",
+                "--keep-going",
+                "--manifest-path",
+                "/course/Cargo.toml",
+                "--package",
+                "basics",
+                "--offline",
+            ]
+        );
     }
 
     #[test]
@@ -392,18 +774,14 @@ not json
         assert_eq!(build.error_count, 2);
         assert_eq!(build.rendered_errors.len(), 2);
         assert_eq!(build.test_executables, [PathBuf::from("/t/deps/x-123")]);
+        assert!(build.targets.is_empty(), "these messages name no target");
     }
 
     #[test]
     fn failure_details_keeps_panic_sections() {
         let output = "test a ... FAILED\n\nfailures:\n\n---- a stdout ----\npanicked at x\n\nfailures:\n    a\n";
-        let run = TestRun {
-            results: parse_libtest(output),
-            output: output.to_string(),
-            timed_out: false,
-        };
         assert_eq!(
-            run.failure_details(),
+            run(&["a"], output, 101 << 8).failure_details(),
             "---- a stdout ----\npanicked at x\n\n"
         );
     }

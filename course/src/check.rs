@@ -1,27 +1,56 @@
 //! The exercise contract: proves that every exercise is a real exercise.
 //!
 //! A full run (no ids) starts with a row for the manifest's own validation.
-//! Then, for each exercise (one row each):
+//! Then, for each exercise (one row each, followed by one row per decoy):
 //!
-//! 1. the stub compiles, or for a `fix` exercise fails with exactly its declared error code;
+//! 1. the stub compiles, or, for a `fix` exercise (or one with `stub_error`), fails with exactly
+//!    the declared error code;
 //! 2. every test fails on the stub, except those listed in `exempt`;
 //! 3. the solution passes its tests, `cargo clippy -- -D warnings` and `rustfmt --check`;
-//! 4. the stub keeps the solution's items and signatures (names only for `fix`).
+//! 4. the stub keeps the solution's items and signatures (names only for `fix` exercises and for
+//!    the `learner_items`);
+//! 5. every decoy compiles and fails at least one test, and an `implement` or `fix` exercise has
+//!    at least one decoy (unless `no_decoys` gives a reason).
 //!
-//! Stubs are built in a scratch workspace `<target>/course-check/`, written by the export code,
-//! so the contract checks exactly what students receive. It shares the course's target directory.
+//! "Passes" and "fails" are judged by [`cargo::TestRun::verdict`]: exit status 0 and every
+//! listed test `ok`, so a crash, an early exit or a hang is a failure.
+//!
+//! It is built for speed, because CI checks every exercise of every module: the stubs and decoys
+//! of all selected modules are written into one scratch workspace `<target>/course-check/`
+//! (by the export code, so the contract checks exactly what students receive) and compiled by
+//! one `cargo test --no-run --keep-going`; the solutions are compiled by one more (in CI they are
+//! already built by `cargo test --workspace`) and linted by one `cargo clippy`; then the test
+//! binaries run, several at a time. Exercises with `miri = true` are run under Miri instead.
 //! Notes are checked too: every ` ```compile_fail,E0xxx ` block must fail with that code, which
-//! stable rustdoc does not verify. The last line printed is `N passed, M failed`.
+//! stable rustdoc does not verify. The last lines printed are `decoys: D caught, E escaped` and
+//! `N passed, M failed`.
 
-use crate::cargo::{self, Build, Outcome};
+use crate::cargo::{self, Build, Outcome, TestBuild, TestRun, Verdict};
 use crate::error::{Result, fsx};
-use crate::exercise;
+use crate::exercise::Markers;
 use crate::export;
 use crate::manifest::{ExerciseRef, Kind, Manifest, Module};
 use crate::markdown;
+use crate::signature;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
+
+/// How the contract runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// The time limit of one test binary.
+    pub timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            timeout: cargo::TEST_TIMEOUT,
+        }
+    }
+}
 
 /// What one contract row found.
 #[derive(Debug, Clone)]
@@ -33,12 +62,18 @@ pub struct Row {
 }
 
 /// The totals of a contract run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Summary {
     /// Rows that passed.
     pub passed: usize,
     /// Rows that failed.
     pub failed: usize,
+    /// Decoys that compiled and failed a test.
+    pub decoys_caught: usize,
+    /// Decoys that passed every test.
+    pub decoys_escaped: usize,
+    /// Decoys that did not compile.
+    pub decoys_broken: usize,
 }
 
 /// What to check: exercises, and the modules whose notes to check.
@@ -61,7 +96,7 @@ fn select<'m>(manifest: &'m Manifest, ids: &[String]) -> Result<Selection<'m>> {
     for id in ids {
         if let Some(exercise) = manifest.exercise(id) {
             selection.exercises.push(exercise);
-        } else if let Some(module) = manifest.module(id) {
+        } else if let Some(module) = manifest.unit(id) {
             selection.note_modules.push(module);
             selection
                 .exercises
@@ -73,25 +108,42 @@ fn select<'m>(manifest: &'m Manifest, ids: &[String]) -> Result<Selection<'m>> {
     Ok(selection)
 }
 
+/// What happened to one decoy.
+#[derive(Debug, Clone)]
+enum DecoyOutcome {
+    /// It compiled and failed; the reason names the first failing test (or the crash).
+    Caught(String),
+    /// It compiled and every test passed.
+    Escaped,
+    /// It did not compile.
+    Broken(String),
+}
+
+/// One exercise's part of the run: its markers, then the outcome of each check.
+struct Job<'m> {
+    exercise: ExerciseRef<'m>,
+    markers: std::result::Result<Markers, String>,
+    problems: Vec<String>,
+    decoys: Vec<(String, String, DecoyOutcome)>,
+    skipped: Option<String>,
+}
+
 /// Runs the contract over the exercises and modules named by `ids` (all when empty), printing one
-/// row per exercise and per `compile_fail` note block, then `N passed, M failed`.
+/// row per exercise, per decoy and per `compile_fail` note block, then the decoy totals and
+/// `N passed, M failed`.
 ///
 /// # Errors
 /// Only for problems that stop the whole run (an unknown id, an unwritable scratch workspace).
-pub fn run(manifest: &Manifest, ids: &[String], out: &mut dyn Write) -> Result<Summary> {
+pub fn run(
+    manifest: &Manifest,
+    ids: &[String],
+    options: Options,
+    out: &mut dyn Write,
+) -> Result<Summary> {
     let selection = select(manifest, ids)?;
-    let scratch = export::check_workspace_dir(&manifest.root);
-    let modules: Vec<&Module> = manifest
-        .module
-        .iter()
-        .filter(|m| selection.exercises.iter().any(|e| e.module.id == m.id))
-        .collect();
-    let mut summary = Summary {
-        passed: 0,
-        failed: 0,
-    };
-    let mut record = |row: Row, out: &mut dyn Write| {
-        print_row(&row, out);
+    let mut summary = Summary::default();
+    let mut record = |row: &Row, out: &mut dyn Write| {
+        print_row(row, out);
         if row.problems.is_empty() {
             summary.passed += 1;
         } else {
@@ -100,35 +152,88 @@ pub fn run(manifest: &Manifest, ids: &[String], out: &mut dyn Write) -> Result<S
     };
     if ids.is_empty() {
         let problems = manifest.validate()?;
-        record(
-            Row {
-                label: "course.toml (as `cargo course check-manifest`)".to_string(),
-                problems,
-            },
-            out,
-        );
-    }
-    let edition = export::write_edition(manifest, &modules, &scratch);
-    for exercise in &selection.exercises {
-        let row = match &edition {
-            Ok(()) => check_exercise(manifest, *exercise, &scratch),
-            Err(error) => Row {
-                label: label(*exercise),
-                problems: vec![format!("could not write the stub workspace: {error}")],
-            },
+        let row = Row {
+            label: "course.toml (as `cargo course check-manifest`)".to_string(),
+            problems,
         };
-        record(row, out);
+        record(&row, out);
+    }
+    let mut jobs: Vec<Job<'_>> = selection
+        .exercises
+        .iter()
+        .map(|exercise| {
+            let path = manifest.exercise_path(*exercise);
+            let markers = fsx::read(&path)
+                .and_then(|source| Markers::parse(&path, &source))
+                .map_err(|e| e.to_string());
+            Job {
+                exercise: *exercise,
+                markers,
+                problems: Vec::new(),
+                decoys: Vec::new(),
+                skipped: None,
+            }
+        })
+        .collect();
+    check_all(manifest, &mut jobs, options)?;
+    for job in &jobs {
+        let mut problems = job.problems.clone();
+        for (name, description, outcome) in &job.decoys {
+            match outcome {
+                DecoyOutcome::Caught(_) => summary.decoys_caught += 1,
+                DecoyOutcome::Escaped => {
+                    summary.decoys_escaped += 1;
+                    problems.push(format!(
+                        "(v) decoy `{name}` escaped: every test passes with it ({description}); add a test that catches this mistake"
+                    ));
+                }
+                DecoyOutcome::Broken(errors) => {
+                    summary.decoys_broken += 1;
+                    problems.push(format!(
+                        "(v) decoy `{name}` does not compile; a decoy must compile and fail a test:\n{errors}"
+                    ));
+                }
+            }
+        }
+        let row = Row {
+            label: label(job.exercise),
+            problems,
+        };
+        match &job.skipped {
+            Some(reason) => {
+                let _ = writeln!(out, "{:<60} skipped: {reason}", row.label);
+            }
+            None => record(&row, out),
+        }
+        for (name, _, outcome) in &job.decoys {
+            let status = match outcome {
+                DecoyOutcome::Caught(reason) => format!("caught ({reason})"),
+                DecoyOutcome::Escaped => "ESCAPED".to_string(),
+                DecoyOutcome::Broken(_) => "DOES NOT COMPILE".to_string(),
+            };
+            let _ = writeln!(out, "{:<60} {status}", format!("    decoy {name}"));
+        }
     }
     for module in &selection.note_modules {
         for row in check_notes(manifest, module)? {
-            record(row, out);
+            record(&row, out);
         }
     }
     if ids.is_empty() {
         for row in check_docs(manifest)? {
-            record(row, out);
+            record(&row, out);
         }
     }
+    let broken = if summary.decoys_broken > 0 {
+        format!(", {} do not compile", summary.decoys_broken)
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "decoys: {} caught, {} escaped{broken}",
+        summary.decoys_caught, summary.decoys_escaped
+    );
     let _ = writeln!(out, "{} passed, {} failed", summary.passed, summary.failed);
     Ok(summary)
 }
@@ -156,41 +261,230 @@ fn print_row(row: &Row, out: &mut dyn Write) {
     }
 }
 
-/// Checks one exercise; its stub must already be written into `scratch`.
-pub fn check_exercise(manifest: &Manifest, exercise: ExerciseRef<'_>, scratch: &Path) -> Row {
-    let mut problems = Vec::new();
-    let source_path = manifest.exercise_path(exercise);
-    let (source, stub) = match fsx::read(&source_path)
-        .and_then(|source| exercise::stub(&source_path, &source).map(|stub| (source, stub)))
-    {
-        Ok(pair) => pair,
-        Err(error) => {
-            return Row {
-                label: label(exercise),
-                problems: vec![error.to_string()],
-            };
-        }
-    };
+/// A test binary to run, and whose result it is.
+struct TestJob {
+    job: usize,
+    variant: Variant,
+    executable: PathBuf,
+    cwd: PathBuf,
+}
+
+/// Which version of an exercise a test binary was built from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Variant {
+    Stub,
+    Solution,
+    Decoy(String),
+}
+
+/// Builds everything in three cargo invocations, runs every test binary, and fills in each
+/// job's problems and decoy outcomes.
+fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Result<()> {
     let target = cargo::target_dir(&manifest.root);
-    if let Err(problem) = check_stub(exercise, scratch, &target) {
-        problems.extend(problem);
+    let scratch = export::check_workspace_dir(&manifest.root);
+    for job in jobs.iter_mut() {
+        if let Err(error) = &job.markers {
+            job.problems.push(error.clone());
+        } else if job.exercise.exercise.crate_dir.is_some() {
+            job.problems.push(
+                "crate exercises are not checked by this version of the contract yet".to_string(),
+            );
+        }
     }
-    if let Err(problem) = check_solution(manifest, exercise, &source_path, &target) {
-        problems.extend(problem);
+    let modules: Vec<&Module> = manifest
+        .units()
+        .filter(|m| jobs.iter().any(|j| j.exercise.module.id == m.id))
+        .collect();
+    if let Err(error) = export::write_edition(
+        manifest,
+        &modules,
+        &scratch,
+        export::Variants::StubsAndDecoys,
+    ) {
+        for job in jobs.iter_mut() {
+            job.problems
+                .push(format!("could not write the stub workspace: {error}"));
+        }
+        return Ok(());
     }
-    if let Err(problem) = check_signatures(exercise, &source_path, &source, &stub) {
-        problems.extend(problem);
+    let checkable: Vec<usize> = (0..jobs.len())
+        .filter(|&index| jobs[index].problems.is_empty())
+        .collect();
+    if checkable.is_empty() {
+        return Ok(());
     }
-    Row {
-        label: label(exercise),
-        problems,
+    eprintln!(
+        "check: building the stubs and decoys of {} exercise(s), then their solutions",
+        checkable.len()
+    );
+    let scratch_manifest = scratch.join("Cargo.toml");
+    let mut variants_build = TestBuild::new(&scratch_manifest);
+    variants_build.all_bins = true;
+    variants_build.keep_going = true;
+    variants_build.target_dir = Some(&target);
+    let variants = variants_build.run()?;
+
+    let root_manifest = manifest.root.join("Cargo.toml");
+    let packages: Vec<&str> = modules.iter().map(|m| m.package.as_str()).collect();
+    let mut solutions_build = TestBuild::new(&root_manifest);
+    solutions_build.packages = packages.clone();
+    solutions_build.bins = checkable
+        .iter()
+        .map(|&index| jobs[index].exercise.bin_name())
+        .collect();
+    solutions_build.keep_going = true;
+    solutions_build.target_dir = Some(&target);
+    let solutions = solutions_build.run()?;
+    let clippy = run_clippy(&root_manifest, &packages, &solutions_build.bins, &target)?;
+
+    let miri = jobs.iter().any(|j| j.exercise.exercise.miri) && miri_available();
+    let mut test_jobs = Vec::new();
+    for &index in &checkable {
+        let job = &mut jobs[index];
+        let exercise = job.exercise;
+        let bin = exercise.bin_name();
+        let Ok(markers) = &job.markers else { continue };
+        let decoys: Vec<(String, String)> = markers
+            .decoys()
+            .iter()
+            .map(|d| (d.name.clone(), d.description.clone()))
+            .collect();
+        if exercise.exercise.needs_decoys() && decoys.is_empty() {
+            job.problems.push(
+                "(v) no decoys: an implement or fix exercise needs at least one `// course:decoy` (or `no_decoys = \"reason\"` in course.toml)".to_string(),
+            );
+        }
+        if let Err(problems) = check_signatures(manifest, exercise, markers) {
+            job.problems.extend(problems);
+        }
+        job.problems
+            .extend(check_format(manifest, exercise, &clippy));
+        if exercise.exercise.miri {
+            if !miri {
+                job.skipped = Some("Miri is not installed".to_string());
+                continue;
+            }
+            check_under_miri(manifest, job, &scratch, &variants, options);
+            continue;
+        }
+        let stub = variants.target(&bin);
+        match check_stub_build(exercise, &stub) {
+            Ok(Some(executable)) => test_jobs.push(TestJob {
+                job: index,
+                variant: Variant::Stub,
+                executable,
+                cwd: scratch.clone(),
+            }),
+            Ok(None) => {}
+            Err(problem) => job.problems.push(problem),
+        }
+        let solution = solutions.target(&bin);
+        match solution.test_executables.first() {
+            Some(executable) if solution.success => test_jobs.push(TestJob {
+                job: index,
+                variant: Variant::Solution,
+                executable: executable.clone(),
+                cwd: manifest.root.clone(),
+            }),
+            _ => job.problems.push(format!(
+                "(iii) the solution does not compile:\n{}",
+                first_errors(&solution)
+            )),
+        }
+        for (name, description) in decoys {
+            let build = variants.target(&export::decoy_bin(&bin, &name));
+            match build.test_executables.first() {
+                Some(executable) if build.success => test_jobs.push(TestJob {
+                    job: index,
+                    variant: Variant::Decoy(name.clone()),
+                    executable: executable.clone(),
+                    cwd: scratch.clone(),
+                }),
+                _ => job.decoys.push((
+                    name.clone(),
+                    description.clone(),
+                    DecoyOutcome::Broken(first_errors(&build)),
+                )),
+            }
+        }
+    }
+    for (test_job, run) in run_all(test_jobs, options.timeout) {
+        let job = &mut jobs[test_job.job];
+        let run = match run {
+            Ok(run) => run,
+            Err(error) => {
+                job.problems.push(error.to_string());
+                continue;
+            }
+        };
+        judge(job, &test_job.variant, &run, &run.verdict());
+    }
+    for job in jobs.iter_mut() {
+        // Decoys in the order the file has them, whatever order their runs finished in.
+        if let Ok(markers) = &job.markers {
+            let order: Vec<&str> = markers.decoys().iter().map(|d| d.name.as_str()).collect();
+            job.decoys
+                .sort_by_key(|(name, _, _)| order.iter().position(|n| n == name));
+        }
+    }
+    Ok(())
+}
+
+/// Records what one test run means for its exercise.
+fn judge(job: &mut Job<'_>, variant: &Variant, run: &TestRun, verdict: &Verdict) {
+    match variant {
+        Variant::Stub => job.problems.extend(stub_problems(job.exercise, run)),
+        Variant::Solution => {
+            if *verdict != Verdict::Passed {
+                job.problems.push(format!(
+                    "(iii) the solution does not pass: {}",
+                    verdict.summary()
+                ));
+            }
+        }
+        Variant::Decoy(name) => {
+            let description = job
+                .markers
+                .as_ref()
+                .ok()
+                .and_then(|m| m.decoys().iter().find(|d| &d.name == name))
+                .map(|d| d.description.clone())
+                .unwrap_or_default();
+            let outcome = match verdict {
+                Verdict::Passed => DecoyOutcome::Escaped,
+                failed => DecoyOutcome::Caught(failed.first_reason()),
+            };
+            job.decoys.push((name.clone(), description, outcome));
+        }
     }
 }
 
-type Checked = std::result::Result<(), Vec<String>>;
-
-fn fail(message: impl Into<String>) -> Checked {
-    Err(vec![message.into()])
+/// Runs test binaries, as many at a time as the machine has cores, each under `timeout`.
+fn run_all(jobs: Vec<TestJob>, timeout: Duration) -> Vec<(TestJob, Result<TestRun>)> {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let queue = std::sync::Mutex::new(jobs.into_iter().enumerate().collect::<Vec<_>>());
+    let results = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                // The lock is released inside `next`, before the test binary runs. A poisoned
+                // lock means another worker panicked; this one then stops taking work.
+                let next = || queue.lock().ok().and_then(|mut q| q.pop());
+                while let Some((order, job)) = next() {
+                    let run = cargo::run_tests(&job.executable, &job.cwd, timeout);
+                    if let Ok(mut results) = results.lock() {
+                        results.push((order, job, run));
+                    }
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by_key(|(order, _, _)| *order);
+    results
+        .into_iter()
+        .map(|(_, job, run)| (job, run))
+        .collect()
 }
 
 fn first_errors(build: &Build) -> String {
@@ -214,23 +508,16 @@ fn first_errors(build: &Build) -> String {
     }
 }
 
-/// Parts (i) and (ii): the stub compiles (or fails with its code) and its tests fail.
-fn check_stub(exercise: ExerciseRef<'_>, scratch: &Path, target: &Path) -> Checked {
-    let mut command = cargo::cargo();
-    command
-        .arg("test")
-        .arg("--manifest-path")
-        .arg(scratch.join("Cargo.toml"))
-        .args(["--no-run", "--package", &exercise.module.package])
-        .args(["--bin", &exercise.bin_name()])
-        .env("CARGO_TARGET_DIR", target)
-        .current_dir(scratch);
-    let build = cargo::build_json(command).map_err(|e| vec![e.to_string()])?;
-    if exercise.exercise.kind == Kind::Fix {
-        let declared = exercise.exercise.error.as_deref().unwrap_or("(none)");
+/// Part (i): the stub compiles, or fails with exactly its declared code. Returns the stub's test
+/// binary when its tests are to be run.
+fn check_stub_build(
+    exercise: ExerciseRef<'_>,
+    build: &Build,
+) -> std::result::Result<Option<PathBuf>, String> {
+    if let Some(declared) = exercise.exercise.stub_error_code() {
         if build.success {
-            return fail(format!(
-                "(i) the stub compiles, but a fix exercise's stub must fail with {declared}"
+            return Err(format!(
+                "(i) the stub compiles, but it must fail with {declared}"
             ));
         }
         let codes: Vec<&str> = build.error_codes.iter().map(String::as_str).collect();
@@ -240,28 +527,29 @@ fn check_stub(exercise: ExerciseRef<'_>, scratch: &Path, target: &Path) -> Check
             } else {
                 codes.join(", ")
             };
-            return fail(format!(
+            return Err(format!(
                 "(i) the stub must fail with exactly {declared}, but fails with {found}\n{}",
-                first_errors(&build)
+                first_errors(build)
             ));
         }
-        return Ok(());
+        return Ok(None);
     }
-    if !build.success {
-        return fail(format!(
+    match build.test_executables.first() {
+        Some(executable) if build.success => Ok(Some(executable.clone())),
+        _ => Err(format!(
             "(i) the stub does not compile:\n{}",
-            first_errors(&build)
-        ));
+            first_errors(build)
+        )),
     }
-    let Some(executable) = build.test_executables.first() else {
-        return fail("(i) cargo built no test binary for the stub");
-    };
-    let run = cargo::run_tests(executable, scratch).map_err(|e| vec![e.to_string()])?;
+}
+
+/// Part (ii): every test fails on the stub, except the exempted ones.
+fn stub_problems(exercise: ExerciseRef<'_>, run: &TestRun) -> Vec<String> {
     if run.timed_out {
-        return fail("(ii) the stub's tests did not finish in time");
+        return vec!["(ii) the stub's tests did not finish in time".to_string()];
     }
-    if run.results.is_empty() {
-        return fail("(ii) the stub has no tests");
+    if run.listed.is_empty() {
+        return vec!["(ii) the stub has no tests".to_string()];
     }
     let exempt: Vec<&str> = exercise
         .exercise
@@ -285,87 +573,69 @@ fn check_stub(exercise: ExerciseRef<'_>, scratch: &Path, target: &Path) -> Check
         }
     }
     for name in exempt {
-        if !run.results.iter().any(|r| r.name == name) {
+        if !run.listed.iter().any(|listed| listed == name) {
             problems.push(format!("(ii) exempt test {name} does not exist"));
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems)
-    }
+    problems
 }
 
-/// Part (iii): the solution passes its tests, clippy and rustfmt.
-fn check_solution(
-    manifest: &Manifest,
-    exercise: ExerciseRef<'_>,
-    source_path: &Path,
+/// Clippy over the solutions of the selected exercises, one invocation.
+fn run_clippy(
+    root_manifest: &Path,
+    packages: &[&str],
+    bins: &[String],
     target: &Path,
-) -> Checked {
-    let root = &manifest.root;
-    let bin = exercise.bin_name();
-    let package = &exercise.module.package;
-    let mut problems = Vec::new();
-    let mut command = cargo::cargo();
-    command
-        .arg("test")
-        .arg("--manifest-path")
-        .arg(root.join("Cargo.toml"))
-        .args(["--no-run", "--package", package, "--bin", &bin])
-        .env("CARGO_TARGET_DIR", target)
-        .current_dir(root);
-    let build = cargo::build_json(command).map_err(|e| vec![e.to_string()])?;
-    match build.test_executables.first() {
-        Some(executable) if build.success => {
-            let run = cargo::run_tests(executable, root).map_err(|e| vec![e.to_string()])?;
-            if run.timed_out {
-                problems.push("(iii) the solution's tests did not finish in time".to_string());
-            } else if !run.all_passed() {
-                let failed = run.failed();
-                problems.push(if failed.is_empty() {
-                    "(iii) the solution has no passing tests".to_string()
-                } else {
-                    format!("(iii) the solution fails {}", failed.join(", "))
-                });
-            }
-        }
-        _ => problems.push(format!(
-            "(iii) the solution does not compile:\n{}",
-            first_errors(&build)
-        )),
-    }
+) -> Result<Build> {
     let mut clippy = cargo::cargo();
     clippy
         .arg("clippy")
         .arg("--manifest-path")
-        .arg(root.join("Cargo.toml"))
-        .args(["--package", package, "--bin", &bin])
-        .env("CARGO_TARGET_DIR", target)
-        .current_dir(root);
+        .arg(root_manifest)
+        .arg("--keep-going")
+        .env("CARGO_TARGET_DIR", target);
+    if let Some(dir) = root_manifest.parent() {
+        clippy.current_dir(dir);
+    }
+    for package in packages {
+        clippy.args(["--package", package]);
+    }
+    for bin in bins {
+        clippy.args(["--bin", bin]);
+    }
     clippy
         .arg("--message-format=json")
         .args(["--", "-D", "warnings"]);
-    match cargo::run_captured(clippy, None) {
-        Ok(output) if output.success => {}
-        Ok(output) => {
-            let build = cargo::parse_build_messages(&output.stdout);
-            let build = Build {
-                stderr: output.stderr,
-                ..build
-            };
-            problems.push(format!(
-                "(iii) `cargo clippy -p {package} --bin {bin} -- -D warnings` fails:\n{}",
-                first_errors(&build)
-            ));
-        }
-        Err(error) => problems.push(error.to_string()),
+    let output = cargo::run_captured(clippy, None)?;
+    let mut build = cargo::parse_build_messages(&output.stdout);
+    build.success = output.success;
+    build.stderr = output.stderr;
+    Ok(build)
+}
+
+/// Part (iii), the style half: clippy (from the shared run) and rustfmt.
+fn check_format(manifest: &Manifest, exercise: ExerciseRef<'_>, clippy: &Build) -> Vec<String> {
+    let bin = exercise.bin_name();
+    let package = &exercise.module.package;
+    let mut problems = Vec::new();
+    let lints = clippy.targets.get(&bin);
+    let failed_here = lints.is_some_and(|l| l.error_count > 0);
+    let failed_elsewhere = !clippy.success && clippy.targets.values().all(|l| l.error_count == 0);
+    if failed_here || failed_elsewhere {
+        let shown = lints.cloned().unwrap_or_else(|| Build {
+            stderr: clippy.stderr.clone(),
+            ..Build::default()
+        });
+        problems.push(format!(
+            "(iii) `cargo clippy -p {package} --bin {bin} -- -D warnings` fails:\n{}",
+            first_errors(&shown)
+        ));
     }
     let mut rustfmt = Command::new("rustfmt");
     rustfmt
         .args(["--check", "--edition", "2024"])
-        .arg(source_path)
-        .current_dir(root);
+        .arg(manifest.exercise_path(exercise))
+        .current_dir(&manifest.root);
     match cargo::run_captured(rustfmt, None) {
         Ok(output) if output.success => {}
         Ok(_) => problems.push(format!(
@@ -374,6 +644,39 @@ fn check_solution(
         )),
         Err(error) => problems.push(error.to_string()),
     }
+    problems
+}
+
+/// Part (iv): the stub keeps the solution's items and signatures.
+fn check_signatures(
+    manifest: &Manifest,
+    exercise: ExerciseRef<'_>,
+    markers: &Markers,
+) -> std::result::Result<(), Vec<String>> {
+    let source_path = manifest.exercise_path(exercise);
+    let solution = signature::signatures(&source_path, &markers.solution())
+        .map_err(|e| vec![e.to_string()])?;
+    let stub_path = source_path.with_extension("stub.rs");
+    let stub_items = signature::signatures(&stub_path, &markers.stub())
+        .map_err(|e| vec![format!("(iv) the stub is not valid Rust syntax: {e}")])?;
+    let learner_items = &exercise.exercise.learner_items;
+    let mut problems: Vec<String> = learner_items
+        .iter()
+        .filter(|item| {
+            !solution
+                .keys()
+                .any(|key| &signature::item_name(key) == *item)
+        })
+        .map(|item| format!("(iv) learner_items names `{item}`, which the solution does not have"))
+        .collect();
+    let names_only = |key: &str| {
+        exercise.exercise.kind == Kind::Fix || learner_items.contains(&signature::item_name(key))
+    };
+    problems.extend(
+        signature::signature_drift(&solution, &stub_items, names_only)
+            .into_iter()
+            .map(|d| format!("(iv) {d}")),
+    );
     if problems.is_empty() {
         Ok(())
     } else {
@@ -381,25 +684,140 @@ fn check_solution(
     }
 }
 
-/// Part (iv): the stub keeps the solution's items and signatures.
-fn check_signatures(
-    exercise: ExerciseRef<'_>,
-    source_path: &Path,
-    source: &str,
-    stub: &str,
-) -> Checked {
-    let solution = exercise::signatures(source_path, source).map_err(|e| vec![e.to_string()])?;
-    let stub_path = source_path.with_extension("stub.rs");
-    let stub_items = match exercise::signatures(&stub_path, stub) {
-        Ok(items) => items,
-        Err(error) => return fail(format!("(iv) the stub is not valid Rust syntax: {error}")),
+/// Whether `cargo +nightly miri` works here.
+fn miri_available() -> bool {
+    let mut command = Command::new("cargo");
+    command.args(["+nightly", "miri", "--version"]);
+    cargo::run_captured(command, Some(Duration::from_secs(60))).is_ok_and(|c| c.success)
+}
+
+/// Runs one variant's tests under Miri: `cargo +nightly miri test`, with `listed` taken from the
+/// native build of the same variant.
+fn miri_run(
+    manifest_path: &Path,
+    package: &str,
+    bin: &str,
+    listed: Vec<String>,
+    timeout: Duration,
+) -> Result<TestRun> {
+    let mut command = Command::new("cargo");
+    command
+        .args(["+nightly", "miri", "test", "--manifest-path"])
+        .arg(manifest_path)
+        .args(["--package", package, "--bin", bin, "--", "--color", "never"])
+        .env("RUST_BACKTRACE", "0");
+    if let Some(dir) = manifest_path.parent() {
+        command.current_dir(dir);
+    }
+    let captured = cargo::run_captured(command, Some(timeout))?;
+    Ok(TestRun {
+        listed,
+        results: cargo::parse_libtest(&captured.stdout),
+        output: format!("{}{}", captured.stdout, captured.stderr),
+        timed_out: captured.timed_out,
+        timeout,
+        status: captured.status,
+    })
+}
+
+/// Whether Miri's output reports undefined behaviour.
+fn reports_ub(run: &TestRun) -> bool {
+    run.output.contains("Undefined Behavior")
+}
+
+/// The Miri half of the contract for one exercise: the stub is flagged as undefined behaviour,
+/// the solution passes under Miri, each decoy is flagged or fails a test.
+fn check_under_miri(
+    manifest: &Manifest,
+    job: &mut Job<'_>,
+    scratch: &Path,
+    variants: &Build,
+    options: Options,
+) {
+    // Miri interprets every instruction; give it ten times the native limit.
+    let timeout = options.timeout * 10;
+    let exercise = job.exercise;
+    let bin = exercise.bin_name();
+    let package = &exercise.module.package;
+    let listed = |name: &str, cwd: &Path| -> Vec<String> {
+        variants
+            .target(name)
+            .test_executables
+            .first()
+            .and_then(|exe| cargo::run_tests(exe, cwd, options.timeout).ok())
+            .map(|run| run.listed)
+            .unwrap_or_default()
     };
-    let drift =
-        exercise::signature_drift(&solution, &stub_items, exercise.exercise.kind == Kind::Fix);
-    if drift.is_empty() {
-        Ok(())
-    } else {
-        Err(drift.into_iter().map(|d| format!("(iv) {d}")).collect())
+    let scratch_manifest = scratch.join("Cargo.toml");
+    match miri_run(
+        &scratch_manifest,
+        package,
+        &bin,
+        listed(&bin, scratch),
+        timeout,
+    ) {
+        Ok(run) if reports_ub(&run) => {}
+        Ok(run) => job.problems.push(format!(
+            "(ii) Miri does not report undefined behaviour in the stub ({})",
+            run.verdict_with(true).summary()
+        )),
+        Err(error) => job.problems.push(error.to_string()),
+    }
+    let root_manifest = manifest.root.join("Cargo.toml");
+    match miri_run(&root_manifest, package, &bin, Vec::new(), timeout) {
+        Ok(run) if reports_ub(&run) => job
+            .problems
+            .push("(iii) Miri reports undefined behaviour in the solution".to_string()),
+        Ok(run) => {
+            let verdict = run.verdict_with(true);
+            // The solution's list comes from its own run: Miri built it, natively it is built too.
+            if run.status.is_none_or(|s| !s.success()) || !run.failed().is_empty() {
+                job.problems.push(format!(
+                    "(iii) the solution does not pass under Miri: {}",
+                    verdict.summary()
+                ));
+            }
+        }
+        Err(error) => job.problems.push(error.to_string()),
+    }
+    let decoys: Vec<(String, String)> = job
+        .markers
+        .as_ref()
+        .map(|m| {
+            m.decoys()
+                .iter()
+                .map(|d| (d.name.clone(), d.description.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (name, description) in decoys {
+        let decoy_bin = export::decoy_bin(&bin, &name);
+        let build = variants.target(&decoy_bin);
+        if !build.success {
+            job.decoys.push((
+                name,
+                description,
+                DecoyOutcome::Broken(first_errors(&build)),
+            ));
+            continue;
+        }
+        let outcome = match miri_run(
+            &scratch_manifest,
+            package,
+            &decoy_bin,
+            listed(&decoy_bin, scratch),
+            timeout,
+        ) {
+            Ok(run) if reports_ub(&run) => {
+                DecoyOutcome::Caught("Miri: undefined behaviour".to_string())
+            }
+            Ok(run) => match run.verdict_with(true) {
+                Verdict::Passed => DecoyOutcome::Escaped,
+                failed => DecoyOutcome::Caught(failed.first_reason()),
+            },
+            Err(error) => DecoyOutcome::Broken(error.to_string()),
+        };
+        job.decoys.push((name, description, outcome));
     }
 }
 

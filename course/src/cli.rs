@@ -3,7 +3,7 @@
 //! Every failure comes back as an [`Error`] (one line, printed by `main`); a command whose result
 //! is "no" (tests fail, the contract finds problems) returns a failing exit code instead.
 
-use crate::cargo::{self, Outcome};
+use crate::cargo;
 use crate::check;
 use crate::error::{Error, Result, fsx};
 use crate::exercise;
@@ -138,13 +138,13 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
             let format = take_value(&mut args, "--format")?;
             let format = report::Format::parse(format.as_deref().unwrap_or("table"))?;
             let dir = one_id(&args, "report")?;
-            let entries = report::run(Path::new(&dir))?;
+            let entries = report::run(&manifest, Path::new(&dir))?;
             out!("{}", report::render(&entries, format));
             Ok(ExitCode::SUCCESS)
         }
         "check" => {
             let mut stdout = std::io::stdout();
-            let summary = check::run(&manifest, &args, &mut stdout)?;
+            let summary = check::run(&manifest, &args, check::Options::default(), &mut stdout)?;
             Ok(exit(summary.failed == 0))
         }
         "check-manifest" => no_more(&args).and_then(|()| check_manifest(&manifest)),
@@ -288,7 +288,7 @@ fn export_command(manifest: &Manifest, ids: &[String], out: &Path) -> Result<Exi
             )));
         }
     }
-    export::write_edition(manifest, &modules, out)?;
+    export::write_edition(manifest, &modules, out, export::Variants::Stubs)?;
     let exercises: usize = modules.iter().map(|m| m.exercise.len()).sum();
     outln!(
         "Wrote a student edition of {} module(s), {exercises} exercise(s), to {}.",
@@ -540,49 +540,35 @@ impl<'m> Runner<'m> {
                 return Ok(ExitCode::FAILURE);
             }
         };
-        let run = cargo::run_tests(&executable, &self.workspace.dir)?;
-        let passed = run
-            .results
-            .iter()
-            .filter(|r| r.outcome == Outcome::Passed)
-            .count();
-        if !run.all_passed() {
+        let run = cargo::run_tests(&executable, &self.workspace.dir, cargo::TEST_TIMEOUT)?;
+        let passed = run.passed_count();
+        let verdict = run.verdict();
+        if verdict != cargo::Verdict::Passed {
             let details = run.failure_details();
             if !details.is_empty() {
                 outln!("{}", details.trim_end());
             }
-            let failed = run.failed();
             outln!();
-            if run.timed_out {
-                outln!(
-                    "✗ the tests of {id} did not finish within {} s: is there an endless loop?",
-                    cargo::TEST_TIMEOUT.as_secs()
-                );
-            } else if failed.is_empty() {
-                outln!("✗ no test of {id} ran.");
-            } else {
-                outln!(
-                    "✗ {passed} of {} tests pass; failing: {}",
-                    run.results.len(),
-                    failed.join(", ")
-                );
-            }
+            outln!(
+                "✗ {passed} of {} tests pass; {}",
+                run.listed.len(),
+                verdict.summary()
+            );
             if let Some(reread) = &reread {
                 outln!("{reread}");
             }
             outln!("Stuck? `cargo course hint {id}`.");
             return Ok(ExitCode::FAILURE);
         }
-        let solution = fsx::read(&self.manifest.exercise_path(exercise))?;
+        let solution_path = self.manifest.exercise_path(exercise);
+        let markers = exercise::Markers::parse(&solution_path, &fsx::read(&solution_path)?)?;
         let learner = fsx::read(&file)?;
-        let original = exercise::test_block_hash(&solution);
-        if original.is_none() || exercise::test_block_hash(&learner) != original {
+        if let Some(edit) = markers.skeleton().find_edit(&learner) {
             outln!(
-                "All {passed} tests pass, but the tests in your file differ from the exercise's tests, so this does not count."
+                "All {passed} tests pass, but your file differs from the exercise outside the parts you write ({edit}), so this does not count."
             );
             outln!(
-                "`cargo course reset {id}` restores the original file (your copy is kept as {}.bak).",
-                exercise.file_name()
+                "`cargo course reset {id}` restores the original file (your copy is kept as a numbered backup)."
             );
             return Ok(ExitCode::FAILURE);
         }

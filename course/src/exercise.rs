@@ -1,18 +1,24 @@
-//! One exercise file, two views: the reference solution and the learner's stub.
+//! One exercise file, several views: the reference solution, the learner's stub, and each decoy.
 //!
 //! The marker format is described in `docs/exercise-format.md`:
-//! `// course:solution [TODO text]` opens a solution region, an optional `// course:stub`
-//! starts the stub's own (commented-out) text, and `// course:end` closes the region.
-//! This module generates the stub ([`stub`]) and the clean solution without markers
-//! ([`clean_solution`]), finds and hashes the test block ([`test_block`], [`test_block_hash`]),
-//! and compares the items and signatures of two versions of a file ([`signatures`]).
+//! `// course:solution [TODO text]` opens a solution region, an optional `// course:stub` starts
+//! the stub's own (commented-out) text, any number of `// course:decoy <slug> <description>`
+//! sections give plausible wrong solutions (commented out too), and `// course:end` closes it.
+//!
+//! [`Markers::parse`] reads a file once; the views are then [`Markers::stub`],
+//! [`Markers::solution`] (no markers, no stub or decoy text) and [`Markers::decoy`] (the decoy's
+//! sections in place of the solution in the regions that have one, the solution elsewhere).
+//! [`Markers::skeleton`] is everything outside the solution regions, which a learner may not
+//! change; [`Skeleton::find_edit`] tells whether a learner's file kept it.
+//!
+//! Signatures are compared in [`crate::signature`]; this module knows only lines and markers.
 
 use crate::error::{Error, Result};
-use std::collections::BTreeMap;
 use std::path::Path;
 
 const SOLUTION: &str = "// course:solution";
 const STUB: &str = "// course:stub";
+const DECOY: &str = "// course:decoy";
 const END: &str = "// course:end";
 
 /// One line of an exercise file, classified.
@@ -22,6 +28,8 @@ enum Line<'a> {
     Solution(&'a str),
     /// `// course:stub`.
     Stub,
+    /// `// course:decoy <name> <description>`.
+    Decoy(&'a str, &'a str),
     /// `// course:end`.
     End,
     /// Anything else.
@@ -38,146 +46,408 @@ fn classify(line: &str) -> std::result::Result<Line<'_>, String> {
     {
         return Ok(Line::Solution(rest.trim()));
     }
+    if let Some(rest) = trimmed.strip_prefix(DECOY)
+        && (rest.is_empty() || rest.starts_with(' '))
+    {
+        let rest = rest.trim();
+        let (name, description) = rest.split_once(' ').unwrap_or((rest, ""));
+        if !is_slug(name) {
+            return Err(format!(
+                "a decoy needs a name made of a-z, 0-9 and `-` (`// course:decoy <name> <description>`), not `{name}`"
+            ));
+        }
+        return Ok(Line::Decoy(name, description.trim()));
+    }
     match trimmed {
         STUB => Ok(Line::Stub),
         END => Ok(Line::End),
         _ => Err(format!(
-            "unknown marker `{trimmed}` (markers are course:solution, course:stub, course:end)"
+            "unknown marker `{trimmed}` (markers are course:solution, course:stub, course:decoy, course:end)"
         )),
     }
 }
 
-/// Where a region is while its lines are read.
-enum State<'a> {
-    Outside,
-    Solution {
-        start: usize,
-        indent: &'a str,
-        todo: &'a str,
-    },
-    Stub {
-        start: usize,
-        stub_lines: Vec<String>,
-    },
+/// Whether `name` is a decoy slug: `[a-z0-9-]+`.
+fn is_slug(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// The result of reading an exercise file's markers.
-struct Parsed {
-    stub: Vec<String>,
+/// A decoy: a plausible wrong solution the tests must catch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoy {
+    /// Its slug, unique per exercise.
+    pub name: String,
+    /// The one-line description of the mistake it makes.
+    pub description: String,
+}
+
+/// One decoy section of one region.
+#[derive(Debug, Clone)]
+struct DecoySection {
+    name: String,
+    lines: Vec<String>,
+}
+
+/// One solution region with everything it holds.
+#[derive(Debug, Clone)]
+struct Region {
+    indent: String,
+    todo: String,
     solution: Vec<String>,
-    regions: usize,
+    stub: Option<Vec<String>>,
+    decoys: Vec<DecoySection>,
 }
 
-fn parse(path: &Path, source: &str) -> Result<Parsed> {
-    let test_start = test_block_start(source);
-    let error = |line: usize, message: String| Error::Marker {
-        path: path.to_path_buf(),
-        line,
-        message,
-    };
-    let mut parsed = Parsed {
-        stub: Vec::new(),
-        solution: Vec::new(),
-        regions: 0,
-    };
-    let mut state = State::Outside;
-    for (index, line) in source.lines().enumerate() {
-        let number = index + 1;
-        let kind = classify(line).map_err(|m| error(number, m))?;
-        if kind != Line::Code && test_start.is_some_and(|start| index >= start) {
+impl Region {
+    /// The stub's lines for this region: its own stub section, or `// TODO:` and `todo!()`.
+    fn stub_lines(&self) -> Vec<String> {
+        if let Some(stub) = &self.stub {
+            return stub.clone();
+        }
+        let mut lines = Vec::new();
+        if !self.todo.is_empty() {
+            lines.push(format!("{}// TODO: {}", self.indent, self.todo));
+        }
+        lines.push(format!("{}todo!()", self.indent));
+        lines
+    }
+}
+
+/// A stretch of the file: plain lines outside any region, or a region.
+#[derive(Debug, Clone)]
+enum Segment {
+    Outside(Vec<String>),
+    Region(Region),
+}
+
+/// Which section of a region the parser is in.
+enum Section {
+    Solution,
+    Stub,
+    Decoy,
+}
+
+/// An exercise file read once: its plain stretches and its solution regions.
+#[derive(Debug, Clone)]
+pub struct Markers {
+    segments: Vec<Segment>,
+    decoys: Vec<Decoy>,
+}
+
+impl Markers {
+    /// Reads the markers of an exercise file.
+    ///
+    /// # Errors
+    /// [`Error::Marker`] (with the file and line) for an unclosed or nested region, a stub or
+    /// decoy line that is not a comment, a stub section after a decoy, a decoy name used twice in
+    /// one region, a decoy without a description, a marker outside a region or inside the test
+    /// block, or an unknown `// course:` marker.
+    pub fn parse(path: &Path, source: &str) -> Result<Markers> {
+        let test_start = test_block_start(source);
+        let error = |line: usize, message: String| Error::Marker {
+            path: path.to_path_buf(),
+            line,
+            message,
+        };
+        let mut segments = Vec::new();
+        let mut decoys: Vec<Decoy> = Vec::new();
+        let mut outside: Vec<String> = Vec::new();
+        let mut open: Option<(usize, Region, Section)> = None;
+        for (index, line) in source.lines().enumerate() {
+            let number = index + 1;
+            let kind = classify(line).map_err(|m| error(number, m))?;
+            if kind != Line::Code && test_start.is_some_and(|start| index >= start) {
+                return Err(error(
+                    number,
+                    "solution markers may not appear in the test block".into(),
+                ));
+            }
+            if kind == Line::End
+                && let Some((_, region, _)) = open.take()
+            {
+                segments.push(Segment::Region(region));
+                continue;
+            }
+            let Some((start, region, section)) = open.as_mut() else {
+                match kind {
+                    Line::Code => outside.push(line.to_string()),
+                    Line::Solution(todo) => {
+                        segments.push(Segment::Outside(std::mem::take(&mut outside)));
+                        let indent = &line[..line.len() - line.trim_start().len()];
+                        let region = Region {
+                            indent: indent.to_string(),
+                            todo: todo.to_string(),
+                            solution: Vec::new(),
+                            stub: None,
+                            decoys: Vec::new(),
+                        };
+                        open = Some((number, region, Section::Solution));
+                    }
+                    Line::Stub | Line::Decoy(..) | Line::End => {
+                        return Err(error(
+                            number,
+                            "marker outside a region (no `// course:solution` before it)".into(),
+                        ));
+                    }
+                }
+                continue;
+            };
+            match (kind, &section) {
+                (Line::Code, Section::Solution) => region.solution.push(line.to_string()),
+                (Line::Code, Section::Stub | Section::Decoy) => {
+                    let what = if matches!(section, Section::Stub) {
+                        "course:stub"
+                    } else {
+                        "course:decoy"
+                    };
+                    let text = uncomment(line).ok_or_else(|| {
+                        error(
+                            number,
+                            format!("every line of a {what} section must be a `//` comment"),
+                        )
+                    })?;
+                    match section {
+                        Section::Stub => region.stub.get_or_insert_with(Vec::new).push(text),
+                        _ => {
+                            if let Some(decoy) = region.decoys.last_mut() {
+                                decoy.lines.push(text);
+                            }
+                        }
+                    }
+                }
+                (Line::Solution(_), _) => {
+                    return Err(error(
+                        number,
+                        format!(
+                            "regions do not nest: the region opened on line {start} is not closed"
+                        ),
+                    ));
+                }
+                (Line::Stub, Section::Solution) => {
+                    region.stub = Some(Vec::new());
+                    *section = Section::Stub;
+                }
+                (Line::Stub, Section::Stub) => {
+                    return Err(error(
+                        number,
+                        "a region has only one course:stub section".into(),
+                    ));
+                }
+                (Line::Stub, Section::Decoy) => {
+                    return Err(error(
+                        number,
+                        "the course:stub section comes before the decoys".into(),
+                    ));
+                }
+                (Line::Decoy(name, description), _) => {
+                    if region.decoys.iter().any(|d| d.name == name) {
+                        return Err(error(
+                            number,
+                            format!("decoy `{name}` has two sections in one region"),
+                        ));
+                    }
+                    match decoys.iter_mut().find(|d| d.name == name) {
+                        Some(known) if known.description.is_empty() => {
+                            known.description = description.to_string();
+                        }
+                        Some(_) => {}
+                        None => decoys.push(Decoy {
+                            name: name.to_string(),
+                            description: description.to_string(),
+                        }),
+                    }
+                    region.decoys.push(DecoySection {
+                        name: name.to_string(),
+                        lines: Vec::new(),
+                    });
+                    *section = Section::Decoy;
+                }
+                (Line::End, _) => {}
+            }
+        }
+        if let Some((start, ..)) = open {
             return Err(error(
-                number,
-                "solution markers may not appear in the test block".into(),
+                start,
+                "region is never closed with `// course:end`".into(),
             ));
         }
-        state = match (state, kind) {
-            (State::Outside, Line::Code) => {
-                parsed.stub.push(line.to_string());
-                parsed.solution.push(line.to_string());
-                State::Outside
-            }
-            (State::Outside, Line::Solution(todo)) => State::Solution {
-                start: number,
-                indent: &line[..line.len() - line.trim_start().len()],
-                todo,
-            },
-            (State::Outside, Line::Stub | Line::End) => {
-                return Err(error(
-                    number,
-                    "marker outside a region (no `// course:solution` before it)".into(),
-                ));
-            }
-            (
-                State::Solution {
-                    start,
-                    indent,
-                    todo,
-                },
-                Line::Code,
-            ) => {
-                parsed.solution.push(line.to_string());
-                State::Solution {
-                    start,
-                    indent,
-                    todo,
-                }
-            }
-            (State::Solution { start, .. } | State::Stub { start, .. }, Line::Solution(_)) => {
-                return Err(error(
-                    number,
-                    format!("regions do not nest: the region opened on line {start} is not closed"),
-                ));
-            }
-            (State::Solution { start, .. }, Line::Stub) => State::Stub {
-                start,
-                stub_lines: Vec::new(),
-            },
-            (State::Solution { indent, todo, .. }, Line::End) => {
-                if !todo.is_empty() {
-                    parsed.stub.push(format!("{indent}// TODO: {todo}"));
-                }
-                parsed.stub.push(format!("{indent}todo!()"));
-                parsed.regions += 1;
-                State::Outside
-            }
-            (
-                State::Stub {
-                    start,
-                    mut stub_lines,
-                },
-                Line::Code,
-            ) => {
-                stub_lines.push(uncomment(line).ok_or_else(|| {
-                    error(
-                        number,
-                        "every line of a course:stub section must be a `//` comment".into(),
-                    )
-                })?);
-                State::Stub { start, stub_lines }
-            }
-            (State::Stub { .. }, Line::Stub) => {
-                return Err(error(
-                    number,
-                    "a region has only one course:stub section".into(),
-                ));
-            }
-            (State::Stub { stub_lines, .. }, Line::End) => {
-                parsed.stub.extend(stub_lines);
-                parsed.regions += 1;
-                State::Outside
-            }
-        };
+        segments.push(Segment::Outside(outside));
+        if let Some(decoy) = decoys.iter().find(|d| d.description.is_empty()) {
+            let line = source
+                .lines()
+                .position(|l| matches!(classify(l), Ok(Line::Decoy(name, _)) if name == decoy.name))
+                .map_or(1, |index| index + 1);
+            return Err(error(
+                line,
+                format!(
+                    "decoy `{}` has no description (`// course:decoy <name> <what it gets wrong>`)",
+                    decoy.name
+                ),
+            ));
+        }
+        Ok(Markers { segments, decoys })
     }
-    match state {
-        State::Outside => Ok(parsed),
-        State::Solution { start, .. } | State::Stub { start, .. } => Err(error(
-            start,
-            "region is never closed with `// course:end`".into(),
-        )),
+
+    /// The text of the file with each region replaced by `pick(region)`.
+    fn render(&self, pick: impl Fn(&Region) -> Vec<String>) -> String {
+        let mut lines: Vec<String> = Vec::new();
+        for segment in &self.segments {
+            match segment {
+                Segment::Outside(outside) => lines.extend(outside.iter().cloned()),
+                Segment::Region(region) => lines.extend(pick(region)),
+            }
+        }
+        let mut text = lines.join("\n");
+        text.push('\n');
+        text
+    }
+
+    /// The learner's stub: every region becomes its stub section, or `// TODO:` and `todo!()`.
+    pub fn stub(&self) -> String {
+        self.render(Region::stub_lines)
+    }
+
+    /// The reference solution without markers, stub sections or decoys.
+    pub fn solution(&self) -> String {
+        self.render(|region| region.solution.clone())
+    }
+
+    /// The file with decoy `name` in place of the solution (in every region that has a section
+    /// of that name), or `None` when the file has no such decoy.
+    pub fn decoy(&self, name: &str) -> Option<String> {
+        self.decoys.iter().find(|d| d.name == name)?;
+        Some(self.render(|region| {
+            region
+                .decoys
+                .iter()
+                .find(|d| d.name == name)
+                .map_or_else(|| region.solution.clone(), |d| d.lines.clone())
+        }))
+    }
+
+    /// The decoys, in the order they first appear.
+    pub fn decoys(&self) -> &[Decoy] {
+        &self.decoys
+    }
+
+    /// How many solution regions the file has.
+    pub fn region_count(&self) -> usize {
+        self.regions().count()
+    }
+
+    fn regions(&self) -> impl Iterator<Item = &Region> {
+        self.segments.iter().filter_map(|segment| match segment {
+            Segment::Region(region) => Some(region),
+            Segment::Outside(_) => None,
+        })
+    }
+
+    /// Every line that must never reach a learner: the solution and decoy text of each region.
+    pub fn hidden_lines(&self) -> Vec<String> {
+        self.regions()
+            .flat_map(|region| {
+                region
+                    .solution
+                    .iter()
+                    .chain(region.decoys.iter().flat_map(|d| d.lines.iter()))
+                    .cloned()
+            })
+            .collect()
+    }
+
+    /// Everything outside the solution regions: what a learner may not change.
+    pub fn skeleton(&self) -> Skeleton {
+        Skeleton {
+            parts: self
+                .segments
+                .iter()
+                .filter_map(|segment| match segment {
+                    Segment::Outside(lines) => Some(words(lines.iter().map(String::as_str))),
+                    Segment::Region(_) => None,
+                })
+                .collect(),
+        }
     }
 }
 
-/// Uncomments one line of a stub section: `    // let x = 1;` becomes `    let x = 1;`.
+/// The words (whitespace-separated) of some lines, so reformatting is not an edit.
+fn words<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<String> {
+    lines
+        .flat_map(str::split_whitespace)
+        .map(str::to_string)
+        .collect()
+}
+
+/// The parts of an exercise outside its solution regions, as words: the tests, the scenario an
+/// explore exercise runs, helper items, `use` lines, the header. A learner's file counts only if
+/// it holds these parts unchanged and in order, with anything in the gaps where the regions were.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skeleton {
+    /// One word list per stretch between regions; the first is before the first region, the last
+    /// after the last one (either may be empty).
+    parts: Vec<Vec<String>>,
+}
+
+impl Skeleton {
+    /// `None` when `learner` keeps every part of the skeleton (whitespace aside); otherwise a
+    /// short description of the first part that was changed.
+    pub fn find_edit(&self, learner: &str) -> Option<String> {
+        let text = words(learner.lines());
+        let (first, rest) = self.parts.split_first()?;
+        if !text.starts_with(first) {
+            return Some(describe(first, "the beginning of the file"));
+        }
+        let mut position = first.len();
+        let Some((last, middle)) = rest.split_last() else {
+            return (text.len() != first.len()).then(|| "the file has extra text".to_string());
+        };
+        for part in middle {
+            match find(&text[position..], part) {
+                Some(offset) => position += offset + part.len(),
+                None => return Some(describe(part, "the code between two solution regions")),
+            }
+        }
+        if text.len() < position + last.len() || !text.ends_with(last) {
+            return Some(describe(last, "the code after the last solution region"));
+        }
+        None
+    }
+
+    /// A fingerprint of the skeleton (stable across runs and Rust versions).
+    pub fn fingerprint(&self) -> u64 {
+        let mut hasher = crate::hash::Fnv1a::new();
+        for part in &self.parts {
+            for word in part {
+                hasher.write(word.as_bytes());
+                hasher.write(b" ");
+            }
+            hasher.write(b"\n");
+        }
+        hasher.finish()
+    }
+}
+
+/// Says where an edit was found: names the part, and the test block when that part holds it.
+fn describe(part: &[String], fallback: &str) -> String {
+    if part.iter().any(|w| w == "#[cfg(test)]") {
+        "the tests (or code next to them) were changed".to_string()
+    } else {
+        format!("{fallback} was changed")
+    }
+}
+
+/// The first position at which `needle` occurs in `haystack` as a contiguous run.
+fn find(haystack: &[String], needle: &[String]) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Uncomments one line of a stub or decoy section: `    // let x = 1;` becomes `    let x = 1;`.
 fn uncomment(line: &str) -> Option<String> {
     let trimmed = line.trim_start();
     let indent = &line[..line.len() - trimmed.len()];
@@ -192,61 +462,36 @@ fn uncomment(line: &str) -> Option<String> {
     Some(format!("{indent}{rest}"))
 }
 
-fn join(lines: &[String]) -> String {
-    let mut text = lines.join("\n");
-    text.push('\n');
-    text
-}
-
 /// The learner's stub generated from a reference solution.
 ///
 /// # Errors
-/// [`Error::Marker`] for unbalanced or nested markers, a stub line that is not a comment, or a
-/// marker inside the test block.
+/// As [`Markers::parse`].
 pub fn stub(path: &Path, source: &str) -> Result<String> {
-    Ok(join(&parse(path, source)?.stub))
+    Ok(Markers::parse(path, source)?.stub())
 }
 
-/// The reference solution without its markers and stub sections: what `solution` shows.
+/// The reference solution without its markers, stub sections and decoys: what `solution` shows.
 ///
 /// # Errors
-/// As [`stub`].
+/// As [`Markers::parse`].
 pub fn clean_solution(path: &Path, source: &str) -> Result<String> {
-    Ok(join(&parse(path, source)?.solution))
+    Ok(Markers::parse(path, source)?.solution())
 }
 
 /// How many solution regions the file has.
 ///
 /// # Errors
-/// As [`stub`].
+/// As [`Markers::parse`].
 pub fn region_count(path: &Path, source: &str) -> Result<usize> {
-    Ok(parse(path, source)?.regions)
+    Ok(Markers::parse(path, source)?.region_count())
 }
 
-/// The solution text of every region (the lines removed from the stub), for leak tests.
+/// The lines removed from the stub (solutions and decoys), for leak tests.
 ///
 /// # Errors
-/// As [`stub`].
+/// As [`Markers::parse`].
 pub fn region_texts(path: &Path, source: &str) -> Result<Vec<String>> {
-    parse(path, source)?;
-    let mut texts = Vec::new();
-    let mut current: Option<Vec<&str>> = None;
-    for line in source.lines() {
-        match classify(line).unwrap_or(Line::Code) {
-            Line::Solution(_) => current = Some(Vec::new()),
-            Line::Stub | Line::End => {
-                if let Some(lines) = current.take() {
-                    texts.push(lines.join("\n"));
-                }
-            }
-            Line::Code => {
-                if let Some(lines) = current.as_mut() {
-                    lines.push(line);
-                }
-            }
-        }
-    }
-    Ok(texts)
+    Ok(Markers::parse(path, source)?.hidden_lines())
 }
 
 /// The 0-based line where the test block starts: the `#[cfg(test)]` line that opens the last
@@ -269,231 +514,6 @@ pub fn test_block(source: &str) -> Option<String> {
     Some(source.lines().skip(start).collect::<Vec<_>>().join("\n"))
 }
 
-/// A hash of the test block that ignores whitespace (so reformatting is not an edit).
-/// FNV-1a, 64 bits: stable across runs and Rust versions, which `DefaultHasher` is not.
-pub fn test_block_hash(source: &str) -> Option<u64> {
-    let block = test_block(source)?;
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for word in block.split_whitespace() {
-        for byte in word.bytes().chain(std::iter::once(b' ')) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    Some(hash)
-}
-
-/// The items of a file, keyed by a readable name (`fn longest`, `impl Display for Word :: fn fmt`),
-/// with their signatures as token text. The `tests` module is left out.
-///
-/// # Errors
-/// [`Error::Parse`] when the file is not valid Rust syntax.
-pub fn signatures(path: &Path, source: &str) -> Result<BTreeMap<String, String>> {
-    let file = syn::parse_file(source).map_err(|e| {
-        let line = e.span().start().line;
-        Error::parse(path, format!("line {line}: {e}"))
-    })?;
-    let mut items = BTreeMap::new();
-    collect_items(&file.items, "", &mut items);
-    Ok(items)
-}
-
-fn without_docs(attrs: &[syn::Attribute]) -> Vec<syn::Attribute> {
-    attrs
-        .iter()
-        .filter(|a| !a.path().is_ident("doc"))
-        .cloned()
-        .collect()
-}
-
-fn tokens(item: impl quote::ToTokens) -> String {
-    item.to_token_stream().to_string()
-}
-
-fn collect_items(items: &[syn::Item], prefix: &str, out: &mut BTreeMap<String, String>) {
-    for item in items {
-        match item {
-            syn::Item::Fn(f) => {
-                let sig = &f.sig;
-                let vis = &f.vis;
-                out.insert(
-                    format!("{prefix}fn {}", sig.ident),
-                    tokens(quote::quote!(#vis #sig)),
-                );
-            }
-            syn::Item::Struct(s) => {
-                let mut s = s.clone();
-                s.attrs = without_docs(&s.attrs);
-                for field in s.fields.iter_mut() {
-                    field.attrs = without_docs(&field.attrs);
-                }
-                out.insert(format!("{prefix}struct {}", s.ident), tokens(&s));
-            }
-            syn::Item::Enum(e) => {
-                let mut e = e.clone();
-                e.attrs = without_docs(&e.attrs);
-                for variant in e.variants.iter_mut() {
-                    variant.attrs = without_docs(&variant.attrs);
-                }
-                out.insert(format!("{prefix}enum {}", e.ident), tokens(&e));
-            }
-            syn::Item::Type(t) => {
-                let mut t = t.clone();
-                t.attrs = without_docs(&t.attrs);
-                out.insert(format!("{prefix}type {}", t.ident), tokens(&t));
-            }
-            syn::Item::Const(c) => {
-                let (vis, ident, ty) = (&c.vis, &c.ident, &c.ty);
-                out.insert(
-                    format!("{prefix}const {ident}"),
-                    tokens(quote::quote!(#vis const #ident: #ty)),
-                );
-            }
-            syn::Item::Static(s) => {
-                let (vis, mutability, ident, ty) = (&s.vis, &s.mutability, &s.ident, &s.ty);
-                out.insert(
-                    format!("{prefix}static {ident}"),
-                    tokens(quote::quote!(#vis static #mutability #ident: #ty)),
-                );
-            }
-            syn::Item::Trait(t) => {
-                let (vis, unsafety, ident, generics, colon, supertraits) = (
-                    &t.vis,
-                    &t.unsafety,
-                    &t.ident,
-                    &t.generics,
-                    &t.colon_token,
-                    &t.supertraits,
-                );
-                let where_clause = &generics.where_clause;
-                out.insert(
-                    format!("{prefix}trait {ident}"),
-                    tokens(
-                        quote::quote!(#vis #unsafety trait #ident #generics #colon #supertraits #where_clause),
-                    ),
-                );
-                let inner = format!("{prefix}trait {ident} :: ");
-                for trait_item in &t.items {
-                    match trait_item {
-                        syn::TraitItem::Fn(f) => {
-                            let sig = &f.sig;
-                            out.insert(format!("{inner}fn {}", sig.ident), tokens(sig));
-                        }
-                        syn::TraitItem::Type(ty) => {
-                            let mut ty = ty.clone();
-                            ty.attrs.clear();
-                            ty.default = None;
-                            out.insert(format!("{inner}type {}", ty.ident), tokens(&ty));
-                        }
-                        syn::TraitItem::Const(c) => {
-                            let (ident, ty) = (&c.ident, &c.ty);
-                            out.insert(
-                                format!("{inner}const {ident}"),
-                                tokens(quote::quote!(const #ident: #ty)),
-                            );
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            syn::Item::Impl(i) => {
-                let self_ty = &i.self_ty;
-                let generics = &i.generics;
-                let where_clause = &generics.where_clause;
-                let header = match &i.trait_ {
-                    Some((bang, path, _)) => {
-                        tokens(quote::quote!(impl #generics #bang #path for #self_ty #where_clause))
-                    }
-                    None => tokens(quote::quote!(impl #generics #self_ty #where_clause)),
-                };
-                let name = match &i.trait_ {
-                    Some((_, path, _)) => {
-                        format!("impl {} for {}", last_segment(path), type_name(self_ty))
-                    }
-                    None => format!("impl {}", type_name(self_ty)),
-                };
-                let key = format!("{prefix}{name}");
-                out.insert(key.clone(), header);
-                for impl_item in &i.items {
-                    match impl_item {
-                        syn::ImplItem::Fn(f) => {
-                            let (vis, sig) = (&f.vis, &f.sig);
-                            out.insert(
-                                format!("{key} :: fn {}", sig.ident),
-                                tokens(quote::quote!(#vis #sig)),
-                            );
-                        }
-                        syn::ImplItem::Type(ty) => {
-                            let (ident, ty) = (&ty.ident, &ty.ty);
-                            out.insert(
-                                format!("{key} :: type {ident}"),
-                                tokens(quote::quote!(type #ident = #ty)),
-                            );
-                        }
-                        syn::ImplItem::Const(c) => {
-                            let (ident, ty) = (&c.ident, &c.ty);
-                            out.insert(
-                                format!("{key} :: const {ident}"),
-                                tokens(quote::quote!(const #ident: #ty)),
-                            );
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            syn::Item::Mod(m) => {
-                if m.ident == "tests" {
-                    continue;
-                }
-                if let Some((_, inner)) = &m.content {
-                    collect_items(inner, &format!("{prefix}mod {} :: ", m.ident), out);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-fn last_segment(path: &syn::Path) -> String {
-    path.segments
-        .last()
-        .map(|s| s.ident.to_string())
-        .unwrap_or_default()
-}
-
-fn type_name(ty: &syn::Type) -> String {
-    match ty {
-        syn::Type::Path(p) => last_segment(&p.path),
-        syn::Type::Reference(r) => type_name(&r.elem),
-        other => tokens(other),
-    }
-}
-
-/// How the stub differs from the solution, one line per difference (empty: it keeps them all).
-/// With `names_only` (fix exercises) only the presence of each item is compared.
-pub fn signature_drift(
-    solution: &BTreeMap<String, String>,
-    stub: &BTreeMap<String, String>,
-    names_only: bool,
-) -> Vec<String> {
-    let mut drift = Vec::new();
-    for (name, signature) in solution {
-        match stub.get(name) {
-            None => drift.push(format!("the stub lacks `{name}`")),
-            Some(other) if !names_only && other != signature => drift.push(format!(
-                "`{name}` differs: solution `{signature}`, stub `{other}`"
-            )),
-            Some(_) => {}
-        }
-    }
-    for name in stub.keys() {
-        if !solution.contains_key(name) {
-            drift.push(format!("the stub has `{name}`, which the solution lacks"));
-        }
-    }
-    drift
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -506,6 +526,10 @@ mod tests {
 fn longest(text: &str) -> &str {
     // course:solution Return the longest word.
     text.split_whitespace().fold("", |a, b| if b.len() > a.len() { b } else { a })
+    // course:decoy last-wins Uses >=, so the last of two equal words wins.
+    // text.split_whitespace().fold("", |a, b| if b.len() >= a.len() { b } else { a })
+    // course:decoy first-word Returns the first word.
+    // text.split_whitespace().next().unwrap_or("")
     // course:end
 }
 
@@ -516,6 +540,8 @@ fn main() {
     // course:stub
     // let t = s;
     //
+    // course:decoy first-word Returns the first word.
+    // let t = String::from("x");
     // course:end
     println!("{s}{t}");
 }
@@ -530,31 +556,61 @@ mod tests {
 }
 "#;
 
+    fn markers() -> Markers {
+        Markers::parse(path(), EXERCISE).unwrap()
+    }
+
     #[test]
-    fn stub_replaces_regions() {
-        let stub = stub(path(), EXERCISE).unwrap();
+    fn stub_replaces_regions_and_drops_decoys() {
+        let stub = markers().stub();
         assert!(stub.contains("    // TODO: Return the longest word.\n    todo!()\n}"));
         assert!(stub.contains("    let t = s;\n\n    println!"));
         assert!(!stub.contains("fold"));
         assert!(!stub.contains("course:"));
-        assert_eq!(region_count(path(), EXERCISE).unwrap(), 2);
+        assert!(!stub.contains("unwrap_or"));
+        assert!(!stub.contains("String::from(\"x\");\n    println"));
+        assert_eq!(markers().region_count(), 2);
     }
 
     #[test]
-    fn clean_solution_drops_markers_and_stub_sections() {
-        let clean = clean_solution(path(), EXERCISE).unwrap();
-        assert!(clean.contains("fold"));
+    fn solution_drops_markers_stub_sections_and_decoys() {
+        let clean = markers().solution();
+        assert!(clean.contains("fold(\"\", |a, b| if b.len() > a.len()"));
         assert!(clean.contains("let t = s.clone();\n    println!"));
         assert!(!clean.contains("course:"));
         assert!(!clean.contains("let t = s;"));
+        assert!(!clean.contains(">="));
+        assert!(!clean.contains("unwrap_or"));
     }
 
     #[test]
-    fn region_texts_are_the_removed_lines() {
-        let texts = region_texts(path(), EXERCISE).unwrap();
-        assert_eq!(texts.len(), 2);
-        assert!(texts[0].contains("fold"));
-        assert_eq!(texts[1].trim(), "let t = s.clone();");
+    fn decoys_replace_only_their_regions_together() {
+        let parsed = markers();
+        let names: Vec<&str> = parsed.decoys().iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["last-wins", "first-word"]);
+        assert_eq!(
+            markers().decoys()[0].description,
+            "Uses >=, so the last of two equal words wins."
+        );
+        let last_wins = markers().decoy("last-wins").unwrap();
+        assert!(last_wins.contains("if b.len() >= a.len()"));
+        assert!(
+            last_wins.contains("let t = s.clone();"),
+            "other regions keep the solution"
+        );
+        let first_word = markers().decoy("first-word").unwrap();
+        assert!(first_word.contains("    text.split_whitespace().next().unwrap_or(\"\")\n}"));
+        assert!(first_word.contains("    let t = String::from(\"x\");\n    println!"));
+        assert!(!first_word.contains("course:"));
+        assert_eq!(markers().decoy("missing"), None);
+    }
+
+    #[test]
+    fn hidden_lines_hold_solutions_and_decoys() {
+        let hidden = markers().hidden_lines();
+        assert!(hidden.iter().any(|l| l.contains("fold")));
+        assert!(hidden.iter().any(|l| l.contains("unwrap_or")));
+        assert!(hidden.iter().any(|l| l.trim() == "let t = s.clone();"));
     }
 
     #[test]
@@ -576,6 +632,32 @@ mod tests {
             4,
             "must be a `//` comment",
         );
+        check(
+            "// course:solution\nx\n// course:decoy d Wrong.\ny\n// course:end\n",
+            4,
+            "course:decoy section must be a `//` comment",
+        );
+        check(
+            "// course:solution\nx\n// course:decoy d Wrong.\n// y\n// course:stub\n// course:end\n",
+            5,
+            "before the decoys",
+        );
+        check(
+            "// course:solution\nx\n// course:decoy d A.\n// y\n// course:decoy d B.\n// course:end\n",
+            5,
+            "two sections in one region",
+        );
+        check(
+            "// course:solution\nx\n// course:decoy Bad_Name x\n// course:end\n",
+            3,
+            "a-z, 0-9",
+        );
+        check(
+            "// course:solution\nx\n// course:decoy d\n// y\n// course:end\n",
+            3,
+            "no description",
+        );
+        check("// course:decoy d x\n", 1, "outside a region");
         check("// course:soltion\n", 1, "unknown marker");
         check(
             "fn a() {}\n#[cfg(test)]\nmod tests {\n// course:solution\n// course:end\n}\n",
@@ -593,56 +675,38 @@ mod tests {
     }
 
     #[test]
-    fn test_block_hash_ignores_whitespace_but_not_edits() {
-        let original = test_block_hash(EXERCISE).unwrap();
-        let reformatted = EXERCISE.replace("    use super::*;", "use   super::*;\n\n");
-        assert_eq!(test_block_hash(&reformatted), Some(original));
-        let edited = EXERCISE.replace("\"bb\");", "longest(\"a bb\"));");
-        assert_ne!(test_block_hash(&edited), Some(original));
-    }
-
-    #[test]
-    fn signatures_cover_items_and_ignore_tests() {
-        let source = r#"
-/// Doc.
-pub struct Stack<T> { items: Vec<T> }
-enum Shape { Circle(f64) }
-type Id = u32;
-trait Area { fn area(&self) -> f64; }
-impl<T> Stack<T> { pub fn push(&mut self, item: T) { self.items.push(item) } }
-impl Area for Shape { fn area(&self) -> f64 { 0.0 } }
-fn helper(x: &str) -> usize { x.len() }
-#[cfg(test)]
-mod tests { fn not_counted() {} }
-"#;
-        let items = signatures(path(), source).unwrap();
-        let keys: Vec<&str> = items.keys().map(String::as_str).collect();
-        assert_eq!(
-            keys,
-            [
-                "enum Shape",
-                "fn helper",
-                "impl Area for Shape",
-                "impl Area for Shape :: fn area",
-                "impl Stack",
-                "impl Stack :: fn push",
-                "struct Stack",
-                "trait Area",
-                "trait Area :: fn area",
-                "type Id",
-            ]
+    fn skeleton_accepts_any_region_text_and_reformatting() {
+        let skeleton = markers().skeleton();
+        assert_eq!(skeleton.find_edit(&markers().stub()), None);
+        assert_eq!(skeleton.find_edit(&markers().solution()), None);
+        let reformatted = markers()
+            .solution()
+            .replace("    use super::*;", "use   super::*;\n\n");
+        assert_eq!(skeleton.find_edit(&reformatted), None);
+        let other_answer = markers().solution().replace(
+            "let t = s.clone();",
+            "let t = s.to_string();\n    let _unused = 1;",
         );
-        assert!(items["fn helper"].contains("usize"));
+        assert_eq!(skeleton.find_edit(&other_answer), None);
     }
 
     #[test]
-    fn signature_drift_reports_changes() {
-        let solution = signatures(path(), "fn f(x: u32) -> u32 { x }\nfn g() {}").unwrap();
-        let same = signatures(path(), "fn f(x: u32) -> u32 { todo!() }\nfn g() {}").unwrap();
-        let changed = signatures(path(), "fn f(x: u64) -> u32 { todo!() }").unwrap();
-        assert!(signature_drift(&solution, &same, false).is_empty());
-        let drift = signature_drift(&solution, &changed, false);
-        assert_eq!(drift.len(), 2, "{drift:?}");
-        assert_eq!(signature_drift(&solution, &changed, true).len(), 1);
+    fn skeleton_catches_edits_outside_regions() {
+        let skeleton = markers().skeleton();
+        let solution = markers().solution();
+        let edited_test = solution.replace("\"bb\");", "longest(\"a bb\"));");
+        assert!(skeleton.find_edit(&edited_test).unwrap().contains("tests"));
+        let macro_above_tests = solution.replace(
+            "#[cfg(test)]",
+            "macro_rules! assert_eq { ($($t:tt)*) => {} }\n#[cfg(test)]",
+        );
+        assert!(skeleton.find_edit(&macro_above_tests).is_some());
+        let edited_main = solution.replace("println!(\"{s}{t}\");", "");
+        assert!(skeleton.find_edit(&edited_main).is_some());
+        let edited_header = solution.replace("//! Header.", "//! Mine.");
+        assert!(skeleton.find_edit(&edited_header).is_some());
+        let appended = format!("{solution}\nfn extra() {{}}\n");
+        assert!(skeleton.find_edit(&appended).is_some());
+        assert_ne!(skeleton.fingerprint(), 0);
     }
 }

@@ -11,7 +11,6 @@
 //! Cargo.toml          workspace: the module crates, the root's [workspace.*] tables
 //! Cargo.lock          a copy of the course's lockfile, so `--offline` builds work
 //! course.toml         the manifest, filtered to the exported modules
-//! .course/            test-hashes.json: each exercise's test-block hash, for `report`
 //! README.md           how to work with the edition
 //! docs/               the course's docs
 //! 01-…/Cargo.toml     the module's package (same name), whose [[bin]]s are the stubs
@@ -20,13 +19,9 @@
 //! ```
 
 use crate::error::{Error, Result, fsx};
-use crate::exercise;
+use crate::exercise::Markers;
 use crate::manifest::{Manifest, Module, expected_bins};
 use std::path::{Path, PathBuf};
-
-/// Where an edition records the hash of each exercise's test block, so `report` can tell when a
-/// student edited the tests.
-pub const TEST_HASHES: &str = ".course/test-hashes.json";
 
 /// Files copied from the course root when present.
 const ROOT_FILES: [&str; 4] = [
@@ -76,7 +71,12 @@ fn to_toml(table: &toml::Table, path: &Path) -> Result<String> {
 ///
 /// # Errors
 /// When a file cannot be read or written, or an exercise's markers are malformed.
-pub fn write_edition(manifest: &Manifest, modules: &[&Module], out: &Path) -> Result<()> {
+pub fn write_edition(
+    manifest: &Manifest,
+    modules: &[&Module],
+    out: &Path,
+    variants: Variants,
+) -> Result<()> {
     let root = &manifest.root;
     let root_toml = root_cargo_toml(root)?;
     let members: Vec<toml::Value> = modules
@@ -112,28 +112,41 @@ pub fn write_edition(manifest: &Manifest, modules: &[&Module], out: &Path) -> Re
         fsx::write_if_changed(&out.join("docs").join(&doc), text)?;
     }
     for module in modules {
-        write_module(manifest, module, &out.join(&module.dir))?;
+        write_module(manifest, module, &out.join(&module.dir), variants)?;
     }
-    let hashes: std::collections::BTreeMap<String, String> = manifest
-        .exercises()
-        .filter(|e| modules.iter().any(|m| m.id == e.module.id))
-        .filter_map(|e| {
-            let source = std::fs::read_to_string(manifest.exercise_path(e)).ok()?;
-            let hash = exercise::test_block_hash(&source)?;
-            Some((e.exercise.id.clone(), format!("{hash:016x}")))
-        })
-        .collect();
-    let hashes_path = out.join(TEST_HASHES);
-    let hashes_text =
-        serde_json::to_string_pretty(&hashes).map_err(|e| Error::parse(&hashes_path, e))?;
-    fsx::write_if_changed(&hashes_path, hashes_text + "\n")?;
     let course = filtered_manifest(root, modules)?;
     fsx::write_if_changed(&out.join("course.toml"), course)?;
     fsx::write_if_changed(&out.join("README.md"), student_readme(manifest, modules))?;
     Ok(())
 }
 
-fn write_module(manifest: &Manifest, module: &Module, out: &Path) -> Result<()> {
+/// What an edition's exercise packages hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variants {
+    /// The stubs only: what students get.
+    Stubs,
+    /// The stubs and every decoy (`exercises/<name>.decoy-<slug>.rs`, binary
+    /// `<binary>-decoy-<slug>`): the contract's scratch workspace.
+    StubsAndDecoys,
+}
+
+/// The binary name of a decoy variant of an exercise binary.
+pub fn decoy_bin(bin: &str, decoy: &str) -> String {
+    format!("{bin}-decoy-{decoy}")
+}
+
+/// The file of a decoy variant, beside the exercise so relative paths in it still resolve.
+fn decoy_file(file: &str, decoy: &str) -> String {
+    let stem = file.strip_suffix(".rs").unwrap_or(file);
+    format!("{stem}.decoy-{decoy}.rs")
+}
+
+fn write_module(
+    manifest: &Manifest,
+    module: &Module,
+    out: &Path,
+    variants: Variants,
+) -> Result<()> {
     let dir = manifest.root.join(&module.dir);
     if !module.exercise.is_empty() {
         let source_toml = dir.join("Cargo.toml");
@@ -156,7 +169,22 @@ fn write_module(manifest: &Manifest, module: &Module, out: &Path) -> Result<()> 
             info.insert("autotests".into(), false.into());
             info.insert("autobenches".into(), false.into());
         }
-        let bins: Vec<toml::Value> = expected_bins(module)
+        let mut bins = expected_bins(module);
+        let mut texts = Vec::new();
+        for exercise in module.exercise.iter().filter(|e| e.crate_dir.is_none()) {
+            let source_path = dir.join(&exercise.file);
+            let markers = Markers::parse(&source_path, &fsx::read(&source_path)?)?;
+            texts.push((exercise.file.clone(), markers.stub()));
+            if variants == Variants::StubsAndDecoys {
+                let bin = crate::manifest::bin_name(&module.id, &exercise.file);
+                for decoy in markers.decoys() {
+                    let file = decoy_file(&exercise.file, &decoy.name);
+                    bins.push((decoy_bin(&bin, &decoy.name), file.clone()));
+                    texts.push((file, markers.decoy(&decoy.name).unwrap_or_default()));
+                }
+            }
+        }
+        let bins: Vec<toml::Value> = bins
             .into_iter()
             .map(|(name, path)| {
                 let mut bin = toml::Table::new();
@@ -168,10 +196,8 @@ fn write_module(manifest: &Manifest, module: &Module, out: &Path) -> Result<()> 
         package.insert("bin".into(), toml::Value::Array(bins));
         let path = out.join("Cargo.toml");
         fsx::write_if_changed(&path, to_toml(&package, &path)?)?;
-        for exercise in &module.exercise {
-            let source_path = dir.join(&exercise.file);
-            let stub = exercise::stub(&source_path, &fsx::read(&source_path)?)?;
-            fsx::write_if_changed(&out.join(&exercise.file), stub)?;
+        for (file, text) in texts {
+            fsx::write_if_changed(&out.join(file), text)?;
         }
     }
     for note in &module.notes {
@@ -272,11 +298,7 @@ fn student_readme(manifest: &Manifest, modules: &[&Module]) -> String {
 /// The hash keeps two courses that share a target directory (the runner's own tests copy fixture
 /// courses to temporary folders) from overwriting each other's scratch workspace.
 pub fn check_workspace_dir(root: &Path) -> PathBuf {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in root.to_string_lossy().bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
+    let hash = crate::hash::fnv1a(root.to_string_lossy().as_bytes());
     let name = root
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -6,7 +6,7 @@
 //! [`sync_bins`] rewrites each module's `[[bin]]` list from the manifest.
 
 use crate::error::{Error, Result, fsx};
-use crate::markdown;
+use crate::markdown::{self, is_error_code};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -31,6 +31,11 @@ pub struct Manifest {
     /// The repository root (the directory holding `course.toml`); filled in by [`Manifest::load`].
     #[serde(skip)]
     pub root: PathBuf,
+    /// Capstones that have milestones, seen as modules (id `p1`, exercises `p1.1`, …), so that
+    /// every command that takes an exercise id takes a milestone id; filled in by
+    /// [`Manifest::load`].
+    #[serde(skip)]
+    pub milestone_units: Vec<Module>,
 }
 
 /// The `[course]` table.
@@ -124,8 +129,14 @@ pub struct Exempt {
 pub struct Exercise {
     /// `NN.k`.
     pub id: String,
-    /// The exercise file, relative to the module folder.
+    /// The exercise file, relative to the module folder (empty for a crate exercise).
+    #[serde(default)]
     pub file: String,
+    /// A crate exercise: its folder, relative to the module folder (a workspace member).
+    #[serde(rename = "crate")]
+    pub crate_dir: Option<String>,
+    /// A crate exercise: its package name.
+    pub package: Option<String>,
     /// Which kind of exercise it is.
     pub kind: Kind,
     /// Its title.
@@ -145,6 +156,34 @@ pub struct Exercise {
     /// Progressive hints.
     #[serde(default)]
     pub hints: Vec<String>,
+    /// Items whose signature the learner writes (`longer`, `Tokenizer::next_token`): the
+    /// contract compares only their names between stub and solution.
+    #[serde(default)]
+    pub learner_items: Vec<String>,
+    /// For an `implement` or `explore` exercise whose stub cannot compile because writing a
+    /// signature is the task: the error code the stub fails with.
+    pub stub_error: Option<String>,
+    /// The lesson is undefined behaviour: the contract runs stub, solution and decoys under Miri.
+    #[serde(default)]
+    pub miri: bool,
+    /// Why an `implement` or `fix` exercise has no decoys (without it, it must have some).
+    pub no_decoys: Option<String>,
+}
+
+impl Exercise {
+    /// The error code the stub must fail with, if it must fail to compile: `error` for a fix
+    /// exercise, `stub_error` for the others.
+    pub fn stub_error_code(&self) -> Option<&str> {
+        match self.kind {
+            Kind::Fix => self.error.as_deref(),
+            Kind::Implement | Kind::Explore => self.stub_error.as_deref(),
+        }
+    }
+
+    /// Whether the exercise must carry decoys (implement and fix, unless exempted with a reason).
+    pub fn needs_decoys(&self) -> bool {
+        self.kind != Kind::Explore && self.no_decoys.is_none()
+    }
 }
 
 /// A `[[capstone]]` entry.
@@ -164,6 +203,27 @@ pub struct Capstone {
     /// Module or capstone ids to finish first.
     #[serde(default)]
     pub prerequisites: Vec<String>,
+    /// Milestones (`[[capstone.milestone]]`, ids `p1.1`, …), written like module exercises.
+    #[serde(default)]
+    pub milestone: Vec<Exercise>,
+}
+
+impl Capstone {
+    /// The capstone seen as a module whose exercises are its milestones.
+    fn as_unit(&self) -> Module {
+        Module {
+            id: self.id.clone(),
+            dir: self.dir.clone(),
+            package: self.package.clone(),
+            title: self.title.clone(),
+            duration: String::new(),
+            weeks: self.weeks.clone(),
+            prerequisites: self.prerequisites.clone(),
+            outcomes: Vec::new(),
+            notes: Vec::new(),
+            exercise: self.milestone.clone(),
+        }
+    }
 }
 
 /// An exercise together with the module that holds it.
@@ -235,12 +295,18 @@ impl Manifest {
         let text = fsx::read(&path)?;
         let mut manifest: Manifest = toml::from_str(&text).map_err(|e| Error::parse(&path, e))?;
         manifest.root = root.to_path_buf();
+        manifest.milestone_units = manifest
+            .capstone
+            .iter()
+            .filter(|c| !c.milestone.is_empty())
+            .map(Capstone::as_unit)
+            .collect();
         Ok(manifest)
     }
 
     /// Every exercise of every module, in course order.
     pub fn exercises(&self) -> impl Iterator<Item = ExerciseRef<'_>> {
-        self.module.iter().flat_map(|module| {
+        self.units().flat_map(|module| {
             module
                 .exercise
                 .iter()
@@ -258,6 +324,16 @@ impl Manifest {
         self.module.iter().find(|m| m.id == id)
     }
 
+    /// The modules, then the capstones that have milestones (seen as modules).
+    pub fn units(&self) -> impl Iterator<Item = &Module> {
+        self.module.iter().chain(&self.milestone_units)
+    }
+
+    /// The module, or capstone with milestones, with this id.
+    pub fn unit(&self, id: &str) -> Option<&Module> {
+        self.units().find(|m| m.id == id)
+    }
+
     /// The exercise with this id, or [`Error::UnknownId`] with the closest id as a suggestion.
     ///
     /// # Errors
@@ -271,7 +347,7 @@ impl Manifest {
         let known: Vec<&str> = self
             .exercises()
             .map(|e| e.exercise.id.as_str())
-            .chain(self.module.iter().map(|m| m.id.as_str()))
+            .chain(self.units().map(|m| m.id.as_str()))
             .collect();
         Error::UnknownId {
             id: id.to_string(),
@@ -294,6 +370,9 @@ impl Manifest {
         self.validate_prerequisites(&mut problems);
         for module in &self.module {
             self.validate_module(module, &mut problems)?;
+        }
+        for unit in &self.milestone_units {
+            validate_entries(unit, &self.root.join(&unit.dir), &mut problems);
         }
         for capstone in &self.capstone {
             if !self.root.join(&capstone.dir).is_dir() {
@@ -318,6 +397,12 @@ impl Manifest {
             }
         }
         for capstone in &self.capstone {
+            if !is_capstone_id(&capstone.id) {
+                problems.push(format!(
+                    "capstone id `{}` is not shaped `p` + number",
+                    capstone.id
+                ));
+            }
             if !seen.insert(capstone.id.clone()) {
                 problems.push(format!("id `{}` is used twice", capstone.id));
             }
@@ -333,11 +418,11 @@ impl Manifest {
                 .is_some_and(|(m, k)| m == entry.module.id && is_position(k));
             if !shaped {
                 problems.push(format!(
-                    "exercise id `{id}` is not shaped `{}.k` (module id, dot, position)",
+                    "exercise id `{id}` is not shaped `{}.k` (module or capstone id, dot, position)",
                     entry.module.id
                 ));
             }
-            if !bins.insert(entry.bin_name()) {
+            if entry.exercise.crate_dir.is_none() && !bins.insert(entry.bin_name()) {
                 problems.push(format!(
                     "exercise {id}: binary name {} is used twice",
                     entry.bin_name()
@@ -415,58 +500,7 @@ impl Manifest {
                 ));
             }
         }
-        for exercise in &module.exercise {
-            let id = &exercise.id;
-            if !dir.join(&exercise.file).is_file() {
-                problems.push(format!(
-                    "exercise {id}: file {}/{} does not exist",
-                    module.dir, exercise.file
-                ));
-            }
-            if !(exercise.file.starts_with("exercises/") && exercise.file.ends_with(".rs")) {
-                problems.push(format!(
-                    "exercise {id}: file must be exercises/<name>.rs, not {}",
-                    exercise.file
-                ));
-            }
-            if let Some(note) = &exercise.note
-                && !module.notes.contains(note)
-            {
-                problems.push(format!(
-                    "exercise {id}: note {note} is not one of module {}'s notes",
-                    module.id
-                ));
-            }
-            match (exercise.kind, &exercise.error) {
-                (Kind::Fix, None) => problems.push(format!(
-                    "exercise {id}: a fix exercise needs `error = \"E0xxx\"`"
-                )),
-                (Kind::Fix, Some(code)) if !is_error_code(code) => {
-                    problems.push(format!("exercise {id}: error `{code}` is not shaped E0000"))
-                }
-                (Kind::Implement | Kind::Explore, Some(_)) => problems.push(format!(
-                    "exercise {id}: only fix exercises declare an `error`"
-                )),
-                _ => {}
-            }
-            if !(2..=3).contains(&exercise.hints.len()) {
-                problems.push(format!(
-                    "exercise {id}: has {} hints, wants two or three",
-                    exercise.hints.len()
-                ));
-            }
-            for exempt in &exercise.exempt {
-                if exempt.reason.trim().is_empty() {
-                    problems.push(format!(
-                        "exercise {id}: exemption of {} gives no reason",
-                        exempt.test
-                    ));
-                }
-            }
-            if exercise.minutes == 0 {
-                problems.push(format!("exercise {id}: minutes must be positive"));
-            }
-        }
+        validate_entries(module, &dir, problems);
         let cargo_toml = dir.join("Cargo.toml");
         if !cargo_toml.is_file() {
             problems.push(format!("{name}: {}/Cargo.toml does not exist", module.dir));
@@ -515,17 +549,142 @@ impl Manifest {
     }
 }
 
+/// The exercise (or milestone) entries of one module (or capstone).
+fn validate_entries(module: &Module, dir: &Path, problems: &mut Vec<String>) {
+    for exercise in &module.exercise {
+        let id = &exercise.id;
+        validate_source(module, exercise, dir, problems);
+        validate_new_keys(exercise, problems);
+        if let Some(note) = &exercise.note
+            && !module.notes.contains(note)
+        {
+            problems.push(format!(
+                "exercise {id}: note {note} is not one of module {}'s notes",
+                module.id
+            ));
+        }
+        match (exercise.kind, &exercise.error) {
+            (Kind::Fix, None) => problems.push(format!(
+                "exercise {id}: a fix exercise needs `error = \"E0xxx\"`"
+            )),
+            (Kind::Fix, Some(code)) if !is_error_code(code) => {
+                problems.push(format!("exercise {id}: error `{code}` is not shaped E0000"))
+            }
+            (Kind::Implement | Kind::Explore, Some(_)) => problems.push(format!(
+                "exercise {id}: only fix exercises declare an `error`"
+            )),
+            _ => {}
+        }
+        if !(2..=3).contains(&exercise.hints.len()) {
+            problems.push(format!(
+                "exercise {id}: has {} hints, wants two or three",
+                exercise.hints.len()
+            ));
+        }
+        for exempt in &exercise.exempt {
+            if exempt.reason.trim().is_empty() {
+                problems.push(format!(
+                    "exercise {id}: exemption of {} gives no reason",
+                    exempt.test
+                ));
+            }
+        }
+        if exercise.minutes == 0 {
+            problems.push(format!("exercise {id}: minutes must be positive"));
+        }
+    }
+}
+
+/// Where an exercise's source lives: exactly one of `file` and `crate` (with its `package`).
+fn validate_source(module: &Module, exercise: &Exercise, dir: &Path, problems: &mut Vec<String>) {
+    let id = &exercise.id;
+    match (&exercise.crate_dir, exercise.file.is_empty()) {
+        (Some(_), false) => problems.push(format!(
+            "exercise {id}: give either `file` or `crate`, not both"
+        )),
+        (None, true) => problems.push(format!("exercise {id}: needs `file` (or `crate`)")),
+        (Some(crate_dir), true) => {
+            if !dir.join(crate_dir).join("Cargo.toml").is_file() {
+                problems.push(format!(
+                    "exercise {id}: crate {}/{crate_dir} has no Cargo.toml",
+                    module.dir
+                ));
+            }
+            if exercise.package.is_none() {
+                problems.push(format!(
+                    "exercise {id}: a crate exercise needs `package = \"<its package name>\"`"
+                ));
+            }
+        }
+        (None, false) => {
+            if !dir.join(&exercise.file).is_file() {
+                problems.push(format!(
+                    "exercise {id}: file {}/{} does not exist",
+                    module.dir, exercise.file
+                ));
+            }
+            if !(exercise.file.starts_with("exercises/") && exercise.file.ends_with(".rs")) {
+                problems.push(format!(
+                    "exercise {id}: file must be exercises/<name>.rs, not {}",
+                    exercise.file
+                ));
+            }
+            if exercise.package.is_some() {
+                problems.push(format!(
+                    "exercise {id}: `package` belongs to crate exercises only"
+                ));
+            }
+        }
+    }
+}
+
+/// The keys added for decoys, learner-written signatures and Miri.
+fn validate_new_keys(exercise: &Exercise, problems: &mut Vec<String>) {
+    let id = &exercise.id;
+    if let Some(code) = &exercise.stub_error {
+        if exercise.kind == Kind::Fix {
+            problems.push(format!(
+                "exercise {id}: a fix exercise declares its code in `error`, not `stub_error`"
+            ));
+        } else if !is_error_code(code) {
+            problems.push(format!(
+                "exercise {id}: stub_error `{code}` is not shaped E0000"
+            ));
+        }
+    }
+    if let Some(reason) = &exercise.no_decoys {
+        if reason.trim().is_empty() {
+            problems.push(format!("exercise {id}: `no_decoys` needs a written reason"));
+        }
+        if exercise.kind == Kind::Explore {
+            problems.push(format!(
+                "exercise {id}: explore exercises need no decoys, so `no_decoys` does not apply"
+            ));
+        }
+    }
+    for item in &exercise.learner_items {
+        let valid = !item.is_empty()
+            && item.split("::").all(|part| {
+                !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+            });
+        if !valid {
+            problems.push(format!(
+                "exercise {id}: learner_items entry `{item}` is not a name or `Type::method`"
+            ));
+        }
+    }
+}
+
+fn is_capstone_id(id: &str) -> bool {
+    id.strip_prefix('p').is_some_and(is_position)
+}
+
 fn is_module_id(id: &str) -> bool {
     id.len() == 2 && id.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn is_position(k: &str) -> bool {
     !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) && !k.starts_with('0')
-}
-
-/// Whether `code` looks like a rustc error code, `E0382`.
-pub fn is_error_code(code: &str) -> bool {
-    code.len() == 5 && code.starts_with('E') && code[1..].bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Finds a cycle in a dependency graph (node → the nodes it depends on), if there is one.
@@ -580,6 +739,7 @@ pub fn expected_bins(module: &Module) -> Vec<Bin> {
     module
         .exercise
         .iter()
+        .filter(|e| e.crate_dir.is_none())
         .map(|e| (bin_name(&module.id, &e.file), e.file.clone()))
         .collect()
 }
@@ -713,6 +873,8 @@ mod tests {
     #[test]
     fn ids_are_checked_for_shape() {
         assert!(is_module_id("01"));
+        assert!(is_capstone_id("p1"));
+        assert!(!is_capstone_id("p01"));
         assert!(!is_module_id("1"));
         assert!(is_position("3"));
         assert!(!is_position("03"));

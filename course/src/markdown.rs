@@ -36,8 +36,13 @@ impl Fence {
         if !is_rust || !tags.contains(&"compile_fail") {
             return None;
         }
-        tags.into_iter().find(|t| crate::manifest::is_error_code(t))
+        tags.into_iter().find(|t| is_error_code(t))
     }
+}
+
+/// Whether `code` looks like a rustc error code, `E0382`.
+pub fn is_error_code(code: &str) -> bool {
+    code.len() == 5 && code.starts_with('E') && code[1..].bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Splits markdown into its fenced code blocks; also returns, per line, whether it is inside one.

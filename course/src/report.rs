@@ -7,7 +7,7 @@
 
 use crate::cargo::{self, Outcome};
 use crate::error::{Error, Result, fsx};
-use crate::exercise;
+use crate::exercise::{self, Skeleton};
 use crate::learn;
 use crate::manifest::Manifest;
 use serde::Serialize;
@@ -103,7 +103,7 @@ impl Format {
 ///
 /// # Errors
 /// When `dir` is neither an edition nor a learner workspace, or cargo cannot be started.
-pub fn run(dir: &Path) -> Result<Vec<Entry>> {
+pub fn run(course: &Manifest, dir: &Path) -> Result<Vec<Entry>> {
     let dir = dir.canonicalize().map_err(|e| Error::io(dir, e))?;
     let (manifest, layout) = if dir.join(crate::manifest::MANIFEST_FILE).is_file() {
         (Manifest::load(&dir)?, Layout::Edition)
@@ -120,20 +120,17 @@ pub fn run(dir: &Path) -> Result<Vec<Entry>> {
             dir.display()
         )));
     };
-    let hashes: BTreeMap<String, String> = match layout {
-        Layout::Edition => std::fs::read_to_string(dir.join(crate::export::TEST_HASHES))
-            .ok()
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .unwrap_or_default(),
-        Layout::Learner => manifest
-            .exercises()
-            .filter_map(|e| {
-                let source = std::fs::read_to_string(manifest.exercise_path(e)).ok()?;
-                let hash = exercise::test_block_hash(&source)?;
-                Some((e.exercise.id.clone(), format!("{hash:016x}")))
-            })
-            .collect(),
-    };
+    // What a learner may not change comes from the course this runner belongs to (the
+    // instructor's repository), never from a file in the folder being reported on.
+    let skeletons: BTreeMap<String, Skeleton> = course
+        .exercises()
+        .filter_map(|e| {
+            let path = course.exercise_path(e);
+            let source = std::fs::read_to_string(&path).ok()?;
+            let markers = exercise::Markers::parse(&path, &source).ok()?;
+            Some((e.exercise.id.clone(), markers.skeleton()))
+        })
+        .collect();
     let mut entries = Vec::new();
     for exercise in manifest.exercises() {
         let (file, package): (PathBuf, &str) = match layout {
@@ -158,10 +155,9 @@ pub fn run(dir: &Path) -> Result<Vec<Entry>> {
             entries.push(entry);
             continue;
         };
-        if let Some(expected) = hashes.get(&entry.id) {
-            let actual = exercise::test_block_hash(&source).map(|h| format!("{h:016x}"));
-            entry.tests_edited = Some(actual.as_ref() != Some(expected));
-        }
+        entry.tests_edited = skeletons
+            .get(&entry.id)
+            .map(|skeleton| skeleton.find_edit(&source).is_some());
         let mut command = cargo::cargo();
         command
             .arg("test")
@@ -173,7 +169,7 @@ pub fn run(dir: &Path) -> Result<Vec<Entry>> {
         let build = cargo::build_json(command)?;
         match build.test_executables.first() {
             Some(executable) if build.success => {
-                let run = cargo::run_tests(executable, &dir)?;
+                let run = cargo::run_tests(executable, &dir, cargo::TEST_TIMEOUT)?;
                 entry.passed_tests = run
                     .results
                     .iter()
@@ -185,7 +181,7 @@ pub fn run(dir: &Path) -> Result<Vec<Entry>> {
                 if run.timed_out {
                     entry.failed_tests.push("(timed out)".to_string());
                 }
-                entry.state = if run.all_passed() {
+                entry.state = if run.verdict() == cargo::Verdict::Passed {
                     State::Passed
                 } else {
                     State::Failed

@@ -1,6 +1,7 @@
 //! The exercise contract (`cargo course check`) on fixture exercises: it passes a good exercise
-//! of each kind, and fails an exercise whose tests assert nothing, a stub that does not compile,
-//! a fix exercise with the wrong declared code, and a stub whose signature drifted.
+//! of each kind (with decoys that its tests catch), and fails an exercise whose tests assert
+//! nothing, a stub that does not compile, a fix exercise with the wrong declared code, a stub
+//! whose signature drifted, an exercise with a decoy that escapes, and one without decoys.
 
 mod util;
 
@@ -24,7 +25,101 @@ fn check_passes_a_good_exercise_of_each_kind() {
             .unwrap_or_default();
         assert!(line.ends_with(" ok"), "row {row}: {}", run.stdout);
     }
-    assert_eq!(run.stdout.lines().last(), Some("4 passed, 0 failed"));
+    let decoy_row = |name: &str| {
+        run.stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("decoy {name} ")))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        decoy_row("last-wins-tie").ends_with("caught (tests::first_word_wins_a_tie)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        decoy_row("fresh-string").ends_with("caught (tests::doubled_repeats_the_greeting)"),
+        "{}",
+        run.stdout
+    );
+    let last_two: Vec<&str> = run.stdout.lines().rev().take(2).collect();
+    assert_eq!(
+        last_two,
+        ["4 passed, 0 failed", "decoys: 2 caught, 0 escaped"]
+    );
+}
+
+#[test]
+fn check_fails_an_exercise_whose_decoy_escapes() {
+    let course = Course::new();
+    let run = course.run(&["check", "02.5"]);
+    assert!(!run.success, "{run:?}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("02.5") && lines[0].ends_with("FAILED"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("(v) decoy `plus-two` escaped: every test passes with it (Adds two instead of doubling: right only for 2.)"),
+        "{}",
+        run.stdout
+    );
+    let row = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l.trim_start().starts_with(&format!("decoy {name} ")))
+            .copied()
+            .unwrap_or_default()
+    };
+    assert!(row("plus-two").ends_with(" ESCAPED"), "{}", run.stdout);
+    assert!(
+        row("times-three").ends_with(" caught (tests::doubles_two)"),
+        "{}",
+        run.stdout
+    );
+    let last_two: Vec<&str> = lines.iter().rev().take(2).copied().collect();
+    assert_eq!(
+        last_two,
+        ["0 passed, 1 failed", "decoys: 1 caught, 1 escaped"]
+    );
+}
+
+#[test]
+fn check_fails_an_implement_exercise_without_decoys_unless_exempted() {
+    let course = Course::new();
+    check(&course, "02.6", "(v) no decoys");
+    let text = course.read("course.toml").replace(
+        "title = \"An implement exercise without decoys\"",
+        "title = \"An implement exercise without decoys\"\nno_decoys = \"a fixture\"",
+    );
+    course.write("course.toml", &text);
+    let run = course.run(&["check", "02.6"]);
+    assert!(run.success, "{}", run.stdout);
+}
+
+#[test]
+fn check_fails_a_decoy_that_does_not_compile() {
+    let course = Course::new();
+    let path = "01-basics/exercises/02-moved-value.rs";
+    let text = course.read(path).replace(
+        "// let copy = String::from(\"hello\");",
+        "// let copy = greeting;",
+    );
+    course.write(path, &text);
+    let run = course.run(&["check", "01.2"]);
+    assert!(!run.success);
+    assert!(
+        run.stdout.contains("decoy `fresh-string` does not compile"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("decoys: 0 caught, 0 escaped, 1 do not compile"),
+        "{}",
+        run.stdout
+    );
 }
 
 /// Runs the contract on one broken exercise and expects it to fail for `reason`.
@@ -114,10 +209,10 @@ fn full_check_counts_every_row() {
         "{}",
         run.stdout
     );
-    // The manifest, three good exercises and one note block pass; four broken exercises fail.
+    // The manifest, three good exercises and one note block pass; six broken exercises fail.
     assert_eq!(
         run.stdout.lines().last(),
-        Some("5 passed, 4 failed"),
+        Some("5 passed, 6 failed"),
         "{}",
         run.stdout
     );

@@ -69,7 +69,7 @@ fn export_builds_offline_holds_no_solutions_and_reports() {
     let build = Command::new(env!("CARGO"))
         .args(["test", "--offline", "--no-run", "--bin", "m01-longest-word"])
         .current_dir(&edition)
-        .env("CARGO_TARGET_DIR", util::shared_target())
+        .env("CARGO_TARGET_DIR", course.target())
         .output()
         .unwrap();
     assert!(
@@ -80,7 +80,7 @@ fn export_builds_offline_holds_no_solutions_and_reports() {
     let test = Command::new(env!("CARGO"))
         .args(["test", "--offline", "--bin", "m01-longest-word"])
         .current_dir(&edition)
-        .env("CARGO_TARGET_DIR", util::shared_target())
+        .env("CARGO_TARGET_DIR", course.target())
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&test.stdout);
@@ -177,7 +177,13 @@ fn real_course_edition_holds_no_solution_text() {
     let manifest = course::manifest::Manifest::load(&util::repo_root()).unwrap();
     let out = tempfile::tempdir().unwrap();
     let modules = course::export::select_modules(&manifest, &[]).unwrap();
-    course::export::write_edition(&manifest, &modules, out.path()).unwrap();
+    course::export::write_edition(
+        &manifest,
+        &modules,
+        out.path(),
+        course::export::Variants::Stubs,
+    )
+    .unwrap();
     // What the runner generates besides the stubs: no solution line may appear there.
     let mut generated = vec![out.path().join("README.md"), out.path().join("Cargo.toml")];
     generated.extend(

@@ -15,7 +15,7 @@ fn watch_verifies_a_saved_file() {
         .arg("--root")
         .arg(course.root())
         .arg("watch")
-        .env("CARGO_TARGET_DIR", util::shared_target())
+        .env("CARGO_TARGET_DIR", course.target())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -22,11 +22,6 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// One target directory shared by every fixture build, so fixtures compile quickly.
-pub fn shared_target() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-target")
-}
-
 /// Copies a directory tree.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -60,6 +55,13 @@ impl Course {
         self.dir.path()
     }
 
+    /// The course's own target directory. Each copy has its own: cargo names the artifacts of a
+    /// path package by its place inside its workspace, so two copies of the fixture building
+    /// into one target directory at the same time would overwrite each other's binaries.
+    pub fn target(&self) -> PathBuf {
+        self.root().join("target")
+    }
+
     /// Runs `course --root <root> args…` with stdin closed.
     pub fn run(&self, args: &[&str]) -> Run {
         run_in(self.root(), args)
@@ -87,9 +89,9 @@ pub struct Run {
     pub stderr: String,
 }
 
-/// Runs the real binary with `--root root` and a shared target directory.
+/// Runs the real binary with `--root root` and the course's own target directory.
 pub fn run_in(root: &Path, args: &[&str]) -> Run {
-    run_with_target(root, args, &shared_target())
+    run_with_target(root, args, &root.join("target"))
 }
 
 /// Runs the real binary with `--root root` and the given target directory.
