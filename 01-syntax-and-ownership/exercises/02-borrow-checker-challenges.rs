@@ -291,7 +291,10 @@ mod tests {
         let before = addresses(&accounts);
         let (source, destination) = transfer(&mut accounts, 0, 1, 30).expect("Ada has 100");
         assert_eq!(
-            (std::ptr::from_ref(&*source), std::ptr::from_ref(&*destination)),
+            (
+                std::ptr::from_ref(&*source),
+                std::ptr::from_ref(&*destination)
+            ),
             (before[0], before[1]),
             "hand back the source, then the destination, as borrows into the slice"
         );
@@ -310,7 +313,10 @@ mod tests {
         let before = addresses(&accounts);
         let (source, destination) = transfer(&mut accounts, 1, 0, 50).expect("Grace has 50");
         assert_eq!(
-            (std::ptr::from_ref(&*source), std::ptr::from_ref(&*destination)),
+            (
+                std::ptr::from_ref(&*source),
+                std::ptr::from_ref(&*destination)
+            ),
             (before[1], before[0]),
             "the first account handed back must be the source"
         );
@@ -327,7 +333,10 @@ mod tests {
         ];
         for (from, to, amount, expected) in cases {
             let mut accounts = ledger();
-            assert_eq!(transfer(&mut accounts, from, to, amount).err(), Some(expected));
+            assert_eq!(
+                transfer(&mut accounts, from, to, amount).err(),
+                Some(expected)
+            );
             assert_eq!(accounts, ledger(), "a refused transfer changed the ledger");
         }
     }
