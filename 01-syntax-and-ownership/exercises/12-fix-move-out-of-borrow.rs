@@ -36,6 +36,38 @@ fn take_items(order: &mut Order) -> Vec<String> {
 // fn take_items(order: &mut Order) -> Vec<String> {
 //     order.items
 // }
+// course:decoy clone-name Returns a copy of the name instead of a borrow.
+// /// Returns who placed the order.
+// fn customer(order: &Order) -> String {
+//     order.customer.clone()
+// }
+//
+// /// Takes the items out of the order for packing; the order is left with none.
+// fn take_items(order: &mut Order) -> Vec<String> {
+//     std::mem::take(&mut order.items)
+// }
+// course:decoy leak-name Returns a leaked copy of the name, which is `&'static str`.
+// /// Returns who placed the order.
+// fn customer(order: &Order) -> &str {
+//     Box::leak(order.customer.clone().into_boxed_str())
+// }
+//
+// /// Takes the items out of the order for packing; the order is left with none.
+// fn take_items(order: &mut Order) -> Vec<String> {
+//     std::mem::take(&mut order.items)
+// }
+// course:decoy copy-items Copies the items, then clears the order's list.
+// /// Returns who placed the order.
+// fn customer(order: &Order) -> &str {
+//     &order.customer
+// }
+//
+// /// Takes the items out of the order for packing; the order is left with none.
+// fn take_items(order: &mut Order) -> Vec<String> {
+//     let items = order.items.clone();
+//     order.items.clear();
+//     items
+// }
 // course:end
 
 fn main() {
