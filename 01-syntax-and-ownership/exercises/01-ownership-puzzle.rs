@@ -2,9 +2,9 @@
 //!
 //! - **Goal:** implement seven small operations on a print queue so that every `String` and `Vec` is moved or borrowed, never copied.
 //! - **Concepts:** moves; partial moves out of a struct; `std::mem::take`, `std::mem::replace`, `std::mem::swap`; `Option::take`; borrowing instead of moving.
-//! - **Read first:** `notes/01-ownership-model.md` and `notes/04-move-semantics.md`.
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-ownership-puzzle`
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-ownership-puzzle`
+//! - **Read first:** `notes/04-move-semantics.md` (sections "Partial moves" and "`mem::take`, `mem::replace` and `mem::swap`"), after `notes/01-ownership-model.md`.
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-ownership-puzzle` runs your copy (made by `cargo course start 01.1`).
+//! - **Test:** `cargo course verify 01.1` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-ownership-puzzle`.)
 //! - **Done when:** every test passes. The tests compare heap-buffer addresses before and after each call (of the titles, the page lists and the page texts, going in and coming out), so a copy of any of them, however it is made, makes a test fail.
 
 use std::mem;

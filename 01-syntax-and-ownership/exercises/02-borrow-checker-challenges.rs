@@ -3,8 +3,8 @@
 //! - **Goal:** write five functions whose first, obvious version is rejected by the borrow checker, in a form it accepts.
 //! - **Concepts:** the get-or-insert pattern ("NLL problem case #3") and the entry API; disjoint `&mut` into one slice (`get_disjoint_mut`); borrowing struct fields separately; not mutating a `Vec` while iterating it; two-phase borrows.
 //! - **Read first:** `notes/02-borrowing-deep-dive.md`.
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-borrow-checker-challenges`
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-borrow-checker-challenges`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-borrow-checker-challenges` runs your copy (made by `cargo course start 01.2`).
+//! - **Test:** `cargo course verify 01.2` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-borrow-checker-challenges`.)
 //! - **Done when:** every test passes, and you can say for each function which obvious version fails and with which error code. `transfer` hands back both accounts at once and `restock` returns names borrowed from the stock while it writes the log, so neither can dodge the checker by updating one thing at a time.
 
 use std::collections::HashMap;

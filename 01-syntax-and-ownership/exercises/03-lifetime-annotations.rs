@@ -3,8 +3,8 @@
 //! - **Goal:** implement functions and a tokenizer whose signatures say, with lifetimes, which input each returned reference borrows from.
 //! - **Concepts:** lifetime parameters on functions; the three elision rules; a struct holding a reference (`Tokenizer<'a>`); returning `&'a str` rather than a borrow of `self`; a `'static` bound (`T: 'static`) versus a `&'static` reference.
 //! - **Read first:** `notes/03-lifetimes-explained.md`.
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-lifetime-annotations`
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-lifetime-annotations`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-lifetime-annotations` runs your copy (made by `cargo course start 01.3`).
+//! - **Test:** `cargo course verify 01.3` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-lifetime-annotations`.)
 //! - **Done when:** it compiles and every test passes. The starting file does not compile (E0106): writing the lifetimes of `longer`, `without_prefix` and `Tokenizer` is the first half of the exercise. The tests check that every returned `&str` points into the input it should borrow from, so a copy or a leak fails them.
 
 use std::fmt::Debug;

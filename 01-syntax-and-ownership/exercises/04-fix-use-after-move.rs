@@ -3,8 +3,8 @@
 //! - **Goal:** make `report` compile without cloning the word list: a helper that only reads the words should borrow them, not take them.
 //! - **Concepts:** moves into function parameters; `&[String]` as a read-only view; E0382 "borrow of moved value".
 //! - **Read first:** `notes/01-ownership-model.md` (section "Moves") and `notes/04-move-semantics.md`.
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-fix-use-after-move`
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-fix-use-after-move`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-fix-use-after-move` runs your copy (made by `cargo course start 01.4`).
+//! - **Test:** `cargo course verify 01.4` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-fix-use-after-move`.)
 //! - **Done when:** it compiles and the tests pass. One test counts the heap allocations `report` makes, so a copy of the word list, however it is written, fails it.
 
 // course:solution

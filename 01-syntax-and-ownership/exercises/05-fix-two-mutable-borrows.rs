@@ -3,8 +3,8 @@
 //! - **Goal:** lend out two players of one slice at the same time, as two `&mut`; the compiler refuses two `&mut` into one slice, because it cannot prove the two indices differ.
 //! - **Concepts:** `&mut` is exclusive; indexing borrows the whole slice; `get_disjoint_mut` (or `split_at_mut`) proves disjointness at run time; E0499 "cannot borrow as mutable more than once at a time".
 //! - **Read first:** `notes/02-borrowing-deep-dive.md` (sections "The aliasing rule" and "Splitting borrows").
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-fix-two-mutable-borrows`
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-fix-two-mutable-borrows`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-fix-two-mutable-borrows` runs your copy (made by `cargo course start 01.5`).
+//! - **Test:** `cargo course verify 01.5` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-fix-two-mutable-borrows`.)
 //! - **Done when:** it compiles, the tests pass (one holds both borrows `podium` returns and changes both players), and you can explain what would go wrong if `winner == runner_up` were allowed.
 
 /// A player on the score board.

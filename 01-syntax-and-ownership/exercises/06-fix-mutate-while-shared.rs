@@ -3,8 +3,8 @@
 //! - **Goal:** return the previous log entry after appending a new one; the shared borrow of the old entry is still alive when `push` needs the log exclusively.
 //! - **Concepts:** a reference into a `Vec` is invalidated by `push` (it may reallocate); non-lexical lifetimes (a borrow lasts until its last use); E0502 "cannot borrow as mutable because it is also borrowed as immutable".
 //! - **Read first:** `notes/02-borrowing-deep-dive.md` (sections "Non-lexical lifetimes" and "Why a push invalidates references").
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-fix-mutate-while-shared`
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-fix-mutate-while-shared`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-fix-mutate-while-shared` runs your copy (made by `cargo course start 01.6`).
+//! - **Test:** `cargo course verify 01.6` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-fix-mutate-while-shared`.)
 //! - **Done when:** it compiles and the tests pass; one test counts heap allocations, so a fix that copies the log, or the last entry, before formatting it fails.
 
 /// Appends `entry` to the log and describes what came before it.

@@ -3,8 +3,8 @@
 //! - **Goal:** file a note in the archive and return its headline; the headline borrows the note, and the note is moved into the archive while that borrow is still needed.
 //! - **Concepts:** a move invalidates every borrow of the moved value; ending a borrow early by making an owned copy of just what you need; E0505 "cannot move out of `note` because it is borrowed".
 //! - **Read first:** `notes/04-move-semantics.md` (section "Moving a borrowed value") and `notes/02-borrowing-deep-dive.md`.
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-fix-move-while-borrowed`
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-fix-move-while-borrowed`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-fix-move-while-borrowed` runs your copy (made by `cargo course start 01.7`).
+//! - **Test:** `cargo course verify 01.7` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-fix-move-while-borrowed`.)
 //! - **Done when:** it compiles and the tests pass; the archive must receive the very `String` you were given (a test compares buffer addresses), and only the headline may be copied (another test counts allocations).
 
 /// A store that owns every note filed in it.

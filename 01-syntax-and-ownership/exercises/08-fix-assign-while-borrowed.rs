@@ -3,8 +3,8 @@
 //! - **Goal:** replace a sensor's reading and hand back the old one; the old reading is still borrowed when the assignment writes the place it lives in.
 //! - **Concepts:** an assignment writes a place, so no borrow of that place may still be in use (for any type, with or without a destructor); `std::mem::replace` swaps the new value in and gives you the old one by value, so you stop holding a borrow; E0506 "cannot assign to `sensor.reading` because it is borrowed".
 //! - **Read first:** `notes/04-move-semantics.md` (section "`mem::take`, `mem::replace` and `mem::swap`").
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-fix-assign-while-borrowed`
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-fix-assign-while-borrowed`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-fix-assign-while-borrowed` runs your copy (made by `cargo course start 01.8`).
+//! - **Test:** `cargo course verify 01.8` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-fix-assign-while-borrowed`.)
 //! - **Done when:** it compiles and the tests pass; the tests compare buffer addresses, so the old reading must be handed over, not copied (by any method).
 
 /// A sensor with its latest reading as text.

@@ -3,8 +3,8 @@
 //! - **Goal:** pick the longest entry after normalising the entries; the result borrows a vector that is dropped at the end of an inner block, while the result is used after it.
 //! - **Concepts:** a reference must not outlive its referent; scopes and drop points; returning owned data instead of a borrow of a local; E0597 "`normalized` does not live long enough".
 //! - **Read first:** `notes/03-lifetimes-explained.md` (section "What a lifetime is").
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-fix-dangling-reference`
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-fix-dangling-reference`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-fix-dangling-reference` runs your copy (made by `cargo course start 01.9`).
+//! - **Test:** `cargo course verify 01.9` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-fix-dangling-reference`.)
 //! - **Done when:** it compiles and the tests pass.
 
 /// Returns the longest string in `items` (the first on a tie), or `""` if there is none.

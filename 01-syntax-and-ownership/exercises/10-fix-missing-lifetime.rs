@@ -3,8 +3,8 @@
 //! - **Goal:** add the lifetime parameters that elision cannot supply: a function with two reference inputs that returns a reference, and a struct that holds a reference.
 //! - **Concepts:** the three elision rules and when they give up; lifetime parameters on functions and structs; `impl<'a>` blocks; E0106 "missing lifetime specifier".
 //! - **Read first:** `notes/03-lifetimes-explained.md` (sections "Elision" and "Structs that hold references").
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-fix-missing-lifetime`
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-fix-missing-lifetime`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-fix-missing-lifetime` runs your copy (made by `cargo course start 01.10`).
+//! - **Test:** `cargo course verify 01.10` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-fix-missing-lifetime`.)
 //! - **Done when:** it compiles, the tests pass, and you can say for each annotation which rule of elision failed.
 
 // course:solution

@@ -3,8 +3,8 @@
 //! - **Goal:** split an upper-cased sentence into words; the upper-cased `String` is a temporary that dies at the end of its statement, while the words still borrow it.
 //! - **Concepts:** temporaries and their drop point (the end of the enclosing statement); binding a temporary to a `let` to give it a name and a scope; E0716 "temporary value dropped while borrowed".
 //! - **Read first:** `notes/04-move-semantics.md` (section "Temporaries and where they die").
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-fix-temporary-dropped`
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-fix-temporary-dropped`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-fix-temporary-dropped` runs your copy (made by `cargo course start 01.11`).
+//! - **Test:** `cargo course verify 01.11` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-fix-temporary-dropped`.)
 //! - **Done when:** it compiles and the tests pass.
 
 /// Upper-cases `sentence` and returns its words joined by `"_"`, like a constant name.

@@ -3,8 +3,8 @@
 //! - **Goal:** read an order's customer and take its items for packing, given only references to the order.
 //! - **Concepts:** a `&T` or `&mut T` lets you use a value but not take it; return a borrow instead of a value; `std::mem::take` to move out of a `&mut`; E0507 "cannot move out of `order.customer` which is behind a shared reference".
 //! - **Read first:** `notes/04-move-semantics.md` (sections "Moving out of a borrow" and "`mem::take`, `mem::replace` and `mem::swap`").
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-fix-move-out-of-borrow`
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-fix-move-out-of-borrow`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-fix-move-out-of-borrow` runs your copy (made by `cargo course start 01.12`).
+//! - **Test:** `cargo course verify 01.12` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-fix-move-out-of-borrow`.)
 //! - **Done when:** it compiles and the tests pass; the tests compare buffer addresses, so the customer's name must be borrowed and the items handed over, never copied.
 
 /// A customer order.

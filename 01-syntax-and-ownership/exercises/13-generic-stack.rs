@@ -3,8 +3,8 @@
 //! - **Goal:** implement an owning `Stack<T>` whose `peek`, `iter` and `drain` hand out borrows and moves that the compiler can check.
 //! - **Concepts:** a container that owns its items needs no lifetime annotations; lifetimes appear when it lends: `peek(&self) -> Option<&T>`, an iterator `Iter<'a, T>` that borrows the stack, a `Drain<'a, T>` that holds `&'a mut Stack<T>` and moves items out; `impl IntoIterator for &Stack<T>`; `Drop` on a guard type.
 //! - **Read first:** `notes/03-lifetimes-explained.md` (section "Structs that hold references") and `notes/04-move-semantics.md`.
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-generic-stack`
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-generic-stack`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-generic-stack` runs your copy (made by `cargo course start 01.13`).
+//! - **Test:** `cargo course verify 01.13` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-generic-stack`.)
 //! - **Done when:** it compiles and every test passes. The starting file does not compile (E0261): `Iter`, `Drain` and their `impl` headers use a lifetime `'a` that nobody has declared yet, and declaring it in the right places is the first half of the exercise. Then try to `push` inside a `for item in &stack` loop and read the error.
 
 /// A last-in, first-out stack that owns its items.

@@ -3,8 +3,8 @@
 //! - **Goal:** implement a safe doubly-linked list: strong `Rc` links forward, `Weak` links back, so the list frees every node and never leaks a cycle.
 //! - **Concepts:** shared ownership (`Rc`), interior mutability (`RefCell`: borrow rules checked at run time), `Weak` to break cycles, `Rc::try_unwrap`, iterative `Drop` to avoid deep recursion; why a node owned from two sides does not fit single ownership. Module 04 rebuilds this list with raw pointers.
 //! - **Read first:** `notes/01-ownership-model.md` (sections "When one owner is not enough" and "Leaks are safe").
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-doubly-linked-list`
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-doubly-linked-list`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-doubly-linked-list` runs your copy (made by `cargo course start 01.14`).
+//! - **Test:** `cargo course verify 01.14` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-doubly-linked-list`.)
 //! - **Done when:** every test passes, including the drop-count tests and the 100 000-node list that must drop without overflowing the stack.
 
 use std::cell::RefCell;

@@ -493,7 +493,7 @@ mod tests {
             if_let_scrutinee,
             IF_LET_SCRUTINEE,
             "if_let_scrutinee",
-            "Edition 2024: `if let` temporaries",
+            "Edition 2024: `if let` scrutinee temporaries",
         );
     }
 

@@ -224,7 +224,12 @@ mod tests {
 
     #[test]
     fn option_sizes_match_prediction() {
-        check(&observe_options(), OPTIONS, "`Option`s", "Niches");
+        check(
+            &observe_options(),
+            OPTIONS,
+            "`Option`s",
+            "How big is the inline part?",
+        );
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! - **Goal:** queue jobs in a scheduler that keeps them after the function that created them has returned; the closures borrow local `String`s, so they cannot meet the scheduler's `'static` bound.
 //! - **Concepts:** `T: 'static` means "borrows nothing short-lived", not "lives forever"; a closure that borrows a local is not `'static`; a `move` closure owns its captures and is; E0373 "closure may outlive the current function, but it borrows `greeting`".
 //! - **Read first:** `notes/03-lifetimes-explained.md` (section "`'static`: a bound versus a reference").
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-fix-static-bound`
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-fix-static-bound`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-fix-static-bound` runs your copy (made by `cargo course start 01.17`).
+//! - **Test:** `cargo course verify 01.17` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-fix-static-bound`.)
 //! - **Done when:** it compiles and the tests pass, without changing the scheduler's `'static` bound.
 
 /// Keeps jobs to run later, possibly long after the code that queued them has returned.
