@@ -2,10 +2,10 @@
 //!
 //! - **Goal:** implement seven small operations on a print queue so that every `String` and `Vec` is moved or borrowed, never copied.
 //! - **Concepts:** moves; partial moves out of a struct; `std::mem::take`, `std::mem::replace`, `std::mem::swap`; `Option::take`; borrowing instead of moving.
-//! - **Read first:** `notes/01-ownership-model.md` and `notes/04-move-semantics.md`.
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-ownership-puzzle`
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-ownership-puzzle`
-//! - **Done when:** every test passes. The tests compare heap-buffer addresses before and after each call, so a `.clone()` (or any other copy) of a title or a page list makes them fail.
+//! - **Read first:** `notes/04-move-semantics.md` (sections "Partial moves" and "`mem::take`, `mem::replace` and `mem::swap`"), after `notes/01-ownership-model.md`.
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-ownership-puzzle` runs your copy (made by `cargo course start 01.1`).
+//! - **Test:** `cargo course verify 01.1` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-ownership-puzzle`.)
+//! - **Done when:** every test passes. The tests compare heap-buffer addresses before and after each call (of the titles, the page lists and the page texts, going in and coming out), so a copy of any of them, however it is made, makes a test fail.
 
 use std::mem;
 
@@ -32,6 +32,8 @@ impl Document {
 fn into_title(document: Document) -> String {
     // course:solution Move the title field out of the document (a partial move).
     document.title
+    // course:decoy clone-title Copies the title instead of moving it out.
+    // document.title.clone()
     // course:end
 }
 
@@ -39,6 +41,10 @@ fn into_title(document: Document) -> String {
 fn take_pages(document: &mut Document) -> Vec<String> {
     // course:solution You only have `&mut`: leave an empty Vec behind in exchange.
     mem::take(&mut document.pages)
+    // course:decoy copy-then-clear Copies the pages, then empties the original list.
+    // let pages = document.pages.to_vec();
+    // document.pages.clear();
+    // pages
     // course:end
 }
 
@@ -46,6 +52,10 @@ fn take_pages(document: &mut Document) -> Vec<String> {
 fn rename(document: &mut Document, new_title: String) -> String {
     // course:solution Put `new_title` in and get the old title out in one step.
     mem::replace(&mut document.title, new_title)
+    // course:decoy clone-old-title Returns a copy of the old title, then assigns the new one.
+    // let old = document.title.clone();
+    // document.title = new_title;
+    // old
     // course:end
 }
 
@@ -53,6 +63,12 @@ fn rename(document: &mut Document, new_title: String) -> String {
 fn swap_pages(first: &mut Document, second: &mut Document) {
     // course:solution Swap the two `pages` fields through the two exclusive borrows.
     mem::swap(&mut first.pages, &mut second.pages);
+    // course:decoy swap-whole-documents Swaps the whole documents, titles included.
+    // mem::swap(first, second);
+    // course:decoy swap-copies Exchanges copies of the page lists.
+    // let first_pages = first.pages.clone();
+    // first.pages = second.pages.clone();
+    // second.pages = first_pages;
     // course:end
 }
 
@@ -60,6 +76,13 @@ fn swap_pages(first: &mut Document, second: &mut Document) {
 fn hand_to_printer(slot: &mut Option<Document>) -> Option<Document> {
     // course:solution Move the value out of the Option and leave `None` behind.
     slot.take()
+    // course:decoy copy-then-empty Copies the document out of the slot, then empties the slot.
+    // let copy = slot.as_ref().map(|document| Document {
+    //     title: document.title.clone(),
+    //     pages: document.pages.clone(),
+    // });
+    // *slot = None;
+    // copy
     // course:end
 }
 
@@ -68,6 +91,16 @@ fn append(mut main: Document, appendix: Document) -> Document {
     // course:solution Move the appendix pages (not copies of them) onto the end of `main`.
     main.pages.extend(appendix.pages);
     main
+    // course:decoy rebuild-main Builds a new document from copies of `main`'s parts.
+    // let mut pages = main.pages.clone();
+    // pages.extend(appendix.pages);
+    // Document {
+    //     title: main.title.clone(),
+    //     pages,
+    // }
+    // course:decoy clone-appendix Appends copies of the appendix pages.
+    // main.pages.extend(appendix.pages.iter().cloned());
+    // main
     // course:end
 }
 
@@ -82,6 +115,13 @@ fn thickest_title(queue: &[Document]) -> Option<&str> {
         }
     }
     best.map(|document| document.title.as_str())
+    // course:decoy last-wins-tie `max_by_key` returns the last of several equally thick documents.
+    // queue
+    //     .iter()
+    //     .max_by_key(|document| document.pages.len())
+    //     .map(|document| document.title.as_str())
+    // course:decoy hard-coded Returns the second title, which is what the tie test expects.
+    // queue.get(1).map(|document| document.title.as_str())
     // course:end
 }
 
@@ -142,9 +182,16 @@ mod tests {
     #[test]
     fn rename_returns_the_old_title() {
         let mut document = Document::new("Draft", &[]);
+        let old_buffer = document.title.as_ptr();
         let new_title = String::from("Final");
         let buffer = new_title.as_ptr();
-        assert_eq!(rename(&mut document, new_title), "Draft");
+        let old_title = rename(&mut document, new_title);
+        assert_eq!(old_title, "Draft");
+        assert_eq!(
+            old_title.as_ptr(),
+            old_buffer,
+            "the old title was copied, not handed back"
+        );
         assert_eq!(document.title, "Final");
         assert_eq!(
             document.title.as_ptr(),
@@ -191,14 +238,21 @@ mod tests {
 
     #[test]
     fn append_moves_pages_in_order() {
+        let book = Document::new("Book", &["intro"]);
+        let (title_buffer, intro_buffer) = (book.title.as_ptr(), book.pages[0].as_ptr());
         let appendix = Document::new("Appendix", &["x", "y"]);
         let moved_page = appendix.pages[0].as_ptr();
-        let joined = append(Document::new("Book", &["intro"]), appendix);
+        let joined = append(book, appendix);
         assert_eq!(joined, Document::new("Book", &["intro", "x", "y"]));
         assert_eq!(
             joined.pages[1].as_ptr(),
             moved_page,
-            "the page text was copied, not moved"
+            "the appendix page text was copied, not moved"
+        );
+        assert_eq!(
+            (joined.title.as_ptr(), joined.pages[0].as_ptr()),
+            (title_buffer, intro_buffer),
+            "the main document was copied: extend it in place and return it"
         );
     }
 
@@ -218,6 +272,22 @@ mod tests {
         );
         // The queue was only borrowed, so it is still usable here.
         assert_eq!(queue.len(), 3);
+    }
+
+    #[test]
+    fn thickest_title_finds_the_thickest_anywhere() {
+        let queue = [
+            Document::new("thin", &[]),
+            Document::new("thick", &["1", "2", "3"]),
+        ];
+        assert_eq!(thickest_title(&queue), Some("thick"));
+        let queue = [
+            Document::new("first", &["1", "2"]),
+            Document::new("middle", &["1"]),
+            Document::new("last", &["1", "2"]),
+        ];
+        assert_eq!(thickest_title(&queue), Some("first"));
+        assert_eq!(thickest_title(&queue[1..2]), Some("middle"));
     }
 
     #[test]

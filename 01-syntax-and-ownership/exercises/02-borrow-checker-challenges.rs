@@ -3,9 +3,9 @@
 //! - **Goal:** write five functions whose first, obvious version is rejected by the borrow checker, in a form it accepts.
 //! - **Concepts:** the get-or-insert pattern ("NLL problem case #3") and the entry API; disjoint `&mut` into one slice (`get_disjoint_mut`); borrowing struct fields separately; not mutating a `Vec` while iterating it; two-phase borrows.
 //! - **Read first:** `notes/02-borrowing-deep-dive.md`.
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-borrow-checker-challenges`
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-borrow-checker-challenges`
-//! - **Done when:** every test passes, and you can say for each function which obvious version fails and with which error code.
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-borrow-checker-challenges` runs your copy (made by `cargo course start 01.2`).
+//! - **Test:** `cargo course verify 01.2` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-borrow-checker-challenges`.)
+//! - **Done when:** every test passes, and you can say for each function which obvious version fails and with which error code. `transfer` hands back both accounts at once and `restock` returns names borrowed from the stock while it writes the log, so neither can dodge the checker by updating one thing at a time.
 
 use std::collections::HashMap;
 
@@ -16,6 +16,9 @@ use std::collections::HashMap;
 fn counter_for<'m>(counts: &'m mut HashMap<String, u32>, word: &str) -> &'m mut u32 {
     // course:solution Ask the map once, in a way that covers both "present" and "absent".
     counts.entry(word.to_string()).or_insert(0)
+    // course:decoy insert-resets Inserts a fresh zero every time, losing the existing count.
+    // counts.insert(word.to_string(), 0);
+    // counts.entry(word.to_string()).or_default()
     // course:end
 }
 
@@ -48,14 +51,15 @@ enum TransferError {
     InsufficientFunds,
 }
 
-/// Moves `amount` cents from `accounts[from]` to `accounts[to]`.
+/// Moves `amount` cents from `accounts[from]` to `accounts[to]` and hands back both accounts,
+/// source first, so the caller can go on changing the two together (add a memo to each, say).
 /// Nothing changes when the transfer is refused.
 fn transfer(
     accounts: &mut [Account],
     from: usize,
     to: usize,
     amount: u64,
-) -> Result<(), TransferError> {
+) -> Result<(&mut Account, &mut Account), TransferError> {
     // course:solution Get two `&mut Account` into the same slice at once; the obvious `&mut accounts[from]` + `&mut accounts[to]` is E0499.
     let [source, destination] =
         accounts
@@ -69,7 +73,50 @@ fn transfer(
     }
     source.balance -= amount;
     destination.balance += amount;
-    Ok(())
+    Ok((source, destination))
+    // course:decoy one-error-for-all Reports every refusal of `get_disjoint_mut` as a missing account.
+    // let [source, destination] = accounts
+    //     .get_disjoint_mut([from, to])
+    //     .map_err(|_| TransferError::NoSuchAccount)?;
+    // if source.balance < amount {
+    //     return Err(TransferError::InsufficientFunds);
+    // }
+    // source.balance -= amount;
+    // destination.balance += amount;
+    // Ok((source, destination))
+    // course:decoy credit-before-check Credits the destination before checking the balance.
+    // let [source, destination] = accounts
+    //     .get_disjoint_mut([from, to])
+    //     .map_err(|error| match error {
+    //         std::slice::GetDisjointMutError::OverlappingIndices => TransferError::SameAccount,
+    //         _ => TransferError::NoSuchAccount,
+    //     })?;
+    // destination.balance += amount;
+    // if source.balance < amount {
+    //     return Err(TransferError::InsufficientFunds);
+    // }
+    // source.balance -= amount;
+    // Ok((source, destination))
+    // course:decoy split-in-wrong-order Splits the slice but hands back the two halves in index order, not source first.
+    // if from == to {
+    //     return Err(TransferError::SameAccount);
+    // }
+    // if from.max(to) >= accounts.len() {
+    //     return Err(TransferError::NoSuchAccount);
+    // }
+    // let (low, high) = accounts.split_at_mut(from.max(to));
+    // let (first, second) = (&mut low[from.min(to)], &mut high[0]);
+    // let (source_balance, destination_balance) = if from < to {
+    //     (&mut first.balance, &mut second.balance)
+    // } else {
+    //     (&mut second.balance, &mut first.balance)
+    // };
+    // if *source_balance < amount {
+    //     return Err(TransferError::InsufficientFunds);
+    // }
+    // *source_balance -= amount;
+    // *destination_balance += amount;
+    // Ok((first, second))
     // course:end
 }
 
@@ -90,16 +137,41 @@ impl Warehouse {
         self.log.push(line);
     }
 
-    /// Tops every item below `minimum` up to `minimum`, logging `"reorder <name>: <n>"` for each.
-    fn restock(&mut self, minimum: u32) {
+    /// Tops every item below `minimum` up to `minimum`, logging `"reorder <name>: <n>"` for each,
+    /// and returns the names of the items it topped up, borrowed from the stock (not copied).
+    fn restock(&mut self, minimum: u32) -> Vec<&str> {
         // course:solution Borrow the two fields separately instead of calling `self.note` inside the loop.
+        let mut reordered = Vec::new();
         let log = &mut self.log;
         for (name, count) in &mut self.stock {
             if *count < minimum {
                 log.push(format!("reorder {name}: {}", minimum - *count));
                 *count = minimum;
+                reordered.push(name.as_str());
             }
         }
+        reordered
+        // course:decoy leaked-names Leaks a copy of each name to get a `&str` that borrows nothing.
+        // let mut reordered: Vec<&str> = Vec::new();
+        // for (name, count) in &mut self.stock {
+        //     if *count < minimum {
+        //         self.log.push(format!("reorder {name}: {}", minimum - *count));
+        //         *count = minimum;
+        //         reordered.push(Box::leak(name.clone().into_boxed_str()));
+        //     }
+        // }
+        // reordered
+        // course:decoy logs-the-minimum Logs the new level instead of how many were ordered.
+        // let mut reordered = Vec::new();
+        // let log = &mut self.log;
+        // for (name, count) in &mut self.stock {
+        //     if *count < minimum {
+        //         log.push(format!("reorder {name}: {minimum}"));
+        //         *count = minimum;
+        //         reordered.push(name.as_str());
+        //     }
+        // }
+        // reordered
         // course:end
     }
 }
@@ -112,6 +184,11 @@ fn append_doubles(numbers: &mut Vec<i64>) {
     for index in 0..original_len {
         numbers.push(numbers[index] * 2);
     }
+    // course:decoy rebuild Builds the doubles in a new Vec and replaces the old one with it.
+    // *numbers = numbers.iter().map(|number| number * 2).collect();
+    // course:decoy doubles-twice Appends a copy of the whole Vec instead of the doubles.
+    // let copy = numbers.clone();
+    // numbers.extend(copy);
     // course:end
 }
 
@@ -119,6 +196,8 @@ fn append_doubles(numbers: &mut Vec<i64>) {
 fn drop_short_words(words: &mut Vec<String>, min_len: usize) {
     // course:solution Removing inside `for word in words.iter()` is E0502; let the Vec do the walk.
     words.retain(|word| word.chars().count() >= min_len);
+    // course:decoy counts-bytes Compares the byte length, so "né" (3 bytes) survives.
+    // words.retain(|word| word.len() >= min_len);
     // course:end
 }
 
@@ -136,15 +215,19 @@ fn main() {
             balance: 500,
         },
     ];
-    println!("transfer: {:?}", transfer(&mut ledger, 0, 1, 2_500));
-    println!("refused:  {:?}", transfer(&mut ledger, 1, 1, 1));
+    if let Ok((source, destination)) = transfer(&mut ledger, 0, 1, 2_500) {
+        source.owner.push_str(" (sent 25.00)");
+        destination.owner.push_str(" (received 25.00)");
+    }
+    println!("refused:  {:?}", transfer(&mut ledger, 1, 1, 1).err());
     println!("ledger:   {ledger:?}");
 
     let mut warehouse = Warehouse {
         stock: vec![("bolts".into(), 3), ("nuts".into(), 50)],
         ..Warehouse::default()
     };
-    warehouse.restock(10);
+    let reordered = warehouse.restock(10);
+    println!("reordered: {reordered:?}");
     warehouse.note(String::from("stock check done"));
     println!("log: {:?}", warehouse.log);
 
@@ -197,19 +280,47 @@ mod tests {
         assert_eq!(counts.len(), 4);
     }
 
-    #[test]
-    fn transfer_moves_money_between_accounts() {
-        let mut accounts = ledger();
-        assert_eq!(transfer(&mut accounts, 0, 1, 30), Ok(()));
-        assert_eq!(accounts[0].balance, 70);
-        assert_eq!(accounts[1].balance, 80);
+    /// The address of every account, to check which accounts a result borrows.
+    fn addresses(accounts: &[Account]) -> Vec<*const Account> {
+        accounts.iter().map(std::ptr::from_ref).collect()
     }
 
     #[test]
-    fn transfer_of_the_whole_balance_is_allowed() {
+    fn transfer_moves_money_and_hands_back_both_accounts() {
         let mut accounts = ledger();
-        assert_eq!(transfer(&mut accounts, 1, 0, 50), Ok(()));
-        assert_eq!((accounts[0].balance, accounts[1].balance), (150, 0));
+        let before = addresses(&accounts);
+        let (source, destination) = transfer(&mut accounts, 0, 1, 30).expect("Ada has 100");
+        assert_eq!(
+            (
+                std::ptr::from_ref(&*source),
+                std::ptr::from_ref(&*destination)
+            ),
+            (before[0], before[1]),
+            "hand back the source, then the destination, as borrows into the slice"
+        );
+        // Both exclusive borrows are alive at once here.
+        source.owner.push_str(" (sent)");
+        destination.owner.push_str(" (received)");
+        assert_eq!(accounts[0].balance, 70);
+        assert_eq!(accounts[1].balance, 80);
+        assert_eq!(accounts[0].owner, "Ada (sent)");
+        assert_eq!(accounts[1].owner, "Grace (received)");
+    }
+
+    #[test]
+    fn transfer_backwards_hands_back_the_source_first() {
+        let mut accounts = ledger();
+        let before = addresses(&accounts);
+        let (source, destination) = transfer(&mut accounts, 1, 0, 50).expect("Grace has 50");
+        assert_eq!(
+            (
+                std::ptr::from_ref(&*source),
+                std::ptr::from_ref(&*destination)
+            ),
+            (before[1], before[0]),
+            "the first account handed back must be the source"
+        );
+        assert_eq!((source.balance, destination.balance), (0, 150));
     }
 
     #[test]
@@ -222,7 +333,10 @@ mod tests {
         ];
         for (from, to, amount, expected) in cases {
             let mut accounts = ledger();
-            assert_eq!(transfer(&mut accounts, from, to, amount), Err(expected));
+            assert_eq!(
+                transfer(&mut accounts, from, to, amount).err(),
+                Some(expected)
+            );
             assert_eq!(accounts, ledger(), "a refused transfer changed the ledger");
         }
     }
@@ -233,7 +347,15 @@ mod tests {
             stock: vec![("bolts".into(), 3), ("nuts".into(), 50), ("pins".into(), 0)],
             ..Warehouse::default()
         };
-        warehouse.restock(10);
+        let (bolts, pins) = (warehouse.stock[0].0.as_ptr(), warehouse.stock[2].0.as_ptr());
+        let reordered = warehouse.restock(10);
+        assert_eq!(reordered, ["bolts", "pins"]);
+        let addresses: Vec<*const u8> = reordered.iter().map(|name| name.as_ptr()).collect();
+        assert_eq!(
+            addresses,
+            [bolts, pins],
+            "the names must be borrowed from the stock, not copied"
+        );
         assert_eq!(
             warehouse.stock,
             [
@@ -248,7 +370,7 @@ mod tests {
     #[test]
     fn restock_of_an_empty_warehouse_logs_nothing() {
         let mut warehouse = Warehouse::default();
-        warehouse.restock(5);
+        assert!(warehouse.restock(5).is_empty());
         assert!(warehouse.log.is_empty());
         warehouse.note("checked".into());
         assert_eq!(warehouse.log, ["checked"]);

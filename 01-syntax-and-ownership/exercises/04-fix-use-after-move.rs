@@ -3,9 +3,9 @@
 //! - **Goal:** make `report` compile without cloning the word list: a helper that only reads the words should borrow them, not take them.
 //! - **Concepts:** moves into function parameters; `&[String]` as a read-only view; E0382 "borrow of moved value".
 //! - **Read first:** `notes/01-ownership-model.md` (section "Moves") and `notes/04-move-semantics.md`.
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-fix-use-after-move`
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-fix-use-after-move`
-//! - **Done when:** it compiles and the tests pass; one test reads this file and fails if the code (comments aside) above the tests copies the words with `.clone()`, `.cloned()`, `.to_vec()` or `.to_owned()`.
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-fix-use-after-move` runs your copy (made by `cargo course start 01.4`).
+//! - **Test:** `cargo course verify 01.4` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-fix-use-after-move`.)
+//! - **Done when:** it compiles and the tests pass. One test counts the heap allocations `report` makes, so a copy of the word list, however it is written, fails it.
 
 // course:solution
 /// Adds up the number of characters in all words; it only needs to read them.
@@ -13,6 +13,21 @@ fn letter_count(words: &[String]) -> usize {
     words.iter().map(|word| word.chars().count()).sum()
 }
 // course:stub
+// /// Adds up the number of characters in all words; it only needs to read them.
+// fn letter_count(words: Vec<String>) -> usize {
+//     words.iter().map(|word| word.chars().count()).sum()
+// }
+// course:decoy clone-call Keeps the owning parameter and passes `Clone::clone(&words)`.
+// /// Adds up the number of characters in all words; it only needs to read them.
+// fn letter_count(words: Vec<String>) -> usize {
+//     words.iter().map(|word| word.chars().count()).sum()
+// }
+// course:decoy map-string-from Keeps the owning parameter and passes a list rebuilt with `String::from`.
+// /// Adds up the number of characters in all words; it only needs to read them.
+// fn letter_count(words: Vec<String>) -> usize {
+//     words.iter().map(|word| word.chars().count()).sum()
+// }
+// course:decoy vec-from-slice Keeps the owning parameter and passes `Vec::from(&words[..])`.
 // /// Adds up the number of characters in all words; it only needs to read them.
 // fn letter_count(words: Vec<String>) -> usize {
 //     words.iter().map(|word| word.chars().count()).sum()
@@ -25,6 +40,12 @@ fn report(words: Vec<String>) -> String {
     let letters = letter_count(&words);
     // course:stub
     // let letters = letter_count(words);
+    // course:decoy clone-call
+    // let letters = letter_count(Clone::clone(&words));
+    // course:decoy map-string-from
+    // let letters = letter_count(words.iter().map(String::as_str).map(String::from).collect());
+    // course:decoy vec-from-slice
+    // let letters = letter_count(Vec::from(&words[..]));
     // course:end
     format!(
         "{} words, {letters} letters: {}",
@@ -66,20 +87,74 @@ mod tests {
     }
 
     #[test]
-    fn report_borrows_the_words_instead_of_copying_them() {
-        // The file's own text: a copy cannot be seen from outside `report`, so the test reads the code.
-        let source = include_str!("04-fix-use-after-move.rs");
-        let above_tests = source.split("#[cfg(test)]").next().unwrap_or(source);
-        let code: Vec<&str> = above_tests
-            .lines()
-            .filter(|line| !line.trim_start().starts_with("//"))
-            .collect();
-        let code = code.join("\n");
-        for copy in [".clone()", ".cloned()", ".to_vec()", ".to_owned()"] {
-            assert!(
-                !code.contains(copy),
-                "the code calls `{copy}`: let `letter_count` borrow the words instead"
-            );
+    fn report_does_not_copy_the_words() {
+        let list = words(&["own", "borrow", "move", "copy", "clone", "drop"]);
+        let (text, allocations, _) = counting::measure(|| report(list));
+        assert_eq!(text, "6 words, 26 letters: own borrow move copy clone drop");
+        // `join` allocates the joined text and `format!` the result: two allocations in all.
+        // A copy of the list would add one for the `Vec` and one more per word.
+        assert!(
+            allocations <= 2,
+            "`report` made {allocations} allocations: the words were copied, let `letter_count` borrow them"
+        );
+    }
+
+    /// Counts what the current thread allocates, so a test can see a copy or a leak that
+    /// leaves no other trace. Tests run on parallel threads, hence per-thread counters.
+    mod counting {
+        #![expect(unsafe_code, reason = "a global allocator implements an unsafe trait")]
+        use std::alloc::{GlobalAlloc, Layout, System};
+        use std::cell::Cell;
+
+        thread_local! {
+            static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+            static LIVE_BYTES: Cell<isize> = const { Cell::new(0) };
+        }
+
+        fn record(allocations: usize, bytes: isize) {
+            // `try_with`: the thread's counters may already be gone while it shuts down.
+            let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + allocations));
+            let _ = LIVE_BYTES.try_with(|live| live.set(live.get() + bytes));
+        }
+
+        /// Forwards to the system allocator and counts on the side.
+        struct Counting;
+
+        // SAFETY: every method forwards its arguments unchanged to `System`, which upholds the
+        // `GlobalAlloc` contract; the counting only touches thread-local `Cell`s (no allocation).
+        unsafe impl GlobalAlloc for Counting {
+            unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+                record(1, layout.size() as isize);
+                // SAFETY: the caller meets `alloc`'s contract, which is all `System` needs.
+                unsafe { System.alloc(layout) }
+            }
+
+            unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+                record(0, -(layout.size() as isize));
+                // SAFETY: `ptr` was allocated by `System` (through `alloc`) with `layout`.
+                unsafe { System.dealloc(ptr, layout) }
+            }
+
+            unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+                record(0, new_size as isize - layout.size() as isize);
+                // SAFETY: the caller meets `realloc`'s contract; `ptr` came from `System`.
+                unsafe { System.realloc(ptr, layout, new_size) }
+            }
+        }
+
+        #[global_allocator]
+        static GLOBAL: Counting = Counting;
+
+        /// Runs `work` and returns its result, the number of allocations it made (growing a
+        /// buffer in place does not count), and how many bytes it left allocated.
+        pub fn measure<R>(work: impl FnOnce() -> R) -> (R, usize, isize) {
+            let (count_before, live_before) = (ALLOCATIONS.get(), LIVE_BYTES.get());
+            let result = work();
+            (
+                result,
+                ALLOCATIONS.get() - count_before,
+                LIVE_BYTES.get() - live_before,
+            )
         }
     }
 }

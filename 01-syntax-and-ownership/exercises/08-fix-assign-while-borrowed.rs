@@ -1,11 +1,11 @@
 //! # Fix E0506: assigning to a place that is borrowed
 //!
-//! - **Goal:** replace a sensor's reading and report the change; the old reading is still borrowed when the assignment overwrites (and drops) it.
-//! - **Concepts:** assignment drops the old value, so it conflicts with any live borrow of it; `std::mem::replace` hands the old value back instead; E0506 "cannot assign to `sensor.reading` because it is borrowed".
+//! - **Goal:** replace a sensor's reading and hand back the old one; the old reading is still borrowed when the assignment writes the place it lives in.
+//! - **Concepts:** an assignment writes a place, so no borrow of that place may still be in use (for any type, with or without a destructor); `std::mem::replace` swaps the new value in and gives you the old one by value, so you stop holding a borrow; E0506 "cannot assign to `sensor.reading` because it is borrowed".
 //! - **Read first:** `notes/04-move-semantics.md` (section "`mem::take`, `mem::replace` and `mem::swap`").
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-fix-assign-while-borrowed`
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-fix-assign-while-borrowed`
-//! - **Done when:** it compiles and the tests pass; one test reads this file and fails if the code (comments aside) above the tests calls `.clone()` or `.to_owned()`, so the old reading must be handed over, not copied.
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-fix-assign-while-borrowed` runs your copy (made by `cargo course start 01.8`).
+//! - **Test:** `cargo course verify 01.8` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-fix-assign-while-borrowed`.)
+//! - **Done when:** it compiles and the tests pass; the tests compare buffer addresses, so the old reading must be handed over, not copied (by any method).
 
 /// A sensor with its latest reading as text.
 #[derive(Debug)]
@@ -14,22 +14,32 @@ struct Sensor {
     reading: String,
 }
 
-/// Stores `new_reading` and returns `"<old> -> <new>"`.
+/// Stores `new_reading` and hands back the reading it replaces (the very `String`, not a copy).
 fn update(sensor: &mut Sensor, new_reading: String) -> String {
     // course:solution
-    let previous = std::mem::replace(&mut sensor.reading, new_reading);
+    std::mem::replace(&mut sensor.reading, new_reading)
     // course:stub
     // let previous = &sensor.reading;
     // sensor.reading = new_reading;
+    // previous.to_string()
+    // course:decoy copy-then-assign Copies the old reading with `to_string` before assigning.
+    // let previous = sensor.reading.to_string();
+    // sensor.reading = new_reading;
+    // previous
+    // course:decoy store-a-copy Hands back the old reading but stores a copy of the new one.
+    // std::mem::replace(&mut sensor.reading, new_reading.as_str().into())
+    // course:decoy give-back-the-new Swaps in the new reading and returns a copy of it.
+    // sensor.reading = new_reading;
+    // sensor.reading.clone()
     // course:end
-    format!("{previous} -> {}", sensor.reading)
 }
 
 fn main() {
     let mut sensor = Sensor {
         reading: String::from("21.5 °C"),
     };
-    println!("{}", update(&mut sensor, String::from("22.0 °C")));
+    let previous = update(&mut sensor, String::from("22.0 °C"));
+    println!("{previous} -> {}", sensor.reading);
 }
 
 #[cfg(test)]
@@ -37,11 +47,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn update_reports_old_and_new_reading() {
+    fn update_returns_the_old_reading_and_stores_the_new() {
         let mut sensor = Sensor {
             reading: "1".into(),
         };
-        assert_eq!(update(&mut sensor, "2".into()), "1 -> 2");
+        assert_eq!(update(&mut sensor, "2".into()), "1");
         assert_eq!(sensor.reading, "2");
     }
 
@@ -50,39 +60,28 @@ mod tests {
         let mut sensor = Sensor {
             reading: String::new(),
         };
-        assert_eq!(update(&mut sensor, "on".into()), " -> on");
+        assert_eq!(update(&mut sensor, "on".into()), "");
+        assert_eq!(sensor.reading, "on");
     }
 
     #[test]
-    fn update_stores_the_new_reading_itself() {
+    fn update_moves_both_readings_instead_of_copying() {
         let mut sensor = Sensor {
-            reading: "1".into(),
+            reading: "21.5 °C".into(),
         };
-        let new_reading = String::from("2");
-        let buffer = new_reading.as_ptr();
-        update(&mut sensor, new_reading);
+        let old_buffer = sensor.reading.as_ptr();
+        let new_reading = String::from("22.0 °C");
+        let new_buffer = new_reading.as_ptr();
+        let previous = update(&mut sensor, new_reading);
+        assert_eq!(
+            previous.as_ptr(),
+            old_buffer,
+            "the old reading was copied: hand over the `String` itself"
+        );
         assert_eq!(
             sensor.reading.as_ptr(),
-            buffer,
+            new_buffer,
             "the new reading was copied"
         );
-    }
-
-    #[test]
-    fn update_hands_the_old_reading_over_instead_of_copying_it() {
-        // A copy of the old reading cannot be seen from outside `update`, so the test reads the code.
-        let source = include_str!("08-fix-assign-while-borrowed.rs");
-        let above_tests = source.split("#[cfg(test)]").next().unwrap_or(source);
-        let code: Vec<&str> = above_tests
-            .lines()
-            .filter(|line| !line.trim_start().starts_with("//"))
-            .collect();
-        let code = code.join("\n");
-        for copy in [".clone()", ".to_owned()"] {
-            assert!(
-                !code.contains(copy),
-                "the code calls `{copy}`: take the old reading out with `std::mem::replace`"
-            );
-        }
     }
 }

@@ -3,8 +3,8 @@
 //! - **Goal:** read an order's customer and take its items for packing, given only references to the order.
 //! - **Concepts:** a `&T` or `&mut T` lets you use a value but not take it; return a borrow instead of a value; `std::mem::take` to move out of a `&mut`; E0507 "cannot move out of `order.customer` which is behind a shared reference".
 //! - **Read first:** `notes/04-move-semantics.md` (sections "Moving out of a borrow" and "`mem::take`, `mem::replace` and `mem::swap`").
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-fix-move-out-of-borrow`
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-fix-move-out-of-borrow`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-fix-move-out-of-borrow` runs your copy (made by `cargo course start 01.12`).
+//! - **Test:** `cargo course verify 01.12` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-fix-move-out-of-borrow`.)
 //! - **Done when:** it compiles and the tests pass; the tests compare buffer addresses, so the customer's name must be borrowed and the items handed over, never copied.
 
 /// A customer order.
@@ -35,6 +35,38 @@ fn take_items(order: &mut Order) -> Vec<String> {
 // /// Takes the items out of the order for packing; the order is left with none.
 // fn take_items(order: &mut Order) -> Vec<String> {
 //     order.items
+// }
+// course:decoy clone-name Returns a copy of the name instead of a borrow.
+// /// Returns who placed the order.
+// fn customer(order: &Order) -> String {
+//     order.customer.clone()
+// }
+//
+// /// Takes the items out of the order for packing; the order is left with none.
+// fn take_items(order: &mut Order) -> Vec<String> {
+//     std::mem::take(&mut order.items)
+// }
+// course:decoy leak-name Returns a leaked copy of the name, which is `&'static str`.
+// /// Returns who placed the order.
+// fn customer(order: &Order) -> &str {
+//     Box::leak(order.customer.clone().into_boxed_str())
+// }
+//
+// /// Takes the items out of the order for packing; the order is left with none.
+// fn take_items(order: &mut Order) -> Vec<String> {
+//     std::mem::take(&mut order.items)
+// }
+// course:decoy copy-items Copies the items, then clears the order's list.
+// /// Returns who placed the order.
+// fn customer(order: &Order) -> &str {
+//     &order.customer
+// }
+//
+// /// Takes the items out of the order for packing; the order is left with none.
+// fn take_items(order: &mut Order) -> Vec<String> {
+//     let items = order.items.clone();
+//     order.items.clear();
+//     items
 // }
 // course:end
 

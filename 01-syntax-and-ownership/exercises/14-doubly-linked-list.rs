@@ -3,8 +3,8 @@
 //! - **Goal:** implement a safe doubly-linked list: strong `Rc` links forward, `Weak` links back, so the list frees every node and never leaks a cycle.
 //! - **Concepts:** shared ownership (`Rc`), interior mutability (`RefCell`: borrow rules checked at run time), `Weak` to break cycles, `Rc::try_unwrap`, iterative `Drop` to avoid deep recursion; why a node owned from two sides does not fit single ownership. Module 04 rebuilds this list with raw pointers.
 //! - **Read first:** `notes/01-ownership-model.md` (sections "When one owner is not enough" and "Leaks are safe").
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-doubly-linked-list`
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-doubly-linked-list`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-doubly-linked-list` runs your copy (made by `cargo course start 01.14`).
+//! - **Test:** `cargo course verify 01.14` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-doubly-linked-list`.)
 //! - **Done when:** every test passes, including the drop-count tests and the 100 000-node list that must drop without overflowing the stack.
 
 use std::cell::RefCell;
@@ -84,6 +84,18 @@ impl<T> DoublyLinkedList<T> {
         }
         self.tail = Some(node);
         self.len += 1;
+        // course:decoy no-back-links Never sets `prev`; the other methods get by without it.
+        // let node = Rc::new(RefCell::new(Node {
+        //     value,
+        //     next: None,
+        //     prev: None,
+        // }));
+        // match self.tail.take() {
+        //     Some(old_tail) => old_tail.borrow_mut().next = Some(Rc::clone(&node)),
+        //     None => self.head = Some(Rc::clone(&node)),
+        // }
+        // self.tail = Some(node);
+        // self.len += 1;
         // course:end
     }
 
@@ -104,6 +116,17 @@ impl<T> DoublyLinkedList<T> {
         }
         self.head = Some(node);
         self.len += 1;
+        // course:decoy no-back-links
+        // let node = Rc::new(RefCell::new(Node {
+        //     value,
+        //     next: self.head.take(),
+        //     prev: None,
+        // }));
+        // if self.tail.is_none() {
+        //     self.tail = Some(Rc::clone(&node));
+        // }
+        // self.head = Some(node);
+        // self.len += 1;
         // course:end
     }
 
@@ -120,6 +143,14 @@ impl<T> DoublyLinkedList<T> {
         }
         self.len -= 1;
         Some(into_value(old_head))
+        // course:decoy stale-back-link Leaves the new head's `prev` pointing at the popped node.
+        // let old_head = self.head.take()?;
+        // match old_head.borrow_mut().next.take() {
+        //     Some(new_head) => self.head = Some(new_head),
+        //     None => self.tail = None,
+        // }
+        // self.len -= 1;
+        // Some(into_value(old_head))
         // course:end
     }
 
@@ -141,6 +172,46 @@ impl<T> DoublyLinkedList<T> {
         }
         self.len -= 1;
         Some(into_value(old_tail))
+        // course:decoy no-back-links
+        // let old_tail = self.tail.take()?;
+        // self.len -= 1;
+        // if self.len == 0 {
+        //     self.head = None;
+        //     return Some(into_value(old_tail));
+        // }
+        // // Walk from the head to the node before the tail.
+        // let mut cursor = self.head.clone();
+        // while let Some(node) = cursor {
+        //     let next = node.borrow().next.clone();
+        //     if next.as_ref().is_some_and(|next| Rc::ptr_eq(next, &old_tail)) {
+        //         node.borrow_mut().next = None;
+        //         old_tail.borrow_mut().prev = None;
+        //         self.tail = Some(node);
+        //         break;
+        //     }
+        //     cursor = next;
+        // }
+        // Some(into_value(old_tail))
+        // course:decoy walk-from-head Finds the new tail by walking from the head instead of following `prev`.
+        // let old_tail = self.tail.take()?;
+        // self.len -= 1;
+        // if self.len == 0 {
+        //     self.head = None;
+        //     return Some(into_value(old_tail));
+        // }
+        // // Walk from the head to the node before the tail.
+        // let mut cursor = self.head.clone();
+        // while let Some(node) = cursor {
+        //     let next = node.borrow().next.clone();
+        //     if next.as_ref().is_some_and(|next| Rc::ptr_eq(next, &old_tail)) {
+        //         node.borrow_mut().next = None;
+        //         old_tail.borrow_mut().prev = None;
+        //         self.tail = Some(node);
+        //         break;
+        //     }
+        //     cursor = next;
+        // }
+        // Some(into_value(old_tail))
         // course:end
     }
 
@@ -173,6 +244,14 @@ impl<T> DoublyLinkedList<T> {
             cursor = node.borrow().prev.as_ref().and_then(Weak::upgrade);
         }
         values
+        // course:decoy no-back-links
+        // let mut values = self.to_vec();
+        // values.reverse();
+        // values
+        // course:decoy reverse-the-forward-walk Walks forward and reverses, never following a `prev` link.
+        // let mut values = self.to_vec();
+        // values.reverse();
+        // values
         // course:end
     }
 }
@@ -184,6 +263,9 @@ impl<T> Drop for DoublyLinkedList<T> {
         while self.pop_front().is_some() {}
         // course:stub
         // // TODO: the default drop recurses through `next` once per node; free the nodes in a loop.
+        // course:decoy drop-head-only Drops the head and lets the nodes free each other, recursively.
+        // self.tail = None;
+        // self.head = None;
         // course:end
     }
 }
@@ -266,6 +348,66 @@ mod tests {
             tail.borrow().next.is_none(),
             "the new tail still owns the popped node"
         );
+    }
+
+    /// Every node, front to back, found by following the strong `next` links.
+    fn nodes(list: &DoublyLinkedList<i32>) -> Vec<Rc<RefCell<Node<i32>>>> {
+        let mut nodes = Vec::new();
+        let mut cursor = list.head.clone();
+        while let Some(node) = cursor {
+            cursor = node.borrow().next.clone();
+            nodes.push(node);
+        }
+        nodes
+    }
+
+    #[test]
+    fn every_back_link_leads_to_the_previous_node() {
+        let mut list = list_of(&[2, 3, 4]);
+        list.push_front(1);
+        let nodes = nodes(&list);
+        assert_eq!(nodes.len(), 4);
+        assert!(nodes[0].borrow().prev.is_none(), "the head has no `prev`");
+        for pair in nodes.windows(2) {
+            let back = pair[1].borrow().prev.as_ref().and_then(Weak::upgrade);
+            assert!(
+                back.is_some_and(|back| Rc::ptr_eq(&back, &pair[0])),
+                "the `prev` of node {} does not lead back to node {}",
+                pair[1].borrow().value,
+                pair[0].borrow().value
+            );
+        }
+        assert!(Rc::ptr_eq(
+            list.tail.as_ref().expect("four nodes"),
+            &nodes[3]
+        ));
+    }
+
+    #[test]
+    fn to_vec_reversed_follows_the_back_links() {
+        let list = list_of(&[1, 2, 3]);
+        // Cut the back link of the middle node: a backward walk must now stop there.
+        nodes(&list)[1].borrow_mut().prev = None;
+        assert_eq!(list.to_vec_reversed(), [3, 2]);
+        assert_eq!(list.to_vec(), [1, 2, 3]);
+    }
+
+    #[test]
+    fn pop_back_does_not_walk_from_the_head() {
+        let mut list = list_of(&[1, 2, 3]);
+        let head = Rc::clone(list.head.as_ref().expect("three nodes"));
+        // While the head is borrowed exclusively, touching it would panic: `pop_back` of a
+        // three-node list needs only the last two nodes.
+        let guard = head.borrow_mut();
+        let popped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| list.pop_back()));
+        drop(guard);
+        let Ok(popped) = popped else {
+            // The list is half-updated after the panic; do not run its `Drop` on top of it.
+            std::mem::forget(list);
+            panic!("`pop_back` walked from the head: follow the tail's `prev` link instead");
+        };
+        assert_eq!(popped, Some(3));
+        assert_eq!(list.to_vec(), [1, 2]);
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! # Explore: predict the drop order
 //!
-//! - **Goal:** for each of nine short programs, predict the order in which values are dropped; the tests run the programs and compare.
-//! - **Concepts:** locals drop in reverse order of declaration; struct fields in declaration order, after the struct's own `Drop`; moved-out values drop where their new owner ends; shadowing does not drop; assignment drops the old value; `let _ =` drops at once; temporaries drop at the end of their statement; edition 2024 tail-expression and `if let` scrutinee temporaries.
+//! - **Goal:** for each of thirteen short programs, predict the order in which values are dropped; the tests run the programs and compare, without telling you the answer.
+//! - **Concepts:** locals drop in reverse order of declaration; struct fields in declaration order, after the struct's own `Drop`; moved-out values drop where their new owner ends; shadowing does not drop; assignment drops the old value; `let _ =` drops at once; temporaries drop at the end of their statement; edition 2024 tail-expression and `if let` scrutinee temporaries; `match` scrutinee temporaries; partial moves; drop flags (a value moved on one path only).
 //! - **Read first:** `notes/04-move-semantics.md` (sections "Drop order" and "Temporaries and where they die").
-//! - **Run:** `cargo run -p syntax-and-ownership --bin m01-predict-drop-order` (prints what really happens: try predicting before you run it)
-//! - **Test:** `cargo test -p syntax-and-ownership --bin m01-predict-drop-order`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-predict-drop-order`: the reveal, which prints each prediction next to what really happens. Run it only after you have predicted everything.
+//! - **Test:** `cargo course verify 01.15` (a failing test names the scenario and the section to reread, never the right order).
 //! - **Done when:** every prediction matches, and for each one you can name the rule that decides it.
 
 use std::cell::RefCell;
@@ -145,127 +145,272 @@ fn if_let_scrutinee(log: &Log) {
     }
 }
 
-// Your predictions. Each returns the log you expect the scenario above to produce.
-// Only the tests call them (`main` shows what really happens), hence the `expect` attributes.
-
-/// Prediction for [`locals`].
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "only the tests call predictions")
-)]
-fn predict_locals() -> Vec<&'static str> {
-    // course:solution List the names in the order you expect them to be dropped.
-    vec!["c", "b", "a"]
-    // course:end
+/// A temporary in a `match` scrutinee (the same rule makes a `MutexGuard` created there live
+/// through every arm).
+fn match_scrutinee(log: &Log) {
+    match Noisy::new("scrutinee", log).name.len() {
+        0 => log.borrow_mut().push("empty"),
+        _ => log.borrow_mut().push("in the arm"),
+    }
+    log.borrow_mut().push("after the match");
 }
 
-/// Prediction for [`struct_fields`].
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "only the tests call predictions")
-)]
-fn predict_struct_fields() -> Vec<&'static str> {
-    // course:solution Include "end of scope" and "pair" where you expect them.
-    vec!["end of scope", "pair", "left", "right"]
-    // course:end
+/// Two fields in a struct that has no `Drop` of its own, so a field may be moved out.
+struct Bundle {
+    /// Declared first.
+    first: Noisy,
+    /// Declared second.
+    second: Noisy,
 }
 
-/// Prediction for [`moved_into_function`].
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "only the tests call predictions")
-)]
-fn predict_moved_into_function() -> Vec<&'static str> {
-    // course:solution
-    vec!["first", "after consume", "second"]
-    // course:end
+/// Moving one field out of a struct (a partial move).
+fn partial_move(log: &Log) {
+    let bundle = Bundle {
+        first: Noisy::new("first", log),
+        second: Noisy::new("second", log),
+    };
+    let taken = bundle.first;
+    log.borrow_mut().push("moved first out");
+    drop(taken);
+    log.borrow_mut().push("end of scope");
+    let _ = bundle.second.name;
 }
 
-/// Prediction for [`shadowing`].
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "only the tests call predictions")
-)]
-fn predict_shadowing() -> Vec<&'static str> {
-    // course:solution
-    vec!["shadow", "shadow", "original"]
-    // course:end
+/// Moves `value` away only when `really` is true; whether it is still there at the end of the
+/// scope is decided at run time (a drop flag).
+fn maybe_consume(log: &Log, really: bool) {
+    let kept = Noisy::new("kept", log);
+    let maybe = Noisy::new("maybe", log);
+    if really {
+        consume(maybe);
+    }
+    log.borrow_mut().push(if kept.name.is_empty() {
+        "?"
+    } else {
+        "end of scope"
+    });
 }
 
-/// Prediction for [`assignment`].
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "only the tests call predictions")
-)]
-fn predict_assignment() -> Vec<&'static str> {
-    // course:solution
-    vec!["before assignment", "old", "after assignment", "new"]
-    // course:end
+/// The value is moved on the path taken.
+fn drop_flag_moved(log: &Log) {
+    maybe_consume(log, std::hint::black_box(true));
 }
 
-/// Prediction for [`underscore_bindings`].
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "only the tests call predictions")
-)]
-fn predict_underscore_bindings() -> Vec<&'static str> {
-    // course:solution
-    vec!["underscore", "end of scope", "named"]
-    // course:end
+/// The value is not moved on the path taken.
+fn drop_flag_kept(log: &Log) {
+    maybe_consume(log, std::hint::black_box(false));
 }
 
-/// Prediction for [`statement_temporary`].
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "only the tests call predictions")
-)]
-fn predict_statement_temporary() -> Vec<&'static str> {
-    // course:solution
-    vec!["temporary", "next statement"]
-    // course:end
+/// Declares a prediction: the names you expect in the log, in order, as string literals.
+/// The macro accepts nothing but literals, so a prediction cannot run the scenario it predicts.
+macro_rules! prediction {
+    ($name:ident = [$($step:literal),* $(,)?]) => {
+        const $name: &[&str] = &[$($step),*];
+    };
 }
 
-/// Prediction for [`tail_expression`].
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "only the tests call predictions")
-)]
-fn predict_tail_expression() -> Vec<&'static str> {
-    // course:solution Edition 2024 changed this one.
-    vec!["tail temporary", "local"]
-    // course:end
-}
+// Your predictions: one per scenario above, the log you expect it to produce.
+// Write each before you run anything; `main` then shows them next to what really happens.
 
-/// Prediction for [`if_let_scrutinee`].
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "only the tests call predictions")
-)]
-fn predict_if_let_scrutinee() -> Vec<&'static str> {
-    // course:solution Edition 2024 changed this one too.
-    vec!["scrutinee", "else branch"]
-    // course:end
-}
+prediction!(
+    LOCALS = [
+        // course:solution
+        "c", "b",
+        "a",
+        // course:stub
+        // // TODO: the names, in the order you expect them to be dropped.
+        // course:end
+    ]
+);
+
+prediction!(
+    STRUCT_FIELDS = [
+        // course:solution
+        "end of scope",
+        "pair",
+        "left",
+        "right",
+        // course:stub
+        // // TODO: include "end of scope" and "pair" where you expect them.
+        // course:end
+    ]
+);
+
+prediction!(
+    MOVED_INTO_FUNCTION = [
+        // course:solution
+        "first",
+        "after consume",
+        "second",
+        // course:stub
+        // // TODO
+        // course:end
+    ]
+);
+
+prediction!(
+    SHADOWING = [
+        // course:solution
+        "shadow", "shadow",
+        "original",
+        // course:stub
+        // // TODO: the scenario logs `value.name` itself, too.
+        // course:end
+    ]
+);
+
+prediction!(
+    ASSIGNMENT = [
+        // course:solution
+        "before assignment",
+        "old",
+        "after assignment",
+        "new",
+        // course:stub
+        // // TODO
+        // course:end
+    ]
+);
+
+prediction!(
+    UNDERSCORE_BINDINGS = [
+        // course:solution
+        "underscore",
+        "end of scope",
+        "named",
+        // course:stub
+        // // TODO
+        // course:end
+    ]
+);
+
+prediction!(
+    STATEMENT_TEMPORARY = [
+        // course:solution
+        "temporary",
+        "next statement",
+        // course:stub
+        // // TODO
+        // course:end
+    ]
+);
+
+prediction!(
+    TAIL_EXPRESSION = [
+        // course:solution
+        "tail temporary",
+        "local",
+        // course:stub
+        // // TODO: edition 2024 changed this one.
+        // course:end
+    ]
+);
+
+prediction!(
+    IF_LET_SCRUTINEE = [
+        // course:solution
+        "scrutinee",
+        "else branch",
+        // course:stub
+        // // TODO: edition 2024 changed this one too.
+        // course:end
+    ]
+);
+
+prediction!(
+    MATCH_SCRUTINEE = [
+        // course:solution
+        "in the arm",
+        "scrutinee",
+        "after the match",
+        // course:stub
+        // // TODO: edition 2024 did not change this one.
+        // course:end
+    ]
+);
+
+prediction!(
+    PARTIAL_MOVE = [
+        // course:solution
+        "moved first out",
+        "first",
+        "end of scope",
+        "second",
+        // course:stub
+        // // TODO
+        // course:end
+    ]
+);
+
+prediction!(
+    DROP_FLAG_MOVED = [
+        // course:solution
+        "maybe",
+        "end of scope",
+        "kept",
+        // course:stub
+        // // TODO
+        // course:end
+    ]
+);
+
+prediction!(
+    DROP_FLAG_KEPT = [
+        // course:solution
+        "end of scope",
+        "maybe",
+        "kept",
+        // course:stub
+        // // TODO
+        // course:end
+    ]
+);
 
 /// A scenario: a short program that logs drops.
 type Scenario = fn(&Log);
 
-/// Every scenario with its name, so `main` can print what really happens.
-const SCENARIOS: [(&str, Scenario); 9] = [
-    ("locals", locals),
-    ("struct_fields", struct_fields),
-    ("moved_into_function", moved_into_function),
-    ("shadowing", shadowing),
-    ("assignment", assignment),
-    ("underscore_bindings", underscore_bindings),
-    ("statement_temporary", statement_temporary),
-    ("tail_expression", tail_expression),
-    ("if_let_scrutinee", if_let_scrutinee),
+/// Every scenario with its name and your prediction for it.
+const SCENARIOS: [(&str, Scenario, &[&str]); 13] = [
+    ("locals", locals, LOCALS),
+    ("struct_fields", struct_fields, STRUCT_FIELDS),
+    (
+        "moved_into_function",
+        moved_into_function,
+        MOVED_INTO_FUNCTION,
+    ),
+    ("shadowing", shadowing, SHADOWING),
+    ("assignment", assignment, ASSIGNMENT),
+    (
+        "underscore_bindings",
+        underscore_bindings,
+        UNDERSCORE_BINDINGS,
+    ),
+    (
+        "statement_temporary",
+        statement_temporary,
+        STATEMENT_TEMPORARY,
+    ),
+    ("tail_expression", tail_expression, TAIL_EXPRESSION),
+    ("if_let_scrutinee", if_let_scrutinee, IF_LET_SCRUTINEE),
+    ("match_scrutinee", match_scrutinee, MATCH_SCRUTINEE),
+    ("partial_move", partial_move, PARTIAL_MOVE),
+    ("drop_flag_moved", drop_flag_moved, DROP_FLAG_MOVED),
+    ("drop_flag_kept", drop_flag_kept, DROP_FLAG_KEPT),
 ];
 
+/// The reveal: run it after you have written every prediction.
 fn main() {
-    for (name, scenario) in SCENARIOS {
-        println!("{name:>20}: {:?}", observe(scenario));
+    for (name, scenario, predicted) in SCENARIOS {
+        let observed = observe(scenario);
+        let verdict = if observed == predicted {
+            "right"
+        } else {
+            "WRONG"
+        };
+        println!(
+            "{name:>20}: {verdict}\n{:>20}  predicted {predicted:?}\n{:>20}  observed  {observed:?}",
+            "", ""
+        );
     }
 }
 
@@ -273,48 +418,113 @@ fn main() {
 mod tests {
     use super::*;
 
+    /// Compares one prediction with what happens, without printing what happens: the point is
+    /// to reason it out, not to copy it from a failure message.
+    fn check(scenario: Scenario, predicted: &[&str], name: &str, section: &str) {
+        assert!(
+            observe(scenario) == predicted,
+            "your prediction for `{name}` is wrong: reread \"{section}\" in notes/04-move-semantics.md"
+        );
+    }
+
     #[test]
     fn locals_drop_order_matches_prediction() {
-        assert_eq!(predict_locals(), observe(locals));
+        check(locals, LOCALS, "locals", "Drop order");
     }
 
     #[test]
     fn struct_fields_drop_order_matches_prediction() {
-        assert_eq!(predict_struct_fields(), observe(struct_fields));
+        check(struct_fields, STRUCT_FIELDS, "struct_fields", "Drop order");
     }
 
     #[test]
     fn moved_value_drop_order_matches_prediction() {
-        assert_eq!(predict_moved_into_function(), observe(moved_into_function));
+        check(
+            moved_into_function,
+            MOVED_INTO_FUNCTION,
+            "moved_into_function",
+            "Drop order",
+        );
     }
 
     #[test]
     fn shadowing_drop_order_matches_prediction() {
-        assert_eq!(predict_shadowing(), observe(shadowing));
+        check(shadowing, SHADOWING, "shadowing", "Drop order");
     }
 
     #[test]
     fn assignment_drop_order_matches_prediction() {
-        assert_eq!(predict_assignment(), observe(assignment));
+        check(assignment, ASSIGNMENT, "assignment", "Drop order");
     }
 
     #[test]
     fn underscore_binding_drop_order_matches_prediction() {
-        assert_eq!(predict_underscore_bindings(), observe(underscore_bindings));
+        check(
+            underscore_bindings,
+            UNDERSCORE_BINDINGS,
+            "underscore_bindings",
+            "Temporaries and where they die",
+        );
     }
 
     #[test]
     fn statement_temporary_drop_order_matches_prediction() {
-        assert_eq!(predict_statement_temporary(), observe(statement_temporary));
+        check(
+            statement_temporary,
+            STATEMENT_TEMPORARY,
+            "statement_temporary",
+            "Temporaries and where they die",
+        );
     }
 
     #[test]
     fn tail_expression_drop_order_matches_prediction() {
-        assert_eq!(predict_tail_expression(), observe(tail_expression));
+        check(
+            tail_expression,
+            TAIL_EXPRESSION,
+            "tail_expression",
+            "Edition 2024: tail-expression temporaries",
+        );
     }
 
     #[test]
     fn if_let_scrutinee_drop_order_matches_prediction() {
-        assert_eq!(predict_if_let_scrutinee(), observe(if_let_scrutinee));
+        check(
+            if_let_scrutinee,
+            IF_LET_SCRUTINEE,
+            "if_let_scrutinee",
+            "Edition 2024: `if let` scrutinee temporaries",
+        );
+    }
+
+    #[test]
+    fn match_scrutinee_drop_order_matches_prediction() {
+        check(
+            match_scrutinee,
+            MATCH_SCRUTINEE,
+            "match_scrutinee",
+            "Scrutinee temporaries: `match` and `while let`",
+        );
+    }
+
+    #[test]
+    fn partial_move_drop_order_matches_prediction() {
+        check(partial_move, PARTIAL_MOVE, "partial_move", "Partial moves");
+    }
+
+    #[test]
+    fn drop_flag_drop_orders_match_predictions() {
+        check(
+            drop_flag_moved,
+            DROP_FLAG_MOVED,
+            "drop_flag_moved",
+            "Drop flags",
+        );
+        check(
+            drop_flag_kept,
+            DROP_FLAG_KEPT,
+            "drop_flag_kept",
+            "Drop flags",
+        );
     }
 }
