@@ -53,13 +53,13 @@ impl Stride {
             step,
         })
         // course:decoy separate-cursors The back cursor starts at the last value; each end checks only its own bound.
-// if step == 0 {
-//     return None;
-// }
-// let count = if end > start { (end - start).div_ceil(step) } else { 0 };
-// let back = if count == 0 { None } else { Some(start + (count - 1) * step) };
-// Some(Stride { front: start, back, start, end, step })
-// course:decoy floor-count Counts with a floor division, so a last value that is not a full step from `end` is lost.
+        // if step == 0 {
+        //     return None;
+        // }
+        // let count = if end > start { (end - start).div_ceil(step) } else { 0 };
+        // let back = if count == 0 { None } else { Some(start + (count - 1) * step) };
+        // Some(Stride { front: start, back, start, end, step })
+        // course:decoy floor-count Counts with a floor division, so a last value that is not a full step from `end` is lost.
         // if step == 0 {
         //     return None;
         // }
@@ -323,7 +323,10 @@ fn main() {
     let Some(odds) = Stride::new(1, 10, 2) else {
         unreachable!("the step is not zero");
     };
-    println!("odd numbers below 10: {:?}", odds.clone().collect::<Vec<_>>());
+    println!(
+        "odd numbers below 10: {:?}",
+        odds.clone().collect::<Vec<_>>()
+    );
     println!("backwards: {:?}", odds.clone().rev().collect::<Vec<_>>());
     println!("how many: {}", odds.len());
 
@@ -370,7 +373,7 @@ mod tests {
     }
 
     /// Neither `Clone` nor `Debug`: the shelf must work for it all the same.
-    struct Plain(u32);
+    struct Plain;
 
     fn stride(start: u64, end: u64, step: u64) -> Stride {
         Stride::new(start, end, step).expect("the tests never use a zero step")
@@ -404,18 +407,19 @@ mod tests {
             // Alternate ends until both are exhausted; every value exactly once.
             let mut iter = stride(start, end, step);
             let (mut front, mut back) = (Vec::new(), Vec::new());
-            loop {
-                match iter.next() {
-                    Some(value) => front.push(value),
-                    None => break,
-                }
+            while let Some(value) = iter.next() {
+                front.push(value);
                 match iter.next_back() {
                     Some(value) => back.push(value),
                     None => break,
                 }
             }
             assert_eq!(iter.next(), None, "after meeting, `next` must stay `None`");
-            assert_eq!(iter.next_back(), None, "after meeting, `next_back` must stay `None`");
+            assert_eq!(
+                iter.next_back(),
+                None,
+                "after meeting, `next_back` must stay `None`"
+            );
             back.reverse();
             front.extend(back);
             assert_eq!(front, expected, "stride({start}, {end}, {step})");
@@ -454,7 +458,11 @@ mod tests {
         shelf.push(title);
         let mut items = shelf.into_iter();
         let taken: String = items.next().expect("one item");
-        assert_eq!(taken.as_ptr(), heap, "the String's buffer must be the same one");
+        assert_eq!(
+            taken.as_ptr(),
+            heap,
+            "the String's buffer must be the same one"
+        );
         assert!(items.next().is_none());
     }
 
