@@ -5,3 +5,6 @@
 //! in it a doctest (`cargo test -p traits-and-generics --doc`). Blocks marked
 //! `compile_fail,E0xxx` must fail to compile; `cargo +nightly test --doc` also checks the code.
 //! The exercises are separate binaries listed in `Cargo.toml`; see `README.md`.
+
+#[doc = include_str!("../notes/01-trait-fundamentals.md")]
+pub mod trait_fundamentals {}
