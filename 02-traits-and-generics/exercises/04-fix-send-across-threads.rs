@@ -116,7 +116,7 @@ mod tests {
         assert_eq!(counts.get("rust"), Some(&3));
         assert_eq!(counts.get("is"), Some(&2));
         assert_eq!(counts.get("fast"), Some(&1));
-        assert_eq!(counts.values().sum::<usize>(), 8);
+        assert_eq!(counts.values().sum::<usize>(), 7);
     }
 
     #[test]
