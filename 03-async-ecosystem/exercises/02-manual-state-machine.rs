@@ -364,13 +364,17 @@ fn main() {
     let source = Source::new();
     let mut record = std::pin::pin!(ReadRecord::new(Rc::clone(&source)));
     let mut cx = Context::from_waker(Waker::noop());
-    for chunk in [&[3u8][..], &[b'a'], &[b'b', b'c', 9]] {
+    for chunk in [&[3u8][..], b"a", &[b'b', b'c', 2]] {
         let state = record.as_mut().poll(&mut cx);
         println!("poll before feeding {chunk:?}: {state:?}");
         source.feed(chunk);
     }
     println!("final poll: {:?}", record.as_mut().poll(&mut cx));
     println!("{} byte(s) left for the next record", source.unread());
+    // The compiler's version reads the rest the same way.
+    let mut compiled = std::pin::pin!(read_record(Rc::clone(&source)));
+    source.feed(b"xy");
+    println!("the async fn: {:?}", compiled.as_mut().poll(&mut cx));
 }
 
 #[cfg(test)]

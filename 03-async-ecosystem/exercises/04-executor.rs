@@ -332,7 +332,7 @@ mod tests {
     struct Gate {
         polls: Rc<Cell<u32>>,
         open: Rc<Cell<bool>>,
-        waker: Rc<RefCell<Option<Waker>>>,
+        waker: WakerSlot,
     }
 
     impl Future for Gate {
@@ -348,13 +348,11 @@ mod tests {
         }
     }
 
+    /// Where a test future leaves the waker of its last poll.
+    type WakerSlot = Rc<RefCell<Option<Waker>>>;
+
     /// A gate and the handles the test keeps: poll count, the open flag and the stored waker.
-    fn gate() -> (
-        Gate,
-        Rc<Cell<u32>>,
-        Rc<Cell<bool>>,
-        Rc<RefCell<Option<Waker>>>,
-    ) {
+    fn gate() -> (Gate, Rc<Cell<u32>>, Rc<Cell<bool>>, WakerSlot) {
         let gate = Gate {
             polls: Rc::default(),
             open: Rc::default(),
@@ -368,7 +366,7 @@ mod tests {
         (gate, handles.0, handles.1, handles.2)
     }
 
-    fn stored_waker(slot: &Rc<RefCell<Option<Waker>>>) -> Waker {
+    fn stored_waker(slot: &WakerSlot) -> Waker {
         slot.borrow()
             .clone()
             .expect("the task never stored a waker")
@@ -479,7 +477,8 @@ mod tests {
             executor.spawn(async move {
                 for round in 1..=3 {
                     ping.send(round);
-                    log.borrow_mut().push(pong.recv().await);
+                    let answer = pong.recv().await;
+                    log.borrow_mut().push(answer);
                 }
             });
         }
