@@ -1,6 +1,10 @@
-//! Module 03 of the course.
+//! Module 03: the async ecosystem.
 //!
-//! This crate will hold the module's notes (included as documentation, so every Rust block in
-//! them is compiled and run by `cargo test`) and its exercises (binary targets).
-//! The module has not been written yet: `course.toml` lists it with no notes and no exercises,
-//! and `cargo course` shows it as "not yet written".
+//! This library exists so that the notes are compiled and tested: each note in `notes/` is
+//! included as the documentation of an empty module below, which makes every Rust code block
+//! in it a doctest (`cargo test -p async-ecosystem --doc`). Blocks marked `compile_fail,E0xxx`
+//! must fail to compile; `cargo +nightly test --doc` also checks the code.
+//! The exercises are separate binaries listed in `Cargo.toml`; see `README.md`.
+
+#[doc = include_str!("../notes/01-future-trait.md")]
+pub mod future_trait {}
