@@ -13,3 +13,6 @@ use sensor_sys as _;
 
 #[doc = include_str!("../notes/01-unsafe-guarantees.md")]
 pub mod unsafe_guarantees {}
+
+#[doc = include_str!("../notes/02-raw-pointers.md")]
+pub mod raw_pointers {}
