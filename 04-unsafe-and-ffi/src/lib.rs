@@ -1,6 +1,18 @@
-//! Module 04 of the course.
+//! Module 04: unsafe Rust and FFI.
 //!
-//! This crate will hold the module's notes (included as documentation, so every Rust block in
-//! them is compiled and run by `cargo test`) and its exercises (binary targets).
-//! The module has not been written yet: `course.toml` lists it with no notes and no exercises,
-//! and `cargo course` shows it as "not yet written".
+//! This library exists so that the notes are compiled and tested: each note in `notes/` is
+//! included as the documentation of an empty module below, which makes every Rust code block
+//! in it a doctest (`cargo test -p unsafe-and-ffi --doc`). Blocks marked `compile_fail,E0xxx`
+//! must fail to compile; `cargo +nightly test --doc` also checks the code. The exercises are
+//! separate binaries listed in `Cargo.toml`; see `README.md`.
+//!
+//! The library also links `libsensor`, the C library of exercise 04.3 (built by the
+//! `sensor-sys` crate), so that notes can call into it.
+
+use sensor_sys as _;
+
+#[doc = include_str!("../notes/01-unsafe-guarantees.md")]
+pub mod unsafe_guarantees {}
+
+#[doc = include_str!("../notes/02-raw-pointers.md")]
+pub mod raw_pointers {}
