@@ -20,8 +20,9 @@ use performance::allocation::{
     sample_records,
 };
 use performance::iteration::{
-    sum_chunks, sum_f32_lanes, sum_f32_sequential, sum_first_indexed, sum_first_sliced,
-    sum_indexed, sum_iter,
+    histogram_array, histogram_slice, sum_chunks, sum_f32_lanes, sum_f32_sequential,
+    sum_first_indexed, sum_first_sliced, sum_indexed, sum_iter, triple_indexed, triple_resliced,
+    triple_zipped,
 };
 use performance::layout::{Particles, sample_particles, total_mass_arrays, total_mass_structs};
 use performance::simd::sum_simd;
@@ -76,6 +77,10 @@ fn run(name: &str) -> Option<u64> {
     let arrays = Particles::from_structs(&structs);
     let records = sample_records(1_000);
     let mut buffer = String::new();
+    let bytes: Vec<u8> = data.iter().map(|&value| value as u8).collect();
+    let mut counts_slice = vec![0u32; 256];
+    let mut counts_array = [0u32; 256];
+    let mut output = vec![0u32; LEN];
     let count = match name {
         "sum_indexed" => measured(|| sum_indexed(black_box(&data))),
         "sum_first_indexed" => measured(|| sum_first_indexed(black_box(&data), black_box(LEN))),
@@ -83,6 +88,15 @@ fn run(name: &str) -> Option<u64> {
         "sum_iter" => measured(|| sum_iter(black_box(&data))),
         "sum_chunks" => measured(|| sum_chunks(black_box(&data))),
         "sum_avx2" => measured(|| sum_simd(black_box(&data))),
+        "triple_indexed" => measured(|| triple_indexed(black_box(&data), black_box(&mut output))),
+        "triple_zipped" => measured(|| triple_zipped(black_box(&data), black_box(&mut output))),
+        "triple_resliced" => measured(|| triple_resliced(black_box(&data), black_box(&mut output))),
+        "histogram_slice" => {
+            measured(|| histogram_slice(black_box(&bytes), black_box(&mut counts_slice)))
+        }
+        "histogram_array" => {
+            measured(|| histogram_array(black_box(&bytes), black_box(&mut counts_array)))
+        }
         "sum_f32_sequential" => measured(|| sum_f32_sequential(black_box(&floats))),
         "sum_f32_lanes" => measured(|| sum_f32_lanes(black_box(&floats))),
         "total_mass_structs" => measured(|| total_mass_structs(black_box(&structs))),
@@ -99,13 +113,18 @@ fn run(name: &str) -> Option<u64> {
 }
 
 /// The kernel names, in the order the README table lists them.
-const KERNELS: [&str; 16] = [
+const KERNELS: [&str; 21] = [
     "sum_indexed",
     "sum_first_indexed",
     "sum_first_sliced",
     "sum_iter",
     "sum_chunks",
     "sum_avx2",
+    "triple_indexed",
+    "triple_zipped",
+    "triple_resliced",
+    "histogram_slice",
+    "histogram_array",
     "sum_f32_sequential",
     "sum_f32_lanes",
     "total_mass_structs",

@@ -8,8 +8,8 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use performance::iteration::{
-    sum_chunks, sum_f32_lanes, sum_f32_sequential, sum_first_indexed, sum_first_sliced,
-    sum_indexed, sum_iter,
+    histogram_array, histogram_slice, sum_chunks, sum_f32_lanes, sum_f32_sequential,
+    sum_first_indexed, sum_first_sliced, sum_indexed, sum_iter, triple_indexed, triple_zipped,
 };
 use performance::layout::{Particles, sample_particles, total_mass_arrays, total_mass_structs};
 use performance::simd::sum_simd;
@@ -48,6 +48,32 @@ fn integer_sums(c: &mut Criterion) {
     group.finish();
 }
 
+fn bounds_checks(c: &mut Criterion) {
+    let len = 1 << 16;
+    let data: Vec<u32> = (0..len as u32)
+        .map(|i| i.wrapping_mul(2_654_435_761))
+        .collect();
+    let bytes: Vec<u8> = data.iter().map(|&value| value as u8).collect();
+    let mut group = c.benchmark_group("bounds_checks");
+    group.throughput(Throughput::Elements(len as u64));
+    let mut output = vec![0u32; len];
+    group.bench_function("triple_indexed", |b| {
+        b.iter(|| triple_indexed(black_box(&data), black_box(&mut output)))
+    });
+    group.bench_function("triple_zipped", |b| {
+        b.iter(|| triple_zipped(black_box(&data), black_box(&mut output)))
+    });
+    let mut counts_slice = vec![0u32; 256];
+    group.bench_function("histogram_slice", |b| {
+        b.iter(|| histogram_slice(black_box(&bytes), black_box(&mut counts_slice)))
+    });
+    let mut counts_array = [0u32; 256];
+    group.bench_function("histogram_array", |b| {
+        b.iter(|| histogram_array(black_box(&bytes), black_box(&mut counts_array)))
+    });
+    group.finish();
+}
+
 fn float_sums(c: &mut Criterion) {
     let mut group = c.benchmark_group("sum_f32");
     let len = 1 << 14;
@@ -82,5 +108,11 @@ fn structs_against_arrays(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, integer_sums, float_sums, structs_against_arrays);
+criterion_group!(
+    benches,
+    integer_sums,
+    bounds_checks,
+    float_sums,
+    structs_against_arrays
+);
 criterion_main!(benches);

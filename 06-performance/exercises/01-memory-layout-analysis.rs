@@ -50,6 +50,10 @@ struct CacheLineCounter {
 }
 
 /// An enum whose variants carry different payloads.
+#[expect(
+    dead_code,
+    reason = "only its layout is observed; the payloads are never read"
+)]
 #[derive(Debug, Clone, Copy)]
 enum Shape {
     Circle(f32),

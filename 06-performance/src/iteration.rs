@@ -24,11 +24,13 @@ pub fn sum_indexed(data: &[u32]) -> u32 {
 
 /// Sums the first `count` elements with an index loop whose bound is *not* the slice length.
 ///
-/// Nothing tells LLVM that `count <= data.len()`, so every `data[index]` keeps its bounds
-/// check, and the possible panic in the middle of the loop keeps the loop scalar.
+/// Nothing tells LLVM that `count <= data.len()`, so it cannot delete the bounds check. It
+/// *hoists* it instead: summing has no side effects, so panicking before the loop (when
+/// `count - 1 >= data.len()`) is indistinguishable from panicking in the middle, and the loop
+/// itself is the same vectorised loop as [`sum_indexed`] (note 01 shows the assembly).
 ///
 /// # Panics
-/// When `count > data.len()`, at the first out-of-bounds index (that is the bounds check).
+/// When `count > data.len()` (that is the bounds check).
 #[inline(never)]
 pub fn sum_first_indexed(data: &[u32], count: usize) -> u32 {
     let mut total = 0u32;
@@ -48,6 +50,69 @@ pub fn sum_first_indexed(data: &[u32], count: usize) -> u32 {
 #[inline(never)]
 pub fn sum_first_sliced(data: &[u32], count: usize) -> u32 {
     sum_iter(&data[..count])
+}
+
+/// Writes `3 * input[i]` into `output[i]` with an index loop over the input's length.
+///
+/// Here the check on `output[index]` cannot simply be hoisted: if `output` is shorter, the
+/// elements written before the panic are observable, so the panic must come at exactly the
+/// right iteration. LLVM splits the loop instead: a vectorised part over
+/// `min(input.len(), output.len())` elements, then a scalar part that panics at the right
+/// index (note 01 shows the assembly).
+///
+/// # Panics
+/// When `output` is shorter than `input`.
+#[inline(never)]
+pub fn triple_indexed(input: &[u32], output: &mut [u32]) {
+    for index in 0..input.len() {
+        output[index] = input[index].wrapping_mul(3);
+    }
+}
+
+/// The same work with `zip`: no index, no bounds check, the same vectorised loop.
+///
+/// Unlike [`triple_indexed`] it never panics: it stops at the shorter of the two slices.
+#[inline(never)]
+pub fn triple_zipped(input: &[u32], output: &mut [u32]) {
+    for (out, &value) in output.iter_mut().zip(input) {
+        *out = value.wrapping_mul(3);
+    }
+}
+
+/// The same work after one up-front re-slice, `&mut output[..input.len()]`: one check, after
+/// which LLVM knows both lengths are equal and needs no scalar panic path.
+///
+/// # Panics
+/// When `output` is shorter than `input`, before anything is written.
+#[inline(never)]
+pub fn triple_resliced(input: &[u32], output: &mut [u32]) {
+    let output = &mut output[..input.len()];
+    for index in 0..input.len() {
+        output[index] = input[index].wrapping_mul(3);
+    }
+}
+
+/// Counts each byte value into `counts`, a slice whose length the compiler does not know.
+///
+/// The index is data (`byte as usize`), so no loop analysis can prove it in bounds: every
+/// increment keeps a compare and a branch to the panic.
+///
+/// # Panics
+/// When `counts` has fewer than 256 elements and a byte indexes past its end.
+#[inline(never)]
+pub fn histogram_slice(data: &[u8], counts: &mut [u32]) {
+    for &byte in data {
+        counts[byte as usize] += 1;
+    }
+}
+
+/// Counts each byte value into a `[u32; 256]`: the type says there are 256 counters and a
+/// `u8` is below 256, so the bounds check disappears at compile time.
+#[inline(never)]
+pub fn histogram_array(data: &[u8], counts: &mut [u32; 256]) {
+    for &byte in data {
+        counts[byte as usize] += 1;
+    }
 }
 
 /// Sums with an iterator: no index, so there is no bounds check to remove.
@@ -132,6 +197,31 @@ mod tests {
         // Small integers are exact in f32, so both orders give the same result.
         let data: Vec<f32> = (0..1001).map(|i| (i % 17) as f32).collect();
         assert_eq!(sum_f32_lanes(&data), sum_f32_sequential(&data));
+    }
+
+    #[test]
+    fn every_triple_style_writes_the_same_output() {
+        let input = sample(37);
+        let mut expected = vec![0; 37];
+        triple_zipped(&input, &mut expected);
+        assert_eq!(expected[5], input[5].wrapping_mul(3));
+        let mut by_index = vec![0; 37];
+        triple_indexed(&input, &mut by_index);
+        let mut resliced = vec![0; 40];
+        triple_resliced(&input, &mut resliced);
+        assert_eq!(by_index, expected);
+        assert_eq!(&resliced[..37], expected.as_slice());
+    }
+
+    #[test]
+    fn both_histograms_count_the_same() {
+        let data: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut from_slice = vec![0u32; 256];
+        let mut from_array = [0u32; 256];
+        histogram_slice(&data, &mut from_slice);
+        histogram_array(&data, &mut from_array);
+        assert_eq!(from_slice.as_slice(), from_array.as_slice());
+        assert_eq!(from_array.iter().sum::<u32>(), 1000);
     }
 
     #[test]
