@@ -1,6 +1,13 @@
-//! Module 06 of the course.
+//! Module 06: performance.
 //!
-//! This crate will hold the module's notes (included as documentation, so every Rust block in
-//! them is compiled and run by `cargo test`) and its exercises (binary targets).
-//! The module has not been written yet: `course.toml` lists it with no notes and no exercises,
-//! and `cargo course` shows it as "not yet written".
+//! This library exists for two reasons. First, the notes are compiled and tested: each note in
+//! `notes/` is included as the documentation of an empty module below, so every Rust code
+//! block in it is a doctest (`cargo test -p performance --doc`). Second, the kernels the
+//! benchmarks measure live here, in [`iteration`], [`layout`], [`allocation`] and [`simd`],
+//! so that `benches/`, the notes and `--emit asm` all look at the same functions.
+//! The exercises are separate binaries listed in `Cargo.toml`; see `README.md`.
+
+pub mod allocation;
+pub mod iteration;
+pub mod layout;
+pub mod simd;
