@@ -16,18 +16,19 @@ use std::collections::HashSet;
 use std::ops::Bound;
 use std::sync::Arc;
 
+use crate::alloc::Allocator;
 use crate::error::BTreeError;
 use crate::page::{
     self, BODY_CAPACITY, MAX_INLINE_VALUE, MAX_KEY_LEN, MAX_VALUE_LEN, Node, OVERFLOW_CAPACITY,
     PageId, Value,
 };
-use crate::pager::{Allocator, Pager};
+use crate::pager::Pager;
 
 /// Deeper than any real tree (a 4 KiB page holds at least 7 separators, so 40 levels is
 /// beyond 7^40 keys); exceeding it means the pages form a cycle.
 const MAX_DEPTH: usize = 40;
 
-fn corrupt(page: PageId, reason: impl Into<String>) -> BTreeError {
+fn corrupt(page: u64, reason: impl Into<String>) -> BTreeError {
     BTreeError::CorruptTree {
         page,
         reason: reason.into(),
@@ -67,22 +68,22 @@ pub fn load_value(pager: &Pager, value: &Value) -> Result<Vec<u8>, BTreeError> {
     match value {
         Value::Inline(bytes) => Ok(bytes.clone()),
         Value::Overflow { len, first } => {
-            let len = usize::try_from(*len).map_err(|_| corrupt(*first, "value length"))?;
+            let len = usize::try_from(*len).map_err(|_| corrupt(first.get(), "value length"))?;
             let mut out = Vec::with_capacity(len);
-            let mut next = *first;
+            let mut next = Some(*first);
             while out.len() < len {
-                if next == 0 {
-                    return Err(corrupt(*first, "overflow chain ends early"));
-                }
-                let node = pager.read(next)?;
+                let Some(page) = next else {
+                    return Err(corrupt(first.get(), "overflow chain ends early"));
+                };
+                let node = pager.read(page)?;
                 let Node::Overflow { next: after, data } = &*node else {
-                    return Err(corrupt(next, "expected an overflow page"));
+                    return Err(corrupt(page.get(), "expected an overflow page"));
                 };
                 out.extend_from_slice(data);
                 next = *after;
             }
-            if out.len() != len || next != 0 {
-                return Err(corrupt(*first, "overflow chain longer than its value"));
+            if out.len() != len || next.is_some() {
+                return Err(corrupt(first.get(), "overflow chain longer than its value"));
             }
             Ok(out)
         }
@@ -97,7 +98,7 @@ pub fn store_value(pager: &Pager, alloc: &mut Allocator, bytes: &[u8]) -> Value 
     let chunks: Vec<&[u8]> = bytes.chunks(OVERFLOW_CAPACITY).collect();
     let ids: Vec<PageId> = chunks.iter().map(|_| alloc.allocate()).collect();
     for (index, chunk) in chunks.iter().enumerate() {
-        let next = ids.get(index + 1).copied().unwrap_or(0);
+        let next = ids.get(index + 1).copied();
         pager.put_dirty(
             ids[index],
             Node::Overflow {
@@ -122,30 +123,30 @@ pub fn release_value(
     value: &Value,
 ) -> Result<(), BTreeError> {
     if let Value::Overflow { first, .. } = value {
-        let mut next = *first;
+        let mut next = Some(*first);
         let mut steps = 0usize;
-        while next != 0 {
-            let node = pager.read(next)?;
+        while let Some(page) = next {
+            let node = pager.read(page)?;
             let Node::Overflow { next: after, .. } = &*node else {
-                return Err(corrupt(next, "expected an overflow page"));
+                return Err(corrupt(page.get(), "expected an overflow page"));
             };
-            pager.forget(next);
-            alloc.release(next);
+            pager.forget(page);
+            alloc.release(page);
             next = *after;
             steps += 1;
             if steps > MAX_VALUE_LEN / OVERFLOW_CAPACITY + 1 {
-                return Err(corrupt(*first, "overflow chain has a cycle"));
+                return Err(corrupt(first.get(), "overflow chain has a cycle"));
             }
         }
     }
     Ok(())
 }
 
-/// Looks `key` up starting at `root` (0 = empty tree).
+/// Looks `key` up in the tree at `root` (`None`: the tree is empty).
 ///
 /// # Errors
 /// I/O or corruption.
-pub fn get(pager: &Pager, root: PageId, key: &[u8]) -> Result<Option<Vec<u8>>, BTreeError> {
+pub fn get(pager: &Pager, root: Option<PageId>, key: &[u8]) -> Result<Option<Vec<u8>>, BTreeError> {
     match find(pager, root, key)? {
         // `find` already copied an inline value out of the page; hand that copy over.
         Some(Value::Inline(bytes)) => Ok(Some(bytes)),
@@ -155,10 +156,10 @@ pub fn get(pager: &Pager, root: PageId, key: &[u8]) -> Result<Option<Vec<u8>>, B
 }
 
 /// Finds the stored [`Value`] for `key` without loading overflow pages.
-fn find(pager: &Pager, root: PageId, key: &[u8]) -> Result<Option<Value>, BTreeError> {
-    if root == 0 {
+fn find(pager: &Pager, root: Option<PageId>, key: &[u8]) -> Result<Option<Value>, BTreeError> {
+    let Some(root) = root else {
         return Ok(None);
-    }
+    };
     /// One step of the descent: go to a child, or stop at a leaf with the answer.
     enum Step {
         Child(PageId),
@@ -181,10 +182,10 @@ fn find(pager: &Pager, root: PageId, key: &[u8]) -> Result<Option<Value>, BTreeE
         match step {
             Step::Child(child) => id = child,
             Step::Found(value) => return Ok(value),
-            Step::NotATreePage => return Err(corrupt(id, "expected a tree page")),
+            Step::NotATreePage => return Err(corrupt(id.get(), "expected a tree page")),
         }
     }
-    Err(corrupt(root, "tree deeper than possible"))
+    Err(corrupt(root.get(), "tree deeper than possible"))
 }
 
 /// A position in the tree that walks keys in order up to an end bound.
@@ -207,7 +208,7 @@ impl Cursor {
     /// I/O or corruption.
     pub fn seek(
         pager: &Pager,
-        root: PageId,
+        root: Option<PageId>,
         start: Bound<&[u8]>,
         end: Bound<Vec<u8>>,
     ) -> Result<Self, BTreeError> {
@@ -216,9 +217,9 @@ impl Cursor {
             leaf: None,
             end,
         };
-        if root == 0 {
+        let Some(root) = root else {
             return Ok(cursor);
-        }
+        };
         let mut id = root;
         for _ in 0..MAX_DEPTH {
             let node = pager.read(id)?;
@@ -240,10 +241,10 @@ impl Cursor {
                     cursor.leaf = Some((Arc::clone(&node), index));
                     return Ok(cursor);
                 }
-                _ => return Err(corrupt(id, "expected a tree page")),
+                _ => return Err(corrupt(id.get(), "expected a tree page")),
             }
         }
-        Err(corrupt(root, "tree deeper than possible"))
+        Err(corrupt(root.get(), "tree deeper than possible"))
     }
 
     /// Moves to the leftmost leaf of the next subtree; returns false at the end of the tree.
@@ -275,10 +276,10 @@ impl Cursor {
                     self.leaf = Some((node, 0));
                     return Ok(true);
                 }
-                _ => return Err(corrupt(id, "expected a tree page")),
+                _ => return Err(corrupt(id.get(), "expected a tree page")),
             }
         }
-        Err(corrupt(id, "tree deeper than possible"))
+        Err(corrupt(id.get(), "tree deeper than possible"))
     }
 
     /// The next key and value, or `None` past the end bound.
@@ -378,11 +379,11 @@ pub type Pair = (Vec<u8>, Vec<u8>);
 pub fn insert(
     pager: &Pager,
     alloc: &mut Allocator,
-    root: PageId,
+    root: Option<PageId>,
     key: &[u8],
     value: Value,
 ) -> Result<(PageId, Option<Value>), BTreeError> {
-    if root == 0 {
+    let Some(root) = root else {
         let id = alloc.allocate();
         pager.put_dirty(
             id,
@@ -392,7 +393,7 @@ pub fn insert(
             },
         );
         return Ok((id, None));
-    }
+    };
     let (new_root, split, old) = insert_into(pager, alloc, root, key, value, 0)?;
     let Some((separator, right)) = split else {
         return Ok((new_root, old));
@@ -417,7 +418,7 @@ fn insert_into(
     depth: usize,
 ) -> Result<(PageId, Split, Option<Value>), BTreeError> {
     if depth > MAX_DEPTH {
-        return Err(corrupt(id, "tree deeper than possible"));
+        return Err(corrupt(id.get(), "tree deeper than possible"));
     }
     let (id, mut node) = writable(pager, alloc, id)?;
     let (old, appended_last) = match &mut node {
@@ -450,7 +451,7 @@ fn insert_into(
         _ => {
             // Put the page back untouched so the pool stays consistent, then report.
             pager.put_dirty(id, node);
-            return Err(corrupt(id, "expected a tree page"));
+            return Err(corrupt(id.get(), "expected a tree page"));
         }
     };
     if node.fits() {
@@ -519,25 +520,29 @@ fn split_node(node: Node, appended_last: bool) -> (Node, Vec<u8>, Node) {
     }
 }
 
-/// Deletes `key`; returns the new root (0 when the tree became empty) and the removed value.
+/// Deletes `key`; returns the new root (`None` when the tree became empty) and the removed
+/// value.
 ///
 /// # Errors
 /// I/O or corruption.
 pub fn delete(
     pager: &Pager,
     alloc: &mut Allocator,
-    root: PageId,
+    root: Option<PageId>,
     key: &[u8],
-) -> Result<(PageId, Option<Value>), BTreeError> {
+) -> Result<(Option<PageId>, Option<Value>), BTreeError> {
     // Look first, so deleting a missing key copies no pages.
+    let Some(old_root) = root else {
+        return Ok((None, None));
+    };
     if find(pager, root, key)?.is_none() {
         return Ok((root, None));
     }
-    let (new_root, old) = delete_from(pager, alloc, root, key, 0)?;
-    let mut root = new_root.unwrap_or(0);
+    let (new_root, old) = delete_from(pager, alloc, old_root, key, 0)?;
+    let mut root = new_root;
     // Collapse a root that has a single child.
-    while root != 0 {
-        let node = pager.read(root)?;
+    while let Some(current) = root {
+        let node = pager.read(current)?;
         let Node::Internal { keys, children } = &*node else {
             break;
         };
@@ -545,9 +550,9 @@ pub fn delete(
             break;
         }
         let only_child = children[0];
-        pager.forget(root);
-        alloc.release(root);
-        root = only_child;
+        pager.forget(current);
+        alloc.release(current);
+        root = Some(only_child);
     }
     Ok((root, old))
 }
@@ -561,7 +566,7 @@ fn delete_from(
     depth: usize,
 ) -> Result<(Option<PageId>, Option<Value>), BTreeError> {
     if depth > MAX_DEPTH {
-        return Err(corrupt(id, "tree deeper than possible"));
+        return Err(corrupt(id.get(), "tree deeper than possible"));
     }
     let (id, mut node) = writable(pager, alloc, id)?;
     let (old, empty) = match &mut node {
@@ -593,7 +598,7 @@ fn delete_from(
         }
         _ => {
             pager.put_dirty(id, node);
-            return Err(corrupt(id, "expected a tree page"));
+            return Err(corrupt(id.get(), "expected a tree page"));
         }
     };
     if empty {
@@ -650,7 +655,10 @@ fn merge_if_underfull(
             let left = pager.read(left_id)?;
             let right = pager.read(right_id)?;
             let Some(len) = merged_len(&left, &keys[left_index], &right) else {
-                return Err(corrupt(child, "neighbouring pages of different kinds"));
+                return Err(corrupt(
+                    child.get(),
+                    "neighbouring pages of different kinds",
+                ));
             };
             len <= BODY_CAPACITY && left.item_count() + right.item_count() < usize::from(u16::MAX)
         };
@@ -697,7 +705,12 @@ fn merge_if_underfull(
                 }
             }
             // `merged_len` returned `Some`, so both pages are of the same tree kind.
-            _ => return Err(corrupt(child, "neighbouring pages of different kinds")),
+            _ => {
+                return Err(corrupt(
+                    child.get(),
+                    "neighbouring pages of different kinds",
+                ));
+            }
         };
         debug_assert!(merged.fits(), "merge produced an overfull node");
         let other = if left_id == child { right_id } else { left_id };
@@ -713,20 +726,20 @@ fn merge_if_underfull(
 
 /// True when the overflow chain starting at `first` uses a page at or past `limit`.
 fn chain_reaches(pager: &Pager, first: PageId, limit: PageId) -> Result<bool, BTreeError> {
-    let mut next = first;
+    let mut next = Some(first);
     let mut steps = 0usize;
-    while next != 0 {
-        if next >= limit {
+    while let Some(page) = next {
+        if page >= limit {
             return Ok(true);
         }
-        let node = pager.read(next)?;
+        let node = pager.read(page)?;
         let Node::Overflow { next: after, .. } = &*node else {
-            return Err(corrupt(next, "expected an overflow page"));
+            return Err(corrupt(page.get(), "expected an overflow page"));
         };
         next = *after;
         steps += 1;
         if steps > MAX_VALUE_LEN / OVERFLOW_CAPACITY + 1 {
-            return Err(corrupt(first, "overflow chain has a cycle"));
+            return Err(corrupt(first.get(), "overflow chain has a cycle"));
         }
     }
     Ok(false)
@@ -752,7 +765,7 @@ pub fn relocate(
     depth: usize,
 ) -> Result<PageId, BTreeError> {
     if depth > MAX_DEPTH {
-        return Err(corrupt(id, "tree deeper than possible"));
+        return Err(corrupt(id.get(), "tree deeper than possible"));
     }
     let node = pager.read(id)?;
     match &*node {
@@ -799,7 +812,7 @@ pub fn relocate(
             pager.put_dirty(new_id, copy);
             Ok(new_id)
         }
-        _ => Err(corrupt(id, "expected a tree page")),
+        _ => Err(corrupt(id.get(), "expected a tree page")),
     }
 }
 
@@ -825,13 +838,13 @@ pub struct TreeReport {
 /// [`BTreeError::CorruptTree`] or [`BTreeError::CorruptPage`] for the first violation.
 pub fn check_invariants(
     pager: &Pager,
-    root: PageId,
+    root: Option<PageId>,
     uncached: bool,
 ) -> Result<TreeReport, BTreeError> {
     let mut report = TreeReport::default();
-    if root == 0 {
+    let Some(root) = root else {
         return Ok(report);
-    }
+    };
     let mut leaf_depth = None;
     check_node(
         pager,
@@ -864,10 +877,10 @@ fn check_node(
     report: &mut TreeReport,
 ) -> Result<(), BTreeError> {
     if depth > MAX_DEPTH {
-        return Err(corrupt(id, "tree deeper than possible"));
+        return Err(corrupt(id.get(), "tree deeper than possible"));
     }
     if !report.pages.insert(id) {
-        return Err(corrupt(id, "page is used twice"));
+        return Err(corrupt(id.get(), "page is used twice"));
     }
     let node = if uncached {
         Arc::new(pager.read_uncached(id)?)
@@ -875,65 +888,65 @@ fn check_node(
         pager.read(id)?
     };
     if node.body_len() > BODY_CAPACITY {
-        return Err(corrupt(id, "node does not fit its page"));
+        return Err(corrupt(id.get(), "node does not fit its page"));
     }
     let keys = match &*node {
         Node::Leaf { keys, .. } | Node::Internal { keys, .. } => keys,
-        _ => return Err(corrupt(id, "expected a tree page")),
+        _ => return Err(corrupt(id.get(), "expected a tree page")),
     };
     if keys.windows(2).any(|pair| pair[0] >= pair[1]) {
-        return Err(corrupt(id, "keys out of order"));
+        return Err(corrupt(id.get(), "keys out of order"));
     }
     if let (Some(first), Some(low)) = (keys.first(), low)
         && first.as_slice() < low
     {
-        return Err(corrupt(id, "key below the parent's separator"));
+        return Err(corrupt(id.get(), "key below the parent's separator"));
     }
     if let (Some(last), Some(high)) = (keys.last(), high)
         && last.as_slice() >= high
     {
-        return Err(corrupt(id, "key at or above the parent's separator"));
+        return Err(corrupt(id.get(), "key at or above the parent's separator"));
     }
     match &*node {
         Node::Leaf { keys, values } => {
             if keys.is_empty() && !is_root {
-                return Err(corrupt(id, "empty leaf below the root"));
+                return Err(corrupt(id.get(), "empty leaf below the root"));
             }
             match leaf_depth {
                 Some(expected) if *expected != depth => {
-                    return Err(corrupt(id, "leaves at different depths"));
+                    return Err(corrupt(id.get(), "leaves at different depths"));
                 }
                 _ => *leaf_depth = Some(depth),
             }
             report.keys += keys.len() as u64;
             for value in values {
                 if let Value::Overflow { len, first } = value {
-                    let mut next = *first;
+                    let mut next = Some(*first);
                     let mut total = 0u64;
-                    while next != 0 {
-                        if !report.pages.insert(next) {
-                            return Err(corrupt(next, "overflow page is used twice"));
+                    while let Some(page_id) = next {
+                        if !report.pages.insert(page_id) {
+                            return Err(corrupt(page_id.get(), "overflow page is used twice"));
                         }
                         let page = if uncached {
-                            pager.read_uncached(next)?
+                            pager.read_uncached(page_id)?
                         } else {
-                            (*pager.read(next)?).clone()
+                            (*pager.read(page_id)?).clone()
                         };
                         let Node::Overflow { next: after, data } = page else {
-                            return Err(corrupt(next, "expected an overflow page"));
+                            return Err(corrupt(page_id.get(), "expected an overflow page"));
                         };
                         total += data.len() as u64;
                         next = after;
                     }
                     if total != *len {
-                        return Err(corrupt(*first, "overflow chain length mismatch"));
+                        return Err(corrupt(first.get(), "overflow chain length mismatch"));
                     }
                 }
             }
         }
         Node::Internal { keys, children } => {
             if children.len() != keys.len() + 1 {
-                return Err(corrupt(id, "children do not match separators"));
+                return Err(corrupt(id.get(), "children do not match separators"));
             }
             for (index, child) in children.iter().enumerate() {
                 let child_low = if index == 0 {
@@ -955,7 +968,7 @@ fn check_node(
                 )?;
             }
         }
-        _ => return Err(corrupt(id, "expected a tree page")),
+        _ => return Err(corrupt(id.get(), "expected a tree page")),
     }
     Ok(())
 }
@@ -970,25 +983,28 @@ mod tests {
 
     fn new_tree() -> (Pager, Allocator) {
         let pager = Pager::new(Box::new(MemBackend::new()), 1 << 20);
-        let alloc = Allocator {
-            page_count: FIRST_DATA_PAGE,
-            ..Allocator::default()
-        };
+        let alloc = Allocator::new(FIRST_DATA_PAGE);
         (pager, alloc)
     }
 
-    fn put(pager: &Pager, alloc: &mut Allocator, root: &mut PageId, key: &[u8], value: &[u8]) {
+    fn put(
+        pager: &Pager,
+        alloc: &mut Allocator,
+        root: &mut Option<PageId>,
+        key: &[u8],
+        value: &[u8],
+    ) {
         let stored = store_value(pager, alloc, value);
         let (new_root, old) = insert(pager, alloc, *root, key, stored).unwrap();
         if let Some(old) = old {
             release_value(pager, alloc, &old).unwrap();
         }
-        *root = new_root;
+        *root = Some(new_root);
     }
 
     fn scan(
         pager: &Pager,
-        root: PageId,
+        root: Option<PageId>,
         start: Bound<&[u8]>,
         end: Bound<Vec<u8>>,
     ) -> Vec<(Vec<u8>, Vec<u8>)> {
@@ -1003,7 +1019,7 @@ mod tests {
     #[test]
     fn btree_sequential_inserts_fill_pages() {
         let (pager, mut alloc) = new_tree();
-        let mut root = 0;
+        let mut root = None;
         for index in 0u32..5000 {
             put(
                 &pager,
@@ -1027,7 +1043,7 @@ mod tests {
     #[test]
     fn btree_large_values_use_overflow_pages() {
         let (pager, mut alloc) = new_tree();
-        let mut root = 0;
+        let mut root = None;
         let big: Vec<u8> = (0..20_000u32).map(|i| i as u8).collect();
         put(&pager, &mut alloc, &mut root, b"big", &big);
         assert_eq!(get(&pager, root, b"big").unwrap(), Some(big.clone()));
@@ -1038,13 +1054,16 @@ mod tests {
         );
         // Replacing it releases the chain: the fresh pages go straight back to the free set.
         put(&pager, &mut alloc, &mut root, b"big", b"small");
-        assert_eq!(alloc.free.len(), big.len().div_ceil(OVERFLOW_CAPACITY));
+        assert_eq!(
+            alloc.free_count(),
+            big.len().div_ceil(OVERFLOW_CAPACITY) as u64
+        );
     }
 
     #[test]
     fn btree_range_bounds_table() {
         let (pager, mut alloc) = new_tree();
-        let mut root = 0;
+        let mut root = None;
         for key in [b"a", b"c", b"e", b"g"] {
             put(&pager, &mut alloc, &mut root, key, key);
         }
@@ -1073,7 +1092,7 @@ mod tests {
     #[test]
     fn btree_delete_everything_empties_tree() {
         let (pager, mut alloc) = new_tree();
-        let mut root = 0;
+        let mut root = None;
         for index in 0u32..2000 {
             put(
                 &pager,
@@ -1091,15 +1110,15 @@ mod tests {
                 check_invariants(&pager, root, false).unwrap();
             }
         }
-        assert_eq!(root, 0);
+        assert_eq!(root, None);
         // Every page was fresh, so every one is free again.
-        assert_eq!(alloc.free.len() as u64, alloc.page_count - FIRST_DATA_PAGE);
+        assert_eq!(alloc.free_count(), alloc.page_count() - FIRST_DATA_PAGE);
     }
 
     #[test]
     fn btree_copy_on_write_keeps_durable_pages_intact() {
         let (pager, mut alloc) = new_tree();
-        let mut root = 0;
+        let mut root = None;
         for index in 0u32..500 {
             put(
                 &pager,
@@ -1111,7 +1130,7 @@ mod tests {
         }
         // Pretend a checkpoint made everything durable.
         pager.write_back().unwrap();
-        alloc.fresh.clear();
+        alloc.pretend_checkpoint();
         let durable: HashSet<PageId> = check_invariants(&pager, root, false).unwrap().pages;
         put(
             &pager,
@@ -1122,7 +1141,7 @@ mod tests {
         );
         let after = check_invariants(&pager, root, false).unwrap().pages;
         // The changed path lives at new page numbers; the old ones await the next checkpoint.
-        let replaced: HashSet<PageId> = alloc.pending_free.iter().copied().collect();
+        let replaced: HashSet<PageId> = alloc.pending_free().iter().copied().collect();
         assert!(!replaced.is_empty());
         assert!(replaced.is_subset(&durable));
         assert!(replaced.is_disjoint(&after));
@@ -1138,11 +1157,10 @@ mod tests {
     /// written so far is on disk, replaced durable pages become free, nothing is fresh.
     fn pretend_checkpoint(pager: &Pager, alloc: &mut Allocator) {
         pager.write_back().unwrap();
-        alloc.free.extend(alloc.pending_free.drain(..));
-        alloc.fresh.clear();
+        alloc.pretend_checkpoint();
     }
 
-    fn remove(pager: &Pager, alloc: &mut Allocator, root: &mut PageId, key: &[u8]) -> bool {
+    fn remove(pager: &Pager, alloc: &mut Allocator, root: &mut Option<PageId>, key: &[u8]) -> bool {
         let (new_root, old) = delete(pager, alloc, *root, key).unwrap();
         *root = new_root;
         if let Some(old) = &old {
@@ -1152,16 +1170,16 @@ mod tests {
     }
 
     /// Checks the tree and that no page it uses is also free.
-    fn check_all(pager: &Pager, alloc: &Allocator, root: PageId) -> TreeReport {
+    fn check_all(pager: &Pager, alloc: &Allocator, root: Option<PageId>) -> TreeReport {
         let report = check_invariants(pager, root, false).unwrap();
-        assert!(report.pages.iter().all(|page| !alloc.free.contains(page)));
+        assert!(report.pages.iter().all(|page| !alloc.is_free(*page)));
         report
     }
 
     #[test]
     fn btree_random_deletes_merge_underfull_pages() {
         let (pager, mut alloc) = new_tree();
-        let mut root = 0;
+        let mut root = None;
         let mut keys: Vec<u64> = (0..5000u64)
             .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15))
             .collect();
@@ -1192,7 +1210,7 @@ mod tests {
     #[test]
     fn btree_relocate_moves_pages_below_the_limit_without_changing_content() {
         let (pager, mut alloc) = new_tree();
-        let mut root = 0;
+        let mut root = None;
         for index in 0u32..2000 {
             let value = vec![index as u8; if index % 100 == 0 { 5000 } else { 60 }];
             put(&pager, &mut alloc, &mut root, &index.to_be_bytes(), &value);
@@ -1205,9 +1223,9 @@ mod tests {
         pretend_checkpoint(&pager, &mut alloc);
         let before = scan(&pager, root, Bound::Unbounded, Bound::Unbounded);
         let durable = check_all(&pager, &alloc, root).pages;
-        let limit = FIRST_DATA_PAGE + durable.len() as u64 * 3 / 2;
+        let limit = PageId::new(FIRST_DATA_PAGE + durable.len() as u64 * 3 / 2);
         assert!(durable.iter().any(|page| *page >= limit), "nothing to move");
-        root = relocate(&pager, &mut alloc, root, limit, 0).unwrap();
+        root = Some(relocate(&pager, &mut alloc, root.unwrap(), limit, 0).unwrap());
         let after = check_all(&pager, &alloc, root).pages;
         assert!(
             after.iter().all(|page| *page < limit),
@@ -1220,7 +1238,7 @@ mod tests {
         // Copy-on-write: every durable page that was moved waits for the next checkpoint.
         for page in durable.difference(&after) {
             assert!(
-                alloc.pending_free.contains(page),
+                alloc.pending_free().contains(page),
                 "page {page} was freed early"
             );
         }
@@ -1233,7 +1251,7 @@ mod tests {
         fn btree_matches_btreemap_model(ops in proptest::collection::vec(
             (any::<bool>(), proptest::collection::vec(0u8..8, 1..6), 0usize..600), 1..400)) {
             let (pager, mut alloc) = new_tree();
-            let mut root = 0;
+            let mut root = None;
             let mut model = BTreeMap::new();
             for (is_put, key, value_len) in ops {
                 if is_put {
@@ -1271,7 +1289,7 @@ mod tests {
             // internal nodes merge too; pretend checkpoints between deletes make some
             // neighbours durable, so merges also release pages that must wait.
             let (pager, mut alloc) = new_tree();
-            let mut root = 0;
+            let mut root = None;
             let mut model = BTreeMap::new();
             for (key, value_len) in &entries {
                 let value = vec![key[0]; *value_len];

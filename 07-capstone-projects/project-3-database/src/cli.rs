@@ -1,4 +1,4 @@
-//! The `kv` command-line tool: argument parsing and the commands.
+//! The `kv` command-line tool: argument parsing (clap) and the commands.
 //!
 //! ```text
 //! kv [--db DIR] [--cache-bytes N] [--wal-limit N] [--compact-min-free N] COMMAND
@@ -12,6 +12,8 @@
 use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 
+use clap::{Parser, Subcommand};
+
 use crate::error::Error;
 use crate::store::{Options, Store};
 
@@ -21,10 +23,6 @@ pub const EXIT_FAILURE: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 /// Exit code for corruption.
 pub const EXIT_CORRUPT: u8 = 3;
-
-const USAGE: &str = "usage: kv [--db DIR] [--cache-bytes N] [--wal-limit N] \
-[--compact-min-free N] get HEXKEY | put HEXKEY HEXVALUE | del HEXKEY | scan [--prefix HEX] [START [END]] | \
-dump | stats | verify | checkpoint | batch";
 
 /// A failure with the exit code it maps to.
 #[derive(Debug)]
@@ -36,10 +34,10 @@ pub struct Failure {
 }
 
 impl Failure {
-    fn usage(message: impl Into<String>) -> Self {
+    fn not_found() -> Self {
         Failure {
-            code: EXIT_USAGE,
-            message: format!("{}\n{USAGE}", message.into()),
+            code: EXIT_FAILURE,
+            message: "not found".into(),
         }
     }
 }
@@ -108,17 +106,89 @@ pub fn to_hex(bytes: &[u8]) -> String {
     out
 }
 
-fn hex_arg(args: &[String], index: usize, what: &str) -> Result<Vec<u8>, Failure> {
-    let text = args
-        .get(index)
-        .ok_or_else(|| Failure::usage(format!("missing {what}")))?;
-    parse_hex(text).map_err(|err| Failure::usage(format!("bad {what}: {err}")))
+/// Bytes given in hexadecimal on the command line.
+#[derive(Debug, Clone)]
+struct Hex(Vec<u8>);
+
+fn hex_value(text: &str) -> Result<Hex, String> {
+    parse_hex(text).map(Hex)
 }
 
-fn number_arg(value: Option<&String>, flag: &str) -> Result<u64, Failure> {
-    value
-        .and_then(|text| text.parse().ok())
-        .ok_or_else(|| Failure::usage(format!("{flag} needs a number")))
+/// An embedded key-value store (keys and values in hexadecimal).
+#[derive(Debug, Parser)]
+#[command(name = "kv")]
+struct Cli {
+    /// The store directory.
+    #[arg(long, default_value = "./kv-data")]
+    db: PathBuf,
+    /// Buffer pool budget in bytes.
+    #[arg(long)]
+    cache_bytes: Option<usize>,
+    /// Checkpoint when the log passes this many bytes.
+    #[arg(long)]
+    wal_limit: Option<u64>,
+    /// Compact only when at least this many pages are free.
+    #[arg(long)]
+    compact_min_free: Option<u64>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Prints the value of KEY.
+    Get {
+        #[arg(value_parser = hex_value)]
+        key: Hex,
+    },
+    /// Sets KEY to VALUE.
+    Put {
+        #[arg(value_parser = hex_value)]
+        key: Hex,
+        #[arg(value_parser = hex_value)]
+        value: Hex,
+    },
+    /// Removes KEY.
+    Del {
+        #[arg(value_parser = hex_value)]
+        key: Hex,
+    },
+    /// Prints the pairs from START (inclusive) to END (exclusive), or those with a prefix.
+    Scan {
+        /// Only keys that start with these bytes.
+        #[arg(long, value_parser = hex_value, conflicts_with_all = ["start", "end"])]
+        prefix: Option<Hex>,
+        #[arg(value_parser = hex_value)]
+        start: Option<Hex>,
+        #[arg(value_parser = hex_value)]
+        end: Option<Hex>,
+    },
+    /// Prints every pair.
+    Dump,
+    /// Prints counters and sizes.
+    Stats,
+    /// Checks every checksum and structural rule of the store.
+    Verify,
+    /// Writes changed pages and empties the log.
+    Checkpoint,
+    /// Reads operations from standard input, one per line (see the README).
+    Batch,
+}
+
+impl Cli {
+    fn options(&self) -> Options {
+        let mut options = Options::default();
+        if let Some(bytes) = self.cache_bytes {
+            options.cache_bytes = bytes;
+        }
+        if let Some(limit) = self.wal_limit {
+            options.wal_limit = limit;
+        }
+        if let Some(pages) = self.compact_min_free {
+            options.compact_min_free_pages = pages;
+        }
+        options
+    }
 }
 
 /// Runs the tool with `args` (without the program name), reading `input` for `batch` and
@@ -131,52 +201,29 @@ pub fn run(
     input: &mut dyn BufRead,
     output: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let mut dir = PathBuf::from("./kv-data");
-    let mut options = Options::default();
-    let mut index = 0;
-    while index < args.len() && args[index].starts_with("--") {
-        let flag = args[index].as_str();
-        let value = args.get(index + 1);
-        match flag {
-            "--db" => {
-                dir = PathBuf::from(value.ok_or_else(|| Failure::usage("--db needs a directory"))?);
-            }
-            "--cache-bytes" => {
-                options.cache_bytes = usize::try_from(number_arg(value, flag)?)
-                    .map_err(|_| Failure::usage("--cache-bytes is too large"))?;
-            }
-            "--wal-limit" => options.wal_limit = number_arg(value, flag)?,
-            "--compact-min-free" => options.compact_min_free_pages = number_arg(value, flag)?,
-            "--help" => {
-                writeln!(output, "{USAGE}")?;
+    // Arguments are checked before anything is opened, so a typo never creates a store.
+    let cli =
+        match Cli::try_parse_from(std::iter::once("kv".to_string()).chain(args.iter().cloned())) {
+            Ok(cli) => cli,
+            Err(err) if !err.use_stderr() => {
+                // `--help`: print it and succeed.
+                write!(output, "{}", err.render())?;
                 return Ok(());
             }
-            other => return Err(Failure::usage(format!("unknown option {other}"))),
-        }
-        index += 2;
-    }
-    let Some(command) = args.get(index) else {
-        return Err(Failure::usage("missing command"));
-    };
-    let rest = &args[index + 1..];
-    // Check arguments before opening, so a typo never creates a store.
-    match command.as_str() {
-        "get" | "del" => {
-            hex_arg(rest, 0, "key")?;
-        }
-        "put" => {
-            hex_arg(rest, 0, "key")?;
-            hex_arg(rest, 1, "value")?;
-        }
-        "scan" | "dump" | "stats" | "verify" | "checkpoint" | "batch" => {}
-        other => return Err(Failure::usage(format!("unknown command {other}"))),
-    }
-    let store = Store::open(&dir, options).map_err(|err| {
+            Err(err) => {
+                return Err(Failure {
+                    code: EXIT_USAGE,
+                    message: err.render().to_string().trim_end().to_string(),
+                });
+            }
+        };
+    let dir = &cli.db;
+    let store = Store::open(dir, cli.options()).map_err(|err| {
         let mut failure = Failure::from(err);
         failure.message = format!("cannot open {}: {}", dir.display(), failure.message);
         failure
     })?;
-    let result = run_command(&store, command, rest, input, output);
+    let result = run_command(&store, cli.command, input, output);
     let closed = store.close();
     result?;
     closed?;
@@ -185,65 +232,43 @@ pub fn run(
 
 fn run_command(
     store: &Store,
-    command: &str,
-    rest: &[String],
+    command: Command,
     input: &mut dyn BufRead,
     output: &mut dyn Write,
 ) -> Result<(), Failure> {
     match command {
-        "get" => match store.get(&hex_arg(rest, 0, "key")?)? {
+        Command::Get { key } => match store.get(&key.0)? {
             Some(value) => writeln!(output, "{}", to_hex(&value))?,
-            None => {
-                return Err(Failure {
-                    code: EXIT_FAILURE,
-                    message: "not found".into(),
-                });
-            }
+            None => return Err(Failure::not_found()),
         },
-        "put" => {
-            store.put(&hex_arg(rest, 0, "key")?, &hex_arg(rest, 1, "value")?)?;
+        Command::Put { key, value } => {
+            store.put(&key.0, &value.0)?;
             writeln!(output, "ok")?;
         }
-        "del" => {
-            if !store.delete(&hex_arg(rest, 0, "key")?)? {
-                return Err(Failure {
-                    code: EXIT_FAILURE,
-                    message: "not found".into(),
-                });
+        Command::Del { key } => {
+            if !store.delete(&key.0)? {
+                return Err(Failure::not_found());
             }
             writeln!(output, "ok")?;
         }
-        "scan" => {
-            let iter = if rest.first().map(String::as_str) == Some("--prefix") {
-                store.scan_prefix(&hex_arg(rest, 1, "prefix")?)?
-            } else {
-                let start = if rest.is_empty() {
-                    Vec::new()
-                } else {
-                    hex_arg(rest, 0, "start key")?
-                };
-                if rest.len() > 1 {
-                    store.range(start..hex_arg(rest, 1, "end key")?)?
-                } else {
-                    store.range(start..)?
+        Command::Scan { prefix, start, end } => {
+            let iter = match (prefix, start, end) {
+                (Some(prefix), _, _) => store.scan_prefix(&prefix.0)?,
+                (None, start, Some(end)) => {
+                    store.range(start.map(|start| start.0).unwrap_or_default()..end.0)?
+                }
+                (None, start, None) => {
+                    store.range(start.map(|start| start.0).unwrap_or_default()..)?
                 }
             };
-            for pair in iter {
-                let (key, value) = pair?;
-                writeln!(output, "{} {}", to_hex(&key), to_hex(&value))?;
-            }
+            print_pairs(iter, output)?;
         }
-        "dump" => {
-            for pair in store.range::<&[u8], _>(..)? {
-                let (key, value) = pair?;
-                writeln!(output, "{} {}", to_hex(&key), to_hex(&value))?;
-            }
-        }
-        "stats" => {
+        Command::Dump => print_pairs(store.range::<&[u8], _>(..)?, output)?,
+        Command::Stats => {
             let stats = store.stats();
             writeln!(output, "{stats:#?}")?;
         }
-        "verify" => {
+        Command::Verify => {
             let report = store.verify()?;
             writeln!(
                 output,
@@ -251,14 +276,21 @@ fn run_command(
                 report.keys, report.tree_pages, report.free_pages, report.depth
             )?;
         }
-        "checkpoint" => {
+        Command::Checkpoint => {
             store.checkpoint()?;
             writeln!(output, "ok")?;
         }
-        "batch" => batch(store, input, output)?,
-        other => return Err(Failure::usage(format!("unknown command {other}"))),
+        Command::Batch => batch(store, input, output)?,
     }
     output.flush()?;
+    Ok(())
+}
+
+fn print_pairs(pairs: crate::store::Iter<'_>, output: &mut dyn Write) -> Result<(), Failure> {
+    for pair in pairs {
+        let (key, value) = pair?;
+        writeln!(output, "{} {}", to_hex(&key), to_hex(&value))?;
+    }
     Ok(())
 }
 

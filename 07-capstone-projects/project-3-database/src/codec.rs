@@ -18,11 +18,6 @@ impl<'a> Reader<'a> {
         Reader { bytes, offset: 0 }
     }
 
-    /// The current offset.
-    pub fn offset(&self) -> usize {
-        self.offset
-    }
-
     /// How many bytes are left.
     pub fn remaining(&self) -> usize {
         self.bytes.len() - self.offset

@@ -119,6 +119,9 @@ pub enum Error {
     /// An earlier `fdatasync` failed, so nothing more is written until the store is reopened.
     #[error("store is poisoned after a failed sync; reopen it to recover")]
     Poisoned,
+    /// Another process (or another `Store` in this one) has the store open.
+    #[error("{} is in use by another process", .0.display())]
+    Locked(std::path::PathBuf),
     /// The options passed to `open` are unusable.
     #[error("invalid options: {0}")]
     InvalidOptions(String),

@@ -2,11 +2,13 @@
 //!
 //! # Layout
 //!
-//! - [`page`] and [`codec`]: the on-disk page format and its hand-written codec.
-//! - [`lru`]: a hand-written LRU map with a byte budget.
-//! - [`pager`]: the buffer pool (sharded LRU plus dirty pages) and the page allocator.
-//! - [`btree`]: the B+tree over pages; it never touches a file.
+//! - `page` and `codec`: the on-disk page format and its hand-written codec.
+//! - `lru`: a hand-written LRU map with a byte budget.
+//! - `pager`: the buffer pool (sharded LRU plus dirty pages).
+//! - `alloc`: page allocation under the copy-on-write rule, and the checkpoint's free-list plan.
+//! - `btree`: the B+tree over pages; it never touches a file.
 //! - [`wal`]: the write-ahead log, group commit and the recovery scan.
+//! - [`backend`]: where the bytes go (files, or memory that can simulate a power cut).
 //! - [`store`]: the public [`Store`], transactions, checkpoints and recovery.
 //! - [`cli`]: the `kv` command-line tool.
 //!
@@ -35,17 +37,21 @@
 #![forbid(unsafe_code)]
 #![warn(clippy::unwrap_used)]
 
+mod alloc;
 pub mod backend;
-pub mod btree;
+mod btree;
 pub mod cli;
-pub mod codec;
+mod codec;
 pub mod error;
-pub mod lru;
-pub mod page;
-pub mod pager;
+mod lru;
+mod page;
+mod pager;
 pub mod store;
 pub mod wal;
 
+pub use backend::{Backend, FileBackend, MemBackend};
 pub use error::{BTreeError, CodecError, Error, Result, WalError};
-pub use page::{MAX_KEY_LEN, MAX_VALUE_LEN};
-pub use store::{Durability, Iter, Options, ReadTxn, Stats, Store, VerifyReport, WriteTxn};
+pub use page::{MAX_KEY_LEN, MAX_VALUE_LEN, PAGE_SIZE};
+pub use store::{
+    Backends, Durability, Iter, Options, ReadTxn, Stats, Store, VerifyReport, WriteTxn,
+};

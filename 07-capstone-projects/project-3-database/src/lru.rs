@@ -33,6 +33,7 @@ pub struct Lru<K, V, S = std::hash::RandomState> {
 }
 
 impl<K: Hash + Eq + Clone, V> Lru<K, V> {
+    #[cfg(test)]
     /// An empty cache holding at most `capacity` bytes of charges.
     pub fn new(capacity: usize) -> Self {
         Self::with_hasher(capacity, std::hash::RandomState::new())
@@ -58,19 +59,10 @@ impl<K: Hash + Eq + Clone, V, S: BuildHasher> Lru<K, V, S> {
         self.map.len()
     }
 
-    /// True when there are no entries.
-    pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
-    }
-
+    #[cfg(test)]
     /// Sum of the charges of all entries.
     pub fn used_bytes(&self) -> usize {
         self.used
-    }
-
-    /// The byte budget.
-    pub fn capacity(&self) -> usize {
-        self.capacity
     }
 
     /// Changes the byte budget and evicts until it holds; returns what was evicted.
@@ -121,6 +113,7 @@ impl<K: Hash + Eq + Clone, V, S: BuildHasher> Lru<K, V, S> {
         self.slots[index].value.as_ref()
     }
 
+    #[cfg(test)]
     /// Inserts or replaces `key` as most recently used, then evicts least recently used
     /// entries until the budget holds again (the new entry itself is never evicted).
     /// Returns the evicted entries.
@@ -219,6 +212,7 @@ impl<K: Hash + Eq + Clone, V, S: BuildHasher> Lru<K, V, S> {
         self.slots[index].value.take()
     }
 
+    #[cfg(test)]
     /// Keys from most to least recently used (for tests and debugging).
     pub fn keys_mru_first(&self) -> Vec<K> {
         let mut keys = Vec::with_capacity(self.len());

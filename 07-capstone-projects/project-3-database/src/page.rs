@@ -70,8 +70,53 @@ pub const FREELIST_CAPACITY: usize = (BODY_CAPACITY - 8) / 8;
 const TAG_INLINE: u8 = 0;
 const TAG_OVERFLOW: u8 = 1;
 
-/// A page number. Page 0 never holds tree data, so 0 doubles as "none".
-pub type PageId = u64;
+/// The number of a page in `data.kv`; page `n` starts at byte `n * PAGE_SIZE`.
+///
+/// References to pages that may be absent (an empty tree's root, the end of a chain) are
+/// `Option<PageId>` in memory. On disk they are a `u64` where 0 means "none": page 0 is a
+/// meta slot, which nothing ever refers to, so the encoding is unambiguous
+/// ([`PageId::encode_ref`], [`PageId::decode_ref`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PageId(u64);
+
+impl PageId {
+    /// Page number `number`.
+    pub const fn new(number: u64) -> Self {
+        PageId(number)
+    }
+
+    /// The page number.
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+
+    /// The byte offset of the page in the data file.
+    pub const fn offset(self) -> u64 {
+        self.0 * PAGE_SIZE as u64
+    }
+
+    /// The on-disk form of an optional page reference (0 for none).
+    pub fn encode_ref(page: Option<PageId>) -> u64 {
+        page.map_or(0, PageId::get)
+    }
+
+    /// Reads an optional page reference: 0 is none; any other value must name a data page.
+    ///
+    /// # Errors
+    /// [`CodecError::Invalid`] naming `field` when the number is a meta slot.
+    pub fn decode_ref(raw: u64, field: &'static str) -> Result<Option<PageId>, CodecError> {
+        if raw == 0 {
+            return Ok(None);
+        }
+        check_page_ref(raw, field).map(Some)
+    }
+}
+
+impl std::fmt::Display for PageId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
 
 /// Where a value lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,15 +161,15 @@ pub enum Node {
     },
     /// A piece of a large value.
     Overflow {
-        /// The next page of the chain, 0 at the end.
-        next: PageId,
+        /// The next page of the chain, `None` at the end.
+        next: Option<PageId>,
         /// Up to [`OVERFLOW_CAPACITY`] bytes.
         data: Vec<u8>,
     },
     /// A piece of the free list.
     FreeList {
-        /// The next page of the list, 0 at the end.
-        next: PageId,
+        /// The next page of the list, `None` at the end.
+        next: Option<PageId>,
         /// Free page numbers.
         ids: Vec<PageId>,
     },
@@ -248,17 +293,17 @@ pub fn count_at_most(keys: &[Vec<u8>], heads: &[u64], key: &[u8]) -> usize {
 pub struct Meta {
     /// Number of the checkpoint that wrote this meta.
     pub generation: u64,
-    /// Root of the B+tree, 0 when empty.
-    pub root: PageId,
-    /// First free-list page, 0 when none.
-    pub freelist: PageId,
+    /// Root of the B+tree, `None` when empty.
+    pub root: Option<PageId>,
+    /// First free-list page, `None` when there is no list.
+    pub freelist: Option<PageId>,
     /// Pages `0..page_count` belong to the store.
     pub page_count: u64,
     /// Number of live keys.
     pub key_count: u64,
 }
 
-fn seal(page: &mut [u8; PAGE_SIZE], kind: u8, count: usize, id: PageId) {
+fn seal(page: &mut [u8; PAGE_SIZE], kind: u8, count: usize, id: u64) {
     page[PAGE_KIND] = kind;
     page[PAGE_VERSION] = FORMAT_VERSION;
     let count = u16::try_from(count).unwrap_or(u16::MAX);
@@ -268,22 +313,23 @@ fn seal(page: &mut [u8; PAGE_SIZE], kind: u8, count: usize, id: PageId) {
     page[PAGE_CRC..PAGE_CRC + 4].copy_from_slice(&crc.to_le_bytes());
 }
 
-/// Encodes a meta slot as page `id` (0 or 1).
-pub fn encode_meta(meta: &Meta, id: PageId) -> Box<[u8; PAGE_SIZE]> {
+/// Encodes a meta slot as page `slot` (0 or 1).
+pub fn encode_meta(meta: &Meta, slot: u64) -> Box<[u8; PAGE_SIZE]> {
     let mut page = Box::new([0u8; PAGE_SIZE]);
     page[META_MAGIC_OFFSET..META_MAGIC_OFFSET + 8].copy_from_slice(&META_MAGIC);
     page[META_PAGE_SIZE..META_PAGE_SIZE + 4].copy_from_slice(&(PAGE_SIZE as u32).to_le_bytes());
     page[META_GENERATION..META_GENERATION + 8].copy_from_slice(&meta.generation.to_le_bytes());
-    page[META_ROOT..META_ROOT + 8].copy_from_slice(&meta.root.to_le_bytes());
-    page[META_FREELIST..META_FREELIST + 8].copy_from_slice(&meta.freelist.to_le_bytes());
+    page[META_ROOT..META_ROOT + 8].copy_from_slice(&PageId::encode_ref(meta.root).to_le_bytes());
+    page[META_FREELIST..META_FREELIST + 8]
+        .copy_from_slice(&PageId::encode_ref(meta.freelist).to_le_bytes());
     page[META_PAGE_COUNT..META_PAGE_COUNT + 8].copy_from_slice(&meta.page_count.to_le_bytes());
     page[META_KEY_COUNT..META_KEY_COUNT + 8].copy_from_slice(&meta.key_count.to_le_bytes());
-    seal(&mut page, KIND_META, 0, id);
+    seal(&mut page, KIND_META, 0, slot);
     page
 }
 
 /// Checks a page's checksum, version and self-id, returning its kind, count and body.
-fn open_page(bytes: &[u8], id: PageId) -> Result<(u8, usize, &[u8]), CodecError> {
+fn open_page(bytes: &[u8], id: u64) -> Result<(u8, usize, &[u8]), CodecError> {
     if bytes.len() != PAGE_SIZE {
         return Err(CodecError::Invalid {
             field: "page length",
@@ -314,12 +360,12 @@ fn open_page(bytes: &[u8], id: PageId) -> Result<(u8, usize, &[u8]), CodecError>
     Ok((kind, count, &bytes[PAGE_BODY..]))
 }
 
-/// Decodes meta slot `id`.
+/// Decodes meta slot `slot`.
 ///
 /// # Errors
 /// [`CodecError`] when the checksum, magic, page size or any field is wrong.
-pub fn decode_meta(bytes: &[u8], id: PageId) -> Result<Meta, CodecError> {
-    let (kind, _, _) = open_page(bytes, id)?;
+pub fn decode_meta(bytes: &[u8], slot: u64) -> Result<Meta, CodecError> {
+    let (kind, _, _) = open_page(bytes, slot)?;
     if kind != KIND_META {
         return Err(CodecError::Invalid {
             field: "meta kind",
@@ -342,12 +388,12 @@ pub fn decode_meta(bytes: &[u8], id: PageId) -> Result<Meta, CodecError> {
     }
     let meta = Meta {
         generation: reader.u64()?,
-        root: reader.u64()?,
-        freelist: reader.u64()?,
+        root: PageId::decode_ref(reader.u64()?, "meta root")?,
+        freelist: PageId::decode_ref(reader.u64()?, "meta free list")?,
         page_count: reader.u64()?,
         key_count: reader.u64()?,
     };
-    let page_ok = |page: PageId| page == 0 || (FIRST_DATA_PAGE..meta.page_count).contains(&page);
+    let page_ok = |page: Option<PageId>| page.is_none_or(|page| page.get() < meta.page_count);
     if meta.page_count < FIRST_DATA_PAGE || !page_ok(meta.root) || !page_ok(meta.freelist) {
         return Err(CodecError::Invalid {
             field: "meta page numbers",
@@ -382,30 +428,30 @@ pub fn encode_page(node: &Node, id: PageId) -> Box<[u8; PAGE_SIZE]> {
                     Value::Overflow { len, first } => {
                         body.u8(TAG_OVERFLOW);
                         body.u64(*len);
-                        body.u64(*first);
+                        body.u64(first.get());
                     }
                 }
             }
             (KIND_LEAF, keys.len())
         }
         Node::Internal { keys, children } => {
-            body.u64(children[0]);
+            body.u64(children[0].get());
             for (key, child) in keys.iter().zip(&children[1..]) {
                 body.u16(key.len() as u16);
                 body.raw(key);
-                body.u64(*child);
+                body.u64(child.get());
             }
             (KIND_INTERNAL, keys.len())
         }
         Node::Overflow { next, data } => {
-            body.u64(*next);
+            body.u64(PageId::encode_ref(*next));
             body.raw(data);
             (KIND_OVERFLOW, data.len())
         }
         Node::FreeList { next, ids } => {
-            body.u64(*next);
+            body.u64(PageId::encode_ref(*next));
             for id in ids {
-                body.u64(*id);
+                body.u64(id.get());
             }
             (KIND_FREELIST, ids.len())
         }
@@ -413,7 +459,7 @@ pub fn encode_page(node: &Node, id: PageId) -> Box<[u8; PAGE_SIZE]> {
     let mut page = Box::new([0u8; PAGE_SIZE]);
     let len = body.bytes.len().min(BODY_CAPACITY);
     page[PAGE_BODY..PAGE_BODY + len].copy_from_slice(&body.bytes[..len]);
-    seal(&mut page, kind, count, id);
+    seal(&mut page, kind, count, id.get());
     page
 }
 
@@ -424,11 +470,11 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> CodecError {
     }
 }
 
-fn check_page_ref(page: PageId, field: &'static str) -> Result<PageId, CodecError> {
+fn check_page_ref(page: u64, field: &'static str) -> Result<PageId, CodecError> {
     if page < FIRST_DATA_PAGE {
         return Err(invalid(field, format!("page {page} is not a data page")));
     }
-    Ok(page)
+    Ok(PageId(page))
 }
 
 fn read_key(reader: &mut Reader<'_>) -> Result<Vec<u8>, CodecError> {
@@ -446,7 +492,7 @@ fn read_key(reader: &mut Reader<'_>) -> Result<Vec<u8>, CodecError> {
 /// # Errors
 /// [`CodecError`] describing the first problem found.
 pub fn decode_page(bytes: &[u8], id: PageId) -> Result<Node, CodecError> {
-    let (kind, count, body) = open_page(bytes, id)?;
+    let (kind, count, body) = open_page(bytes, id.get())?;
     let mut reader = Reader::new(body);
     let node = match kind {
         KIND_LEAF => {
@@ -488,10 +534,7 @@ pub fn decode_page(bytes: &[u8], id: PageId) -> Result<Node, CodecError> {
             Node::Internal { keys, children }
         }
         KIND_OVERFLOW => {
-            let next = reader.u64()?;
-            if next != 0 {
-                check_page_ref(next, "next overflow page")?;
-            }
+            let next = PageId::decode_ref(reader.u64()?, "next overflow page")?;
             if count > OVERFLOW_CAPACITY {
                 return Err(invalid("overflow length", format!("{count}")));
             }
@@ -501,10 +544,7 @@ pub fn decode_page(bytes: &[u8], id: PageId) -> Result<Node, CodecError> {
             }
         }
         KIND_FREELIST => {
-            let next = reader.u64()?;
-            if next != 0 {
-                check_page_ref(next, "next free-list page")?;
-            }
+            let next = PageId::decode_ref(reader.u64()?, "next free-list page")?;
             let mut ids = Vec::with_capacity(count.min(FREELIST_CAPACITY));
             for _ in 0..count {
                 ids.push(check_page_ref(reader.u64()?, "free page")?);
@@ -533,7 +573,7 @@ mod tests {
                 Value::Inline(b"red".to_vec()),
                 Value::Overflow {
                     len: 5000,
-                    first: 9,
+                    first: PageId(9),
                 },
                 Value::Inline(Vec::new()),
             ],
@@ -541,8 +581,8 @@ mod tests {
     }
 
     fn check(node: Node) {
-        let page = encode_page(&node, 42);
-        assert_eq!(decode_page(&page[..], 42).unwrap(), node);
+        let page = encode_page(&node, PageId(42));
+        assert_eq!(decode_page(&page[..], PageId(42)).unwrap(), node);
     }
 
     #[test]
@@ -551,15 +591,15 @@ mod tests {
         check(Node::empty_leaf());
         check(Node::Internal {
             keys: vec![b"m".to_vec(), b"t".to_vec()],
-            children: vec![3, 4, 5],
+            children: vec![PageId(3), PageId(4), PageId(5)],
         });
         check(Node::Overflow {
-            next: 0,
+            next: None,
             data: vec![7; OVERFLOW_CAPACITY],
         });
         check(Node::FreeList {
-            next: 12,
-            ids: (2..2 + FREELIST_CAPACITY as u64).collect(),
+            next: Some(PageId(12)),
+            ids: (2..2 + FREELIST_CAPACITY as u64).map(PageId).collect(),
         });
     }
 
@@ -610,8 +650,8 @@ mod tests {
     fn meta_round_trips() {
         let meta = Meta {
             generation: 7,
-            root: 5,
-            freelist: 0,
+            root: Some(PageId(5)),
+            freelist: None,
             page_count: 10,
             key_count: 3,
         };
@@ -620,9 +660,9 @@ mod tests {
 
     #[test]
     fn page_decode_rejects_wrong_id() {
-        let page = encode_page(&sample_leaf(), 3);
+        let page = encode_page(&sample_leaf(), PageId(3));
         assert!(matches!(
-            decode_page(&page[..], 4),
+            decode_page(&page[..], PageId(4)),
             Err(CodecError::Invalid {
                 field: "page id",
                 ..
@@ -632,13 +672,13 @@ mod tests {
 
     #[test]
     fn page_decode_rejects_any_single_bit_flip() {
-        let page = encode_page(&sample_leaf(), 3);
+        let page = encode_page(&sample_leaf(), PageId(3));
         // Every bit of the page, padding included, is covered by the checksum.
         for bit in 0..PAGE_SIZE * 8 {
             let mut damaged = page.clone();
             damaged[bit / 8] ^= 1 << (bit % 8);
             assert!(
-                decode_page(&damaged[..], 3).is_err(),
+                decode_page(&damaged[..], PageId(3)).is_err(),
                 "bit {bit} went unnoticed"
             );
         }
@@ -651,8 +691,8 @@ mod tests {
             values: vec![Value::Inline(vec![]), Value::Inline(vec![])],
         };
         // `encode_page` does not validate order; the decoder must.
-        let page = encode_page(&node, 2);
-        assert!(decode_page(&page[..], 2).is_err());
+        let page = encode_page(&node, PageId(2));
+        assert!(decode_page(&page[..], PageId(2)).is_err());
     }
 
     /// Builds a page with a valid header and checksum around an arbitrary body, so the
@@ -670,14 +710,14 @@ mod tests {
 
         #[test]
         fn page_decode_never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..PAGE_SIZE + 8)) {
-            let _ = decode_page(&bytes, 5);
+            let _ = decode_page(&bytes, PageId(5));
             let _ = decode_meta(&bytes, 0);
         }
 
         #[test]
         fn page_decode_never_panics_on_sealed_garbage(kind in 0u8..8, count in any::<u16>(), body in proptest::collection::vec(any::<u8>(), 0..BODY_CAPACITY)) {
             let page = sealed(kind, count, &body);
-            let _ = decode_page(&page[..], 5);
+            let _ = decode_page(&page[..], PageId(5));
             let _ = decode_meta(&page[..], 5);
         }
 
@@ -688,8 +728,8 @@ mod tests {
             let (keys, values): (Vec<_>, Vec<_>) = entries.into_iter().map(|(k, v)| (k, Value::Inline(v))).unzip();
             let node = Node::Leaf { keys, values };
             prop_assume!(node.fits());
-            let page = encode_page(&node, 9);
-            prop_assert_eq!(decode_page(&page[..], 9).unwrap(), node);
+            let page = encode_page(&node, PageId(9));
+            prop_assert_eq!(decode_page(&page[..], PageId(9)).unwrap(), node);
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The buffer pool and page allocator: the only code that reads or writes `data.kv`.
+//! The buffer pool: the only code that reads or writes `data.kv`.
 //!
 //! The pool is split into shards by page number so concurrent readers rarely wait on the same
 //! mutex. Each shard keeps clean pages in an [`Lru`] and dirty pages in a map that is never
@@ -6,11 +6,10 @@
 //! Every page counts [`PAGE_SIZE`] bytes against the configured budget.
 //!
 //! Pages are cached *decoded* (`Arc<Node>`), so a lookup is a hash probe plus a binary search,
-//! with no parsing. The allocator ([`Allocator`]) implements the copy-on-write rule from
-//! `ARCHITECTURE.md`: pages reachable from the durable meta are never reused before the next
-//! checkpoint.
+//! with no parsing. Which page numbers may be written is not decided here but by the
+//! allocator (`alloc`), which owns the copy-on-write rule.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -118,8 +117,7 @@ pub struct PoolCounters {
 pub struct Pager {
     backend: Box<dyn Backend>,
     shards: Vec<RwLock<Shard>>,
-    /// Hit, miss and write counters.
-    pub counters: PoolCounters,
+    counters: PoolCounters,
 }
 
 fn lock<T>(shard: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
@@ -156,14 +154,16 @@ impl Pager {
     }
 
     fn shard(&self, id: PageId) -> &RwLock<Shard> {
-        &self.shards[(id as usize) % SHARDS]
+        &self.shards[(id.get() as usize) % SHARDS]
     }
 
     fn read_from_disk(&self, id: PageId) -> Result<Node, BTreeError> {
         let mut buf = vec![0u8; PAGE_SIZE];
-        self.backend
-            .read_exact_at(&mut buf, id * PAGE_SIZE as u64)?;
-        page::decode_page(&buf, id).map_err(|source| BTreeError::CorruptPage { page: id, source })
+        self.backend.read_exact_at(&mut buf, id.offset())?;
+        page::decode_page(&buf, id).map_err(|source| BTreeError::CorruptPage {
+            page: id.get(),
+            source,
+        })
     }
 
     /// Runs `inspect` on page `id` while the page's shard is read-locked, without cloning the
@@ -206,9 +206,9 @@ impl Pager {
     /// # Errors
     /// I/O errors, or [`BTreeError::CorruptPage`] when the page fails its checks.
     pub fn read(&self, id: PageId) -> Result<Arc<Node>, BTreeError> {
-        if id < FIRST_DATA_PAGE {
+        if id.get() < FIRST_DATA_PAGE {
             return Err(BTreeError::CorruptTree {
-                page: id,
+                page: id.get(),
                 reason: "reference to a meta page".into(),
             });
         }
@@ -278,14 +278,9 @@ impl Pager {
         }
     }
 
-    /// Drops every cached page (used when recovery resets the in-memory state).
-    pub fn clear(&self) {
-        for shard in &self.shards {
-            let mut shard = lock(shard);
-            shard.dirty.clear();
-            while shard.clean.pop_lru().is_some() {}
-            shard.rebalance();
-        }
+    /// Hit, miss and write counters (see [`Pager::hits`] for the total of hits).
+    pub fn counters(&self) -> &PoolCounters {
+        &self.counters
     }
 
     /// Page lookups answered from memory.
@@ -366,8 +361,7 @@ impl Pager {
     /// I/O errors.
     pub fn write_node(&self, id: PageId, node: &Node) -> Result<(), BTreeError> {
         let bytes = page::encode_page(node, id);
-        self.backend
-            .write_all_at(&bytes[..], id * PAGE_SIZE as u64)?;
+        self.backend.write_all_at(&bytes[..], id.offset())?;
         self.counters.writes.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -384,7 +378,7 @@ impl Pager {
     ///
     /// # Errors
     /// I/O errors.
-    pub fn write_meta(&self, meta: &Meta, slot: PageId) -> Result<(), BTreeError> {
+    pub fn write_meta(&self, meta: &Meta, slot: u64) -> Result<(), BTreeError> {
         let bytes = page::encode_meta(meta, slot);
         self.backend
             .write_all_at(&bytes[..], slot * PAGE_SIZE as u64)?;
@@ -395,7 +389,7 @@ impl Pager {
     ///
     /// # Errors
     /// I/O errors other than a short file.
-    pub fn read_meta(&self, slot: PageId) -> Result<Result<Meta, crate::CodecError>, BTreeError> {
+    pub fn read_meta(&self, slot: u64) -> Result<Result<Meta, crate::CodecError>, BTreeError> {
         let mut buf = vec![0u8; PAGE_SIZE];
         match self
             .backend
@@ -455,50 +449,6 @@ impl Pager {
     }
 }
 
-/// Page allocation with the copy-on-write rule. Owned by the single writer.
-#[derive(Debug, Clone, Default)]
-pub struct Allocator {
-    /// Pages free in the durable state: safe to overwrite now.
-    pub free: BTreeSet<PageId>,
-    /// Pages of the durable state that were replaced since it: free after the next checkpoint.
-    pub pending_free: Vec<PageId>,
-    /// Pages allocated since the last checkpoint: may be changed in place.
-    pub fresh: HashSet<PageId>,
-    /// Pages `0..page_count` exist.
-    pub page_count: u64,
-    /// Pages holding the durable free list (free after the next checkpoint).
-    pub freelist_pages: Vec<PageId>,
-}
-
-impl Allocator {
-    /// Hands out a page number, reusing free pages first.
-    pub fn allocate(&mut self) -> PageId {
-        let id = match self.free.pop_first() {
-            Some(id) => id,
-            None => {
-                self.page_count += 1;
-                self.page_count - 1
-            }
-        };
-        self.fresh.insert(id);
-        id
-    }
-
-    /// Returns a page: immediately reusable if it was fresh, otherwise after the next checkpoint.
-    pub fn release(&mut self, id: PageId) {
-        if self.fresh.remove(&id) {
-            self.free.insert(id);
-        } else {
-            self.pending_free.push(id);
-        }
-    }
-
-    /// True when `id` was allocated since the last checkpoint.
-    pub fn is_fresh(&self, id: PageId) -> bool {
-        self.fresh.contains(&id)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -516,9 +466,9 @@ mod tests {
     fn pool_counts_hits_and_misses() {
         let backend = MemBackend::new();
         let pager = Pager::new(Box::new(backend), 64 * PAGE_SIZE);
-        pager.write_node(2, &leaf(b"a")).unwrap();
-        pager.read(2).unwrap();
-        pager.read(2).unwrap();
+        pager.write_node(PageId::new(2), &leaf(b"a")).unwrap();
+        pager.read(PageId::new(2)).unwrap();
+        pager.read(PageId::new(2)).unwrap();
         assert_eq!(pager.counters.misses.load(Ordering::Relaxed), 1);
         assert_eq!(pager.hits(), 1);
         pager.check_invariants().unwrap();
@@ -528,17 +478,20 @@ mod tests {
     fn pool_evicts_clean_pages_but_keeps_dirty_ones() {
         let pager = Pager::new(Box::new(MemBackend::new()), SHARDS * PAGE_SIZE);
         // Two dirty pages in the same shard exceed its one-page budget but must stay.
-        pager.put_dirty(2, leaf(b"a"));
-        pager.put_dirty(2 + SHARDS as u64, leaf(b"b"));
+        pager.put_dirty(PageId::new(2), leaf(b"a"));
+        pager.put_dirty(PageId::new(2 + SHARDS as u64), leaf(b"b"));
         assert_eq!(pager.dirty_pages(), 2);
-        assert_eq!(*pager.read(2).unwrap(), leaf(b"a"));
+        assert_eq!(*pager.read(PageId::new(2)).unwrap(), leaf(b"a"));
         assert_eq!(pager.write_back().unwrap(), 2);
         assert_eq!(pager.dirty_pages(), 0);
         // After write-back they are clean, so the one-page budget evicts one of them ...
         assert_eq!(pager.cached_pages(), 1);
         // ... and it is read back from the file intact.
-        assert_eq!(*pager.read(2).unwrap(), leaf(b"a"));
-        assert_eq!(*pager.read(2 + SHARDS as u64).unwrap(), leaf(b"b"));
+        assert_eq!(*pager.read(PageId::new(2)).unwrap(), leaf(b"a"));
+        assert_eq!(
+            *pager.read(PageId::new(2 + SHARDS as u64)).unwrap(),
+            leaf(b"b")
+        );
         pager.check_invariants().unwrap();
     }
 
@@ -546,33 +499,13 @@ mod tests {
     fn pool_reports_corrupt_page() {
         let backend = MemBackend::new();
         let pager = Pager::new(Box::new(backend.clone()), 64 * PAGE_SIZE);
-        pager.write_node(2, &leaf(b"a")).unwrap();
+        pager.write_node(PageId::new(2), &leaf(b"a")).unwrap();
         let mut bytes = backend.contents();
         bytes[2 * PAGE_SIZE + 100] ^= 1;
         backend.set_contents(bytes);
         assert!(matches!(
-            pager.read(2),
+            pager.read(PageId::new(2)),
             Err(BTreeError::CorruptPage { page: 2, .. })
         ));
-    }
-
-    #[test]
-    fn allocator_reuses_fresh_pages_at_once_and_durable_pages_later() {
-        let mut alloc = Allocator {
-            page_count: 2,
-            ..Allocator::default()
-        };
-        let fresh = alloc.allocate();
-        assert_eq!(fresh, 2);
-        alloc.release(fresh);
-        assert_eq!(alloc.allocate(), 2, "a fresh page is reusable immediately");
-        alloc.fresh.clear(); // as a checkpoint would
-        alloc.release(2);
-        assert_eq!(alloc.pending_free, vec![2]);
-        assert_eq!(
-            alloc.allocate(),
-            3,
-            "a durable page is not reused before a checkpoint"
-        );
     }
 }

@@ -49,10 +49,15 @@ fn cli_commands_and_exit_codes_table() {
 fn cli_bad_input_is_a_usage_error_and_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("never-created");
-    check(&db, &["put", "zz", "00"], 2, "bad key");
-    check(&db, &["put", "00"], 2, "missing value");
-    check(&db, &["frobnicate"], 2, "unknown command");
-    check(&db, &[], 2, "missing command");
+    check(
+        &db,
+        &["put", "zz", "00"],
+        2,
+        "invalid value 'zz' for '<KEY>'",
+    );
+    check(&db, &["put", "00"], 2, "<VALUE>");
+    check(&db, &["frobnicate"], 2, "unrecognized subcommand");
+    check(&db, &[], 2, "requires a subcommand");
     assert!(!db.exists(), "a failed command must not create a store");
     let output = Command::new(kv_bin())
         .args(["--cache-bytes", "lots", "get", "00"])

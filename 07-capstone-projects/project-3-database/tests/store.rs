@@ -95,7 +95,9 @@ fn store_rejects_oversized_key() {
 fn store_second_open_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let _store = Store::open(dir.path(), Options::default()).unwrap();
-    assert!(Store::open(dir.path(), Options::default()).is_err());
+    let err = Store::open(dir.path(), Options::default()).unwrap_err();
+    assert!(matches!(err, Error::Locked(_)), "{err}");
+    assert!(!err.is_corruption());
 }
 
 #[test]

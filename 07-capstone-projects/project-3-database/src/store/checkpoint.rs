@@ -1,0 +1,169 @@
+//! Checkpoints, compaction and `verify`: everything that writes the data file's pages and
+//! meta, always under the writer lock. The order of the steps in [`Store::checkpoint_inner`]
+//! is the correctness argument; `ARCHITECTURE.md` walks through a crash between each pair.
+
+use std::sync::atomic::Ordering;
+
+use super::{PoisonGuard, Store, VerifyReport, WriterState};
+use crate::btree;
+use crate::error::{Error, Result};
+use crate::page::{FIRST_DATA_PAGE, Meta, PAGE_SIZE};
+use crate::wal::{self, Record};
+
+impl Store {
+    /// Writes every changed page, switches the meta, and empties the log.
+    ///
+    /// # Errors
+    /// I/O errors (the store is then poisoned) or [`Error::Poisoned`].
+    pub fn checkpoint(&self) -> Result<()> {
+        let mut writer = self.lock_writer();
+        self.check_poisoned()?;
+        self.checkpoint_locked(&mut writer)
+    }
+
+    pub(super) fn checkpoint_locked(&self, writer: &mut WriterState) -> Result<()> {
+        if !writer.changed {
+            return Ok(());
+        }
+        let mut result = self.checkpoint_inner(writer);
+        if result.is_ok()
+            && writer
+                .alloc
+                .worth_compacting(self.options.compact_min_free_pages)
+        {
+            // `compact` sets `changed` only when it moved pages; then a second checkpoint
+            // makes the moved tree durable, frees the end of the file and cuts it off.
+            result = self.compact(writer).and_then(|()| {
+                if writer.changed {
+                    self.checkpoint_inner(writer)
+                } else {
+                    Ok(())
+                }
+            });
+        }
+        self.poison_on_error(result)
+    }
+
+    /// Moves the tree's pages from the end of the data file into free pages near its start
+    /// (see `btree::relocate`), so the checkpoint that follows finds the end of the file free
+    /// and cuts it off. Runs right after a checkpoint, under the writer lock, so no page is
+    /// fresh and every free page is free on disk too; the durable tree is not touched
+    /// (moved pages are copies), so a crash at any point here leaves the checkpoint just
+    /// written in force.
+    fn compact(&self, writer: &mut WriterState) -> Result<()> {
+        let Some(limit) = writer.alloc.compaction_limit() else {
+            return Ok(());
+        };
+        // Same discipline as `apply`: a failure half-way poisons the store.
+        let guard = PoisonGuard::arm(&self.poisoned);
+        let mut tree = self.tree.write();
+        if let Some(root) = tree.root {
+            tree.root = Some(btree::relocate(
+                &self.pager,
+                &mut writer.alloc,
+                root,
+                limit,
+                0,
+            )?);
+        }
+        drop(tree);
+        guard.defuse();
+        writer.changed = true;
+        self.counters.compactions.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn checkpoint_inner(&self, writer: &mut WriterState) -> Result<()> {
+        // 1. Every dirty page to its (fresh, unreferenced by the durable meta) place.
+        self.pager.write_back()?;
+        // 2. The free list as it will be once the new meta is durable, written to pages
+        // that are free now.
+        let plan = writer.alloc.plan_checkpoint();
+        for (page, node) in plan.list_nodes() {
+            self.pager.write_node(page, &node)?;
+        }
+        let (root, key_count) = {
+            let tree = self.read_tree();
+            (tree.root, tree.key_count)
+        };
+        let meta = Meta {
+            generation: writer.generation + 1,
+            root,
+            freelist: plan.first_list_page(),
+            page_count: plan.page_count(),
+            key_count,
+        };
+        // 3. Pages durable before the meta that points at them.
+        self.pager.sync()?;
+        self.pager.write_meta(&meta, meta.generation % 2)?;
+        self.pager.sync()?;
+        // 4. Only now may the log be emptied; its marker names the new generation.
+        let marker = wal::encode_record(&Record {
+            generation: meta.generation,
+            sequence: writer.next_sequence,
+            ops: Vec::new(),
+        })?;
+        self.wal.reset(&marker)?;
+        writer.next_sequence += 1;
+        writer.generation = meta.generation;
+        for page in plan.cut() {
+            self.pager.forget(*page);
+        }
+        writer.alloc.finish_checkpoint(plan);
+        writer.changed = false;
+        self.publish_shape(writer);
+        self.counters.checkpoints.fetch_add(1, Ordering::Relaxed);
+        // 5. The new meta is durable and the log no longer holds records of the old
+        // generation, so no recovery can fall back to the old meta: pages past the new
+        // page count are garbage, and the file can be cut to size. A crash before or
+        // during this step leaves a longer file whose tail nothing refers to; the next
+        // checkpoint cuts it again.
+        let len = meta.page_count * PAGE_SIZE as u64;
+        if self.pager.file_len()? > len {
+            self.pager.truncate(len)?;
+        }
+        Ok(())
+    }
+
+    /// Checkpoints, then re-reads every page of the tree and the free list from the file,
+    /// checking every checksum and every structural rule.
+    ///
+    /// # Errors
+    /// A corruption error for the first problem found; I/O errors.
+    pub fn verify(&self) -> Result<VerifyReport> {
+        let mut writer = self.lock_writer();
+        self.check_poisoned()?;
+        self.checkpoint_locked(&mut writer)?;
+        let tree = self.read_tree();
+        let report = btree::check_invariants(&self.pager, tree.root, true)?;
+        if report.keys != tree.key_count {
+            return Err(Error::Corrupt(format!(
+                "tree holds {} keys, meta says {}",
+                report.keys, tree.key_count
+            )));
+        }
+        let alloc = &writer.alloc;
+        for page in report.pages.iter().chain(alloc.freelist_pages()) {
+            if page.get() >= alloc.page_count() {
+                return Err(Error::Corrupt(format!("page {page} lies past the end")));
+            }
+        }
+        if let Some(page) = report.pages.iter().find(|page| alloc.is_free(**page)) {
+            return Err(Error::Corrupt(format!("page {page} is both used and free")));
+        }
+        for page in alloc.freelist_pages() {
+            self.pager.read_uncached(*page)?;
+        }
+        for slot in 0..FIRST_DATA_PAGE {
+            if let Err(err) = self.pager.read_meta(slot)? {
+                return Err(Error::Corrupt(format!("meta slot {slot}: {err}")));
+            }
+        }
+        Ok(VerifyReport {
+            keys: report.keys,
+            tree_pages: report.pages.len() as u64,
+            free_pages: alloc.free_count(),
+            depth: report.depth,
+        })
+    }
+}

@@ -1,0 +1,93 @@
+//! The store's settings and the numbers it reports: [`Options`], [`Durability`], [`Stats`],
+//! [`VerifyReport`]. Plain data, no behaviour.
+
+/// Default of [`Options::compact_min_free_pages`].
+pub const COMPACT_MIN_FREE_PAGES: u64 = 16;
+
+/// When a commit is acknowledged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// After the commit's log record is `fdatasync`ed (the default).
+    #[default]
+    Immediate,
+    /// As soon as the record is written to the OS; it becomes durable with the next
+    /// immediate commit or checkpoint. A crash can lose such commits (whole, never half).
+    Deferred,
+}
+
+/// Settings for [`Store::open`](crate::Store::open).
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Buffer pool budget in bytes (each cached page counts 4096).
+    pub cache_bytes: usize,
+    /// Checkpoint automatically once the log grows past this many bytes.
+    pub wal_limit: u64,
+    /// Default durability of commits.
+    pub durability: Durability,
+    /// A checkpoint is followed by a compaction when more than a quarter of the data
+    /// file's pages are free and at least this many, so a small store is not rewritten
+    /// for a few pages.
+    pub compact_min_free_pages: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            cache_bytes: 64 << 20,
+            wal_limit: 64 << 20,
+            durability: Durability::Immediate,
+            compact_min_free_pages: COMPACT_MIN_FREE_PAGES,
+        }
+    }
+}
+
+/// Counters and sizes reported by [`Store::stats`](crate::Store::stats).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Live keys.
+    pub keys: u64,
+    /// Pages in the data file (meta pages included).
+    pub pages: u64,
+    /// Free pages ready for reuse.
+    pub free_pages: u64,
+    /// Page lookups answered by the buffer pool.
+    pub cache_hits: u64,
+    /// Page lookups that read the data file.
+    pub cache_misses: u64,
+    /// Pages in the buffer pool now.
+    pub cached_pages: u64,
+    /// Dirty pages in the buffer pool now.
+    pub dirty_pages: u64,
+    /// The pool's budget in bytes.
+    pub cache_bytes: u64,
+    /// Pages written to the data file since open.
+    pub page_writes: u64,
+    /// Current log length in bytes.
+    pub wal_bytes: u64,
+    /// `fdatasync` calls on the log since open.
+    pub wal_syncs: u64,
+    /// Transactions committed since open.
+    pub commits: u64,
+    /// Checkpoints since open.
+    pub checkpoints: u64,
+    /// Compactions since open: checkpoints followed by moving pages off the end of the
+    /// data file (counted in `checkpoints` too).
+    pub compactions: u64,
+    /// Current checkpoint generation.
+    pub generation: u64,
+}
+
+/// What [`Store::verify`](crate::Store::verify) checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct VerifyReport {
+    /// Keys found by walking the tree.
+    pub keys: u64,
+    /// Pages used by the tree.
+    pub tree_pages: u64,
+    /// Pages on the free list.
+    pub free_pages: u64,
+    /// Depth of the tree.
+    pub depth: usize,
+}

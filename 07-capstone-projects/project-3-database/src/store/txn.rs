@@ -1,0 +1,239 @@
+//! Read snapshots ([`ReadTxn`]), ordered iterators ([`Iter`]) and write transactions
+//! ([`WriteTxn`]), including the commit path: encode one log record, append it, apply it to
+//! the pages in memory, release the writer lock, then wait for `fdatasync`.
+
+use std::collections::BTreeMap;
+use std::ops::RangeBounds;
+use std::sync::atomic::Ordering;
+use std::sync::{MutexGuard, RwLockReadGuard};
+
+use super::{Durability, Store, TreeState, WriterState, as_slice_bound, owned_bound};
+use crate::btree::{self, Cursor};
+use crate::error::{Error, Result};
+use crate::page::PAGE_SIZE;
+use crate::pager::Pager;
+use crate::wal::{self, Op, Record};
+
+/// A consistent read snapshot; see [`Store::read`].
+#[derive(Debug)]
+pub struct ReadTxn<'a> {
+    store: &'a Store,
+    tree: RwLockReadGuard<'a, TreeState>,
+}
+
+impl<'a> ReadTxn<'a> {
+    pub(super) fn new(store: &'a Store, tree: RwLockReadGuard<'a, TreeState>) -> Self {
+        ReadTxn { store, tree }
+    }
+
+    /// Reads `key` in this snapshot.
+    ///
+    /// # Errors
+    /// I/O, corruption, or [`Error::Poisoned`].
+    pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.store.check_poisoned()?;
+        Ok(btree::get(&self.store.pager, self.tree.root, key)?)
+    }
+
+    /// Iterates `range` in this snapshot.
+    ///
+    /// # Errors
+    /// As [`Store::range`].
+    pub fn range<K: AsRef<[u8]>, R: RangeBounds<K>>(&self, range: R) -> Result<Iter<'_>> {
+        self.store.check_poisoned()?;
+        let cursor = Cursor::seek(
+            &self.store.pager,
+            self.tree.root,
+            as_slice_bound(range.start_bound()),
+            owned_bound(as_slice_bound(range.end_bound())),
+        )?;
+        Ok(Iter::new(&self.store.pager, cursor, None))
+    }
+
+    /// Number of keys in this snapshot.
+    pub fn len(&self) -> u64 {
+        self.tree.key_count
+    }
+
+    /// True when the snapshot holds no keys.
+    pub fn is_empty(&self) -> bool {
+        self.tree.key_count == 0
+    }
+}
+
+/// An ordered iterator over key-value pairs; stops after the first error.
+#[derive(Debug)]
+pub struct Iter<'a> {
+    pager: &'a Pager,
+    cursor: Cursor,
+    _snapshot: Option<RwLockReadGuard<'a, TreeState>>,
+    failed: bool,
+}
+
+impl<'a> Iter<'a> {
+    pub(super) fn new(
+        pager: &'a Pager,
+        cursor: Cursor,
+        snapshot: Option<RwLockReadGuard<'a, TreeState>>,
+    ) -> Self {
+        Iter {
+            pager,
+            cursor,
+            _snapshot: snapshot,
+            failed: false,
+        }
+    }
+}
+
+impl Iterator for Iter<'_> {
+    type Item = Result<(Vec<u8>, Vec<u8>)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        match self.cursor.next(self.pager) {
+            Ok(item) => item.map(Ok),
+            Err(err) => {
+                self.failed = true;
+                Some(Err(err.into()))
+            }
+        }
+    }
+}
+
+/// A write transaction: changes stay private until [`WriteTxn::commit`]; dropping it
+/// (or [`WriteTxn::rollback`]) discards them without a trace.
+#[derive(Debug)]
+pub struct WriteTxn<'a> {
+    store: &'a Store,
+    writer: MutexGuard<'a, WriterState>,
+    changes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    durability: Durability,
+}
+
+impl<'a> WriteTxn<'a> {
+    pub(super) fn new(store: &'a Store, writer: MutexGuard<'a, WriterState>) -> Self {
+        WriteTxn {
+            store,
+            writer,
+            changes: BTreeMap::new(),
+            durability: store.options.durability,
+        }
+    }
+
+    /// Reads `key`, seeing this transaction's own changes.
+    ///
+    /// # Errors
+    /// I/O or corruption.
+    pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        if let Some(change) = self.changes.get(key) {
+            return Ok(change.clone());
+        }
+        self.store.get(key)
+    }
+
+    /// Sets `key` to `value`.
+    ///
+    /// # Errors
+    /// Size limits.
+    pub fn put(&mut self, key: &[u8], value: &[u8]) -> Result<()> {
+        btree::check_sizes(key, value.len())?;
+        self.changes.insert(key.to_vec(), Some(value.to_vec()));
+        Ok(())
+    }
+
+    /// Removes `key`; returns whether it existed.
+    ///
+    /// # Errors
+    /// I/O or corruption while checking.
+    pub fn delete(&mut self, key: &[u8]) -> Result<bool> {
+        let existed = self.get(key)?.is_some();
+        self.changes.insert(key.to_vec(), None);
+        Ok(existed)
+    }
+
+    /// The pairs in `range` as this transaction sees them (its changes merged over the
+    /// stored data), collected into a vector.
+    ///
+    /// # Errors
+    /// I/O or corruption.
+    pub fn range<K: AsRef<[u8]>, R: RangeBounds<K>>(
+        &self,
+        range: R,
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        let start = owned_bound(as_slice_bound(range.start_bound()));
+        let end = owned_bound(as_slice_bound(range.end_bound()));
+        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        for pair in self
+            .store
+            .range::<Vec<u8>, _>((start.clone(), end.clone()))?
+        {
+            let (key, value) = pair?;
+            merged.insert(key, value);
+        }
+        for (key, change) in self.changes.range::<Vec<u8>, _>((start, end)) {
+            match change {
+                Some(value) => merged.insert(key.clone(), value.clone()),
+                None => merged.remove(key),
+            };
+        }
+        Ok(merged.into_iter().collect())
+    }
+
+    /// Overrides the store's default durability for this commit.
+    pub fn set_durability(&mut self, durability: Durability) {
+        self.durability = durability;
+    }
+
+    /// Discards every change.
+    pub fn rollback(self) {}
+
+    /// Makes the changes durable and visible, atomically. Returns after the log record is
+    /// synced (with [`Durability::Immediate`]).
+    ///
+    /// # Errors
+    /// I/O errors (the store is then poisoned), [`WalError::TooLarge`](crate::WalError),
+    /// or [`Error::Poisoned`].
+    pub fn commit(mut self) -> Result<()> {
+        let store = self.store;
+        store.check_poisoned()?;
+        if self.changes.is_empty() {
+            return Ok(());
+        }
+        let ops: Vec<Op> = std::mem::take(&mut self.changes)
+            .into_iter()
+            .map(|(key, change)| match change {
+                Some(value) => Op::Put(key, value),
+                None => Op::Delete(key),
+            })
+            .collect();
+        let writer = &mut *self.writer;
+        let record = Record {
+            generation: writer.generation,
+            sequence: writer.next_sequence,
+            ops,
+        };
+        let bytes = wal::encode_record(&record)?;
+        let lsn = store.poison_on_error(store.wal.append(&bytes).map_err(Error::from))?;
+        drop(bytes);
+        writer.next_sequence += 1;
+        store.apply(writer, &record.ops)?;
+        store.counters.commits.fetch_add(1, Ordering::Relaxed);
+        // Keep the pool within budget: dirty pages may be written early (they are fresh).
+        if store.pager.dirty_pages() * PAGE_SIZE > store.pager.budget() / 2 {
+            store.poison_on_error(store.pager.write_back().map_err(Error::from))?;
+        }
+        if store.wal.len() > store.options.wal_limit {
+            store.checkpoint_locked(writer)?;
+        }
+        // Release the writer lock before waiting for the disk, so the next transaction can
+        // run and its commit can share our fdatasync.
+        let durability = self.durability;
+        drop(self);
+        if durability == Durability::Immediate {
+            store.poison_on_error(store.wal.sync_to(lsn).map_err(Error::from))?;
+        }
+        Ok(())
+    }
+}
