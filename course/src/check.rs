@@ -295,12 +295,9 @@ fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Res
         .units()
         .filter(|m| jobs.iter().any(|j| j.exercise.module.id == m.id))
         .collect();
-    if let Err(error) = export::write_edition(
-        manifest,
-        &modules,
-        &scratch,
-        export::Variants::StubsAndDecoys,
-    ) {
+    if let Err(error) =
+        export::write_edition(manifest, &modules, &scratch, export::Purpose::Contract)
+    {
         for job in jobs.iter_mut() {
             job.problems
                 .push(format!("could not write the stub workspace: {error}"));
@@ -335,7 +332,13 @@ fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Res
     solutions_build.keep_going = true;
     solutions_build.target_dir = Some(&target);
     let solutions = solutions_build.run()?;
-    let clippy = run_clippy(&root_manifest, &packages, &solutions_build.bins, &target)?;
+    let clippy = cargo::clippy(
+        &root_manifest,
+        &packages,
+        &solutions_build.bins,
+        &target,
+        &["-D", "warnings"],
+    )?;
 
     let miri = jobs.iter().any(|j| j.exercise.exercise.miri) && miri_available();
     let mut test_jobs = Vec::new();
@@ -578,39 +581,6 @@ fn stub_problems(exercise: ExerciseRef<'_>, run: &TestRun) -> Vec<String> {
         }
     }
     problems
-}
-
-/// Clippy over the solutions of the selected exercises, one invocation.
-fn run_clippy(
-    root_manifest: &Path,
-    packages: &[&str],
-    bins: &[String],
-    target: &Path,
-) -> Result<Build> {
-    let mut clippy = cargo::cargo();
-    clippy
-        .arg("clippy")
-        .arg("--manifest-path")
-        .arg(root_manifest)
-        .arg("--keep-going")
-        .env("CARGO_TARGET_DIR", target);
-    if let Some(dir) = root_manifest.parent() {
-        clippy.current_dir(dir);
-    }
-    for package in packages {
-        clippy.args(["--package", package]);
-    }
-    for bin in bins {
-        clippy.args(["--bin", bin]);
-    }
-    clippy
-        .arg("--message-format=json")
-        .args(["--", "-D", "warnings"]);
-    let output = cargo::run_captured(clippy, None)?;
-    let mut build = cargo::parse_build_messages(&output.stdout);
-    build.success = output.success;
-    build.stderr = output.stderr;
-    Ok(build)
 }
 
 /// Part (iii), the style half: clippy (from the shared run) and rustfmt.
