@@ -314,6 +314,7 @@ fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Res
         "check: building the stubs and decoys of {} exercise(s), then their solutions",
         checkable.len()
     );
+    let clock = std::time::Instant::now();
     let scratch_manifest = scratch.join("Cargo.toml");
     let mut variants_build = TestBuild::new(&scratch_manifest);
     variants_build.all_bins = true;
@@ -340,6 +341,15 @@ fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Res
         &["-D", "warnings"],
     )?;
 
+    eprintln!(
+        "check: built and linted in {:.1} s",
+        clock.elapsed().as_secs_f64()
+    );
+    let files: Vec<PathBuf> = checkable
+        .iter()
+        .map(|&index| manifest.exercise_path(jobs[index].exercise))
+        .collect();
+    let unformatted = rustfmt_unformatted(&manifest.root, &files);
     let miri = jobs.iter().any(|j| j.exercise.exercise.miri) && miri_available();
     let mut test_jobs = Vec::new();
     for &index in &checkable {
@@ -361,7 +371,7 @@ fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Res
             job.problems.extend(problems);
         }
         job.problems
-            .extend(check_format(manifest, exercise, &clippy));
+            .extend(check_format(manifest, exercise, &clippy, &unformatted));
         if exercise.exercise.miri {
             if !miri {
                 job.skipped = Some("Miri is not installed".to_string());
@@ -411,7 +421,16 @@ fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Res
             }
         }
     }
-    for (test_job, run) in run_all(test_jobs, options.timeout) {
+    let clock = std::time::Instant::now();
+    let binaries = test_jobs.len();
+    let runs = parallel_map(&test_jobs, |job| {
+        cargo::run_tests(&job.executable, &job.cwd, options.timeout)
+    });
+    eprintln!(
+        "check: ran {binaries} test binaries in {:.1} s",
+        clock.elapsed().as_secs_f64()
+    );
+    for (test_job, run) in test_jobs.iter().zip(runs) {
         let job = &mut jobs[test_job.job];
         let run = match run {
             Ok(run) => run,
@@ -462,32 +481,32 @@ fn judge(job: &mut Job<'_>, variant: &Variant, run: &TestRun, verdict: &Verdict)
     }
 }
 
-/// Runs test binaries, as many at a time as the machine has cores, each under `timeout`.
-fn run_all(jobs: Vec<TestJob>, timeout: Duration) -> Vec<(TestJob, Result<TestRun>)> {
+/// Applies `work` to every item, as many at a time as the machine has cores, and returns the
+/// results in the items' order. Test binaries and rustc runs mostly wait, so this keeps both
+/// cores busy.
+fn parallel_map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let queue = std::sync::Mutex::new(jobs.into_iter().enumerate().collect::<Vec<_>>());
-    let results = std::sync::Mutex::new(Vec::new());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::with_capacity(items.len()));
     std::thread::scope(|scope| {
-        for _ in 0..workers {
+        for _ in 0..workers.min(items.len()) {
             scope.spawn(|| {
-                // The lock is released inside `next`, before the test binary runs. A poisoned
-                // lock means another worker panicked; this one then stops taking work.
-                let next = || queue.lock().ok().and_then(|mut q| q.pop());
-                while let Some((order, job)) = next() {
-                    let run = cargo::run_tests(&job.executable, &job.cwd, timeout);
+                loop {
+                    let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(item) = items.get(index) else { break };
+                    let result = work(item);
+                    // A poisoned lock means another worker panicked; its panic is re-raised
+                    // when the scope ends, so this result is not needed.
                     if let Ok(mut results) = results.lock() {
-                        results.push((order, job, run));
+                        results.push((index, result));
                     }
                 }
             });
         }
     });
     let mut results = results.into_inner().unwrap_or_default();
-    results.sort_by_key(|(order, _, _)| *order);
-    results
-        .into_iter()
-        .map(|(_, job, run)| (job, run))
-        .collect()
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 fn first_errors(build: &Build) -> String {
@@ -583,8 +602,13 @@ fn stub_problems(exercise: ExerciseRef<'_>, run: &TestRun) -> Vec<String> {
     problems
 }
 
-/// Part (iii), the style half: clippy (from the shared run) and rustfmt.
-fn check_format(manifest: &Manifest, exercise: ExerciseRef<'_>, clippy: &Build) -> Vec<String> {
+/// Part (iii), the style half: clippy and rustfmt (from one shared run of each).
+fn check_format(
+    manifest: &Manifest,
+    exercise: ExerciseRef<'_>,
+    clippy: &Build,
+    unformatted: &std::result::Result<Vec<PathBuf>, String>,
+) -> Vec<String> {
     let bin = exercise.bin_name();
     let package = &exercise.module.package;
     let mut problems = Vec::new();
@@ -601,20 +625,32 @@ fn check_format(manifest: &Manifest, exercise: ExerciseRef<'_>, clippy: &Build) 
             first_errors(&shown)
         ));
     }
-    let mut rustfmt = Command::new("rustfmt");
-    rustfmt
-        .args(["--check", "--edition", "2024"])
-        .arg(manifest.exercise_path(exercise))
-        .current_dir(&manifest.root);
-    match cargo::run_captured(rustfmt, None) {
-        Ok(output) if output.success => {}
-        Ok(_) => problems.push(format!(
+    match unformatted {
+        Ok(files) if files.contains(&manifest.exercise_path(exercise)) => problems.push(format!(
             "(iii) `rustfmt --check --edition 2024 {}` wants changes (run `cargo fmt -p {package}`)",
             exercise.rel_path()
         )),
-        Err(error) => problems.push(error.to_string()),
+        Ok(_) => {}
+        Err(error) => problems.push(error.clone()),
     }
     problems
+}
+
+/// The files `rustfmt --check` would change, from one run over all of them.
+fn rustfmt_unformatted(
+    root: &Path,
+    files: &[PathBuf],
+) -> std::result::Result<Vec<PathBuf>, String> {
+    if files.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut rustfmt = Command::new("rustfmt");
+    rustfmt
+        .args(["--check", "--files-with-diff", "--edition", "2024"])
+        .args(files)
+        .current_dir(root);
+    let output = cargo::run_captured(rustfmt, None).map_err(|e| e.to_string())?;
+    Ok(output.stdout.lines().map(PathBuf::from).collect())
 }
 
 /// Part (iv): the stub keeps the solution's items and signatures.
@@ -639,8 +675,9 @@ fn check_signatures(
         })
         .map(|item| format!("(iv) learner_items names `{item}`, which the solution does not have"))
         .collect();
-    let names_only = |key: &str| {
-        exercise.exercise.kind == Kind::Fix || learner_items.contains(&signature::item_name(key))
+    let names_only = |key: &str, signature: &str| {
+        exercise.exercise.kind == Kind::Fix
+            || signature::learner_written(key, signature, learner_items)
     };
     problems.extend(
         signature::signature_drift(&solution, &stub_items, names_only)
@@ -847,17 +884,23 @@ fn check_markdown_blocks(scratch: &Path, path: &Path, name: &str) -> Vec<Row> {
         }];
     };
     let (fences, _) = markdown::fences(&text);
-    fences
+    let blocks: Vec<(String, String, &str)> = fences
         .iter()
         .filter_map(|fence| {
             let code = fence.compile_fail_code()?;
             let label = format!("{name}:{} {code}", fence.line);
-            let program = markdown::doctest_program(&fence.body);
-            let problems = match check_compile_fail(scratch, &program, code) {
-                Ok(()) => Vec::new(),
-                Err(problem) => vec![problem],
-            };
-            Some(Row { label, problems })
+            Some((label, markdown::doctest_program(&fence.body), code))
+        })
+        .collect();
+    let results = parallel_map(&blocks, |(_, program, code)| {
+        check_compile_fail(scratch, program, code)
+    });
+    blocks
+        .into_iter()
+        .zip(results)
+        .map(|((label, _, _), result)| Row {
+            label,
+            problems: result.err().into_iter().collect(),
         })
         .collect()
 }
@@ -871,7 +914,10 @@ pub fn check_compile_fail(
     program: &str,
     code: &str,
 ) -> std::result::Result<(), String> {
-    let file = scratch.join("block.rs");
+    // One file and crate name per program, so blocks can be compiled at the same time.
+    let hash = crate::hash::fnv1a(format!("{code}\n{program}").as_bytes());
+    let crate_name = format!("note_block_{hash:016x}");
+    let file = scratch.join(format!("{crate_name}.rs"));
     fsx::write(&file, program).map_err(|e| e.to_string())?;
     let mut rustc = Command::new("rustc");
     rustc
@@ -882,7 +928,7 @@ pub fn check_compile_fail(
             "--crate-type",
             "bin",
         ])
-        .args(["--emit=metadata", "--crate-name", "note_block", "--out-dir"])
+        .args(["--emit=metadata", "--crate-name", &crate_name, "--out-dir"])
         .arg(scratch)
         .arg(&file);
     let output = cargo::run_captured(rustc, None).map_err(|e| e.to_string())?;
