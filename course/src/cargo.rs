@@ -524,12 +524,41 @@ pub fn parse_list(output: &str) -> Vec<String> {
 /// # Errors
 /// When the binary cannot be started.
 pub fn run_tests(executable: &Path, cwd: &Path, timeout: Duration) -> Result<TestRun> {
+    run_tests_with(executable, cwd, timeout, &[])
+}
+
+/// [`run_tests`] for a test binary of a crate, run in the crate's folder with the environment
+/// `cargo test` would give it (trybuild reads `CARGO_MANIFEST_DIR` when it runs).
+///
+/// # Errors
+/// When the binary cannot be started.
+pub fn run_package_tests(
+    executable: &Path,
+    package_dir: &Path,
+    timeout: Duration,
+) -> Result<TestRun> {
+    let dir = package_dir.as_os_str();
+    run_tests_with(
+        executable,
+        package_dir,
+        timeout,
+        &[("CARGO_MANIFEST_DIR", dir)],
+    )
+}
+
+fn run_tests_with(
+    executable: &Path,
+    cwd: &Path,
+    timeout: Duration,
+    env: &[(&str, &std::ffi::OsStr)],
+) -> Result<TestRun> {
     let test_command = |extra: &[&str]| {
         let mut command = Command::new(executable);
         command
             .args(["--color", "never"])
             .args(extra)
             .env("RUST_BACKTRACE", "0")
+            .envs(env.iter().copied())
             .current_dir(cwd);
         command
     };

@@ -254,6 +254,28 @@ pub fn runner_package(
     to_toml(&package, path)
 }
 
+/// Points every dependency of a package whose `path` is `relative` (as written in its
+/// Cargo.toml) at `to` instead.
+pub fn redirect_path_dependency(package: &mut toml::Table, relative: &str, to: &Path) {
+    for key in ["dependencies", "dev-dependencies"] {
+        let Some(toml::Value::Table(table)) = package.get_mut(key) else {
+            continue;
+        };
+        for (_, spec) in table.iter_mut() {
+            let Some(spec) = spec.as_table_mut() else {
+                continue;
+            };
+            let matches = spec
+                .get("path")
+                .and_then(toml::Value::as_str)
+                .is_some_and(|path| Path::new(path) == Path::new(relative));
+            if matches {
+                spec.insert("path".into(), to.to_string_lossy().into_owned().into());
+            }
+        }
+    }
+}
+
 /// Adds to `root_toml`'s `[workspace.dependencies]` every dependency that `package` takes from
 /// its workspace (`x.workspace = true`) and `root_toml` lacks, as `from` pins it.
 pub fn add_workspace_dependencies(

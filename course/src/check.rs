@@ -26,6 +26,8 @@
 //! `N passed, M failed`.
 
 use crate::cargo::{self, Build, Outcome, TestBuild, TestRun, Verdict};
+use crate::cargo_toml;
+use crate::crates;
 use crate::error::{Result, fsx};
 use crate::exercise::Markers;
 use crate::export;
@@ -163,9 +165,14 @@ pub fn run(
         .iter()
         .map(|exercise| {
             let path = manifest.exercise_path(*exercise);
-            let markers = fsx::read(&path)
-                .and_then(|source| Markers::parse(&path, &source))
-                .map_err(|e| e.to_string());
+            // A crate exercise has no single file; `check_crate` reads its files.
+            let markers = if exercise.exercise.crate_dir.is_some() {
+                Ok(Markers::default())
+            } else {
+                fsx::read(&path)
+                    .and_then(|source| Markers::parse(&path, &source))
+                    .map_err(|e| e.to_string())
+            };
             Job {
                 exercise: *exercise,
                 markers,
@@ -285,10 +292,6 @@ fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Res
     for job in jobs.iter_mut() {
         if let Err(error) = &job.markers {
             job.problems.push(error.clone());
-        } else if job.exercise.exercise.crate_dir.is_some() {
-            job.problems.push(
-                "crate exercises are not checked by this version of the contract yet".to_string(),
-            );
         }
     }
     let modules: Vec<&Module> = manifest
@@ -306,7 +309,14 @@ fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Res
     }
     let checkable: Vec<usize> = (0..jobs.len())
         .filter(|&index| jobs[index].problems.is_empty())
+        .filter(|&index| jobs[index].exercise.exercise.crate_dir.is_none())
         .collect();
+    let crate_jobs: Vec<usize> = (0..jobs.len())
+        .filter(|&index| jobs[index].exercise.exercise.crate_dir.is_some())
+        .collect();
+    for &index in &crate_jobs {
+        check_crate(manifest, &mut jobs[index], &scratch, &target, options);
+    }
     if checkable.is_empty() {
         return Ok(());
     }
@@ -450,6 +460,202 @@ fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Res
         }
     }
     Ok(())
+}
+
+/// The contract for a crate exercise. Each version of the crate (stub, each decoy) is written in
+/// turn into one scratch workspace of its own and built there, so its package keeps its name (a
+/// trybuild test names the crate); the solution is built in the course's workspace, as
+/// `cargo test` in CI builds it. Crate test binaries compile code themselves (trybuild), so they
+/// get five times the time limit.
+fn check_crate(
+    manifest: &Manifest,
+    job: &mut Job<'_>,
+    scratch: &Path,
+    target: &Path,
+    options: Options,
+) {
+    let exercise = job.exercise;
+    let Some(package) = exercise.exercise.package.clone() else {
+        job.problems
+            .push("a crate exercise needs `package` in course.toml".to_string());
+        return;
+    };
+    let course_crate = manifest.crate_path(exercise);
+    let timeout = options.timeout * 5;
+    let workspace = scratch.join("crates").join(&exercise.exercise.id);
+    let member = workspace.join("crate");
+    let prepared = cargo_toml::root_cargo_toml(&manifest.root).and_then(|root_toml| {
+        let path = workspace.join("Cargo.toml");
+        fsx::write_if_changed(
+            &path,
+            cargo_toml::edition_workspace(&root_toml, &["crate".to_string()], &path)?,
+        )?;
+        let lock = manifest.root.join("Cargo.lock");
+        if lock.is_file() {
+            fsx::write_if_changed(&workspace.join("Cargo.lock"), fsx::read(&lock)?)?;
+        }
+        crates::decoys(&course_crate)
+    });
+    let decoys = match prepared {
+        Ok(decoys) => decoys,
+        Err(error) => {
+            job.problems.push(error.to_string());
+            return;
+        }
+    };
+    if exercise.exercise.needs_decoys() && decoys.is_empty() {
+        job.problems.push(
+            "(v) no decoys: an implement or fix exercise needs at least one `// course:decoy` (or `no_decoys = \"reason\"` in course.toml)".to_string(),
+        );
+    }
+    let build_version = |version: crates::Version<'_>| -> Result<(Build, Vec<TestRun>)> {
+        crates::write_version(&course_crate, &member, version)?;
+        let manifest_path = workspace.join("Cargo.toml");
+        let mut build = TestBuild::new(&manifest_path);
+        build.packages = vec![&package];
+        build.target_dir = Some(target);
+        let build = build.run()?;
+        let runs = run_package_tests(&build, &member, timeout)?;
+        Ok((build, runs))
+    };
+    // (i) and (ii): the stub.
+    match build_version(crates::Version::Stub) {
+        Ok((build, runs)) => {
+            if let Some(declared) = exercise.exercise.stub_error_code() {
+                let codes: Vec<&str> = build.error_codes.iter().map(String::as_str).collect();
+                if build.success || codes != [declared] {
+                    job.problems.push(format!(
+                        "(i) the stub must fail with exactly {declared}, but fails with {}",
+                        if build.success {
+                            "nothing".to_string()
+                        } else {
+                            codes.join(", ")
+                        }
+                    ));
+                }
+            } else if !build.success {
+                job.problems.push(format!(
+                    "(i) the stub does not compile:\n{}",
+                    first_errors(&build)
+                ));
+            } else {
+                let mut all = TestRun {
+                    listed: Vec::new(),
+                    results: Vec::new(),
+                    output: String::new(),
+                    timed_out: false,
+                    timeout,
+                    status: None,
+                };
+                for run in runs {
+                    all.listed.extend(run.listed);
+                    all.results.extend(run.results);
+                    all.timed_out |= run.timed_out;
+                }
+                job.problems.extend(stub_problems(exercise, &all));
+            }
+        }
+        Err(error) => job.problems.push(error.to_string()),
+    }
+    // (iii): the solution, in the course's workspace.
+    let root_manifest = manifest.root.join("Cargo.toml");
+    let mut solution = TestBuild::new(&root_manifest);
+    solution.packages = vec![&package];
+    solution.target_dir = Some(target);
+    match solution
+        .run()
+        .and_then(|build| Ok((run_package_tests(&build, &course_crate, timeout)?, build)))
+    {
+        Ok((_, build)) if !build.success => job.problems.push(format!(
+            "(iii) the solution does not compile:\n{}",
+            first_errors(&build)
+        )),
+        Ok((runs, _)) => {
+            for run in runs {
+                let verdict = run.verdict();
+                if verdict != Verdict::Passed {
+                    job.problems.push(format!(
+                        "(iii) the solution does not pass: {}",
+                        verdict.summary()
+                    ));
+                }
+            }
+        }
+        Err(error) => job.problems.push(error.to_string()),
+    }
+    match cargo::clippy(
+        &root_manifest,
+        &[&package],
+        &[],
+        target,
+        &["-D", "warnings"],
+    ) {
+        Ok(lints) if !lints.success => job.problems.push(format!(
+            "(iii) `cargo clippy -p {package} -- -D warnings` fails:\n{}",
+            first_errors(&lints)
+        )),
+        Ok(_) => {}
+        Err(error) => job.problems.push(error.to_string()),
+    }
+    let rust_files: Vec<PathBuf> = crates::files(&course_crate)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "rs"))
+        .map(|f| course_crate.join(f))
+        .collect();
+    match rustfmt_unformatted(&manifest.root, &rust_files) {
+        Ok(files) => {
+            for file in files {
+                job.problems.push(format!(
+                    "(iii) `rustfmt --check --edition 2024 {}` wants changes",
+                    file.strip_prefix(&manifest.root).unwrap_or(&file).display()
+                ));
+            }
+        }
+        Err(error) => job.problems.push(error),
+    }
+    // (iv): per file of the crate.
+    for file in rust_files
+        .iter()
+        .filter(|f| f.starts_with(course_crate.join("src")))
+    {
+        let markers = fsx::read(file).and_then(|text| Markers::parse(file, &text));
+        match markers {
+            Ok(markers) => {
+                if let Err(problems) = check_signatures_of(exercise, file, &markers) {
+                    job.problems.extend(problems);
+                }
+            }
+            Err(error) => job.problems.push(error.to_string()),
+        }
+    }
+    // (v): each decoy in place of the solution.
+    for decoy in decoys {
+        let outcome = match build_version(crates::Version::Decoy(&decoy.name)) {
+            Ok((build, _)) if !build.success => DecoyOutcome::Broken(first_errors(&build)),
+            Ok((_, runs)) => runs
+                .iter()
+                .map(TestRun::verdict)
+                .find(|v| *v != Verdict::Passed)
+                .map_or(DecoyOutcome::Escaped, |v| {
+                    DecoyOutcome::Caught(v.first_reason())
+                }),
+            Err(error) => DecoyOutcome::Broken(error.to_string()),
+        };
+        job.decoys.push((decoy.name, decoy.description, outcome));
+    }
+}
+
+/// Runs every test binary a build produced for a crate, in its folder.
+fn run_package_tests(build: &Build, package_dir: &Path, timeout: Duration) -> Result<Vec<TestRun>> {
+    if !build.success {
+        return Ok(Vec::new());
+    }
+    build
+        .test_executables
+        .iter()
+        .map(|executable| cargo::run_package_tests(executable, package_dir, timeout))
+        .collect()
 }
 
 /// Records what one test run means for its exercise.
@@ -659,28 +865,43 @@ fn check_signatures(
     exercise: ExerciseRef<'_>,
     markers: &Markers,
 ) -> std::result::Result<(), Vec<String>> {
-    let source_path = manifest.exercise_path(exercise);
-    let solution = signature::signatures(&source_path, &markers.solution())
-        .map_err(|e| vec![e.to_string()])?;
+    check_signatures_of(exercise, &manifest.exercise_path(exercise), markers)
+}
+
+/// Part (iv) for one file of an exercise.
+fn check_signatures_of(
+    exercise: ExerciseRef<'_>,
+    source_path: &Path,
+    markers: &Markers,
+) -> std::result::Result<(), Vec<String>> {
+    let solution =
+        signature::signatures(source_path, &markers.solution()).map_err(|e| vec![e.to_string()])?;
     let stub_path = source_path.with_extension("stub.rs");
     let stub_items = signature::signatures(&stub_path, &markers.stub())
         .map_err(|e| vec![format!("(iv) the stub is not valid Rust syntax: {e}")])?;
-    let learner_items = &exercise.exercise.learner_items;
+    let learner_items: Vec<String> = exercise
+        .exercise
+        .learner_items
+        .iter()
+        .map(|item| signature::plain_entry(item))
+        .collect();
+    let learner_items = &learner_items;
     let mut problems: Vec<String> = learner_items
         .iter()
-        .filter(|item| {
-            !solution
-                .keys()
-                .any(|key| &signature::item_name(key) == *item)
-        })
+        .filter(|item| !signature::names_an_item(item, &solution))
         .map(|item| format!("(iv) learner_items names `{item}`, which the solution does not have"))
         .collect();
-    let names_only = |key: &str, signature: &str| {
-        exercise.exercise.kind == Kind::Fix
-            || signature::learner_written(key, signature, learner_items)
+    let compare = |key: &str, signature: &str| {
+        if signature::learner_written(key, signature, learner_items) {
+            signature::Compare::Free
+        } else if exercise.exercise.kind == Kind::Fix {
+            signature::Compare::Name
+        } else {
+            signature::Compare::Signature
+        }
     };
     problems.extend(
-        signature::signature_drift(&solution, &stub_items, names_only)
+        signature::signature_drift(&solution, &stub_items, compare)
             .into_iter()
             .map(|d| format!("(iv) {d}")),
     );

@@ -137,6 +137,16 @@ pub struct Markers {
     decoys: Vec<Decoy>,
 }
 
+impl Default for Markers {
+    /// A file with no text and no markers.
+    fn default() -> Self {
+        Markers {
+            segments: vec![Segment::Outside(Vec::new())],
+            decoys: Vec::new(),
+        }
+    }
+}
+
 impl Markers {
     /// Reads the markers of an exercise file.
     ///

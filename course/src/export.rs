@@ -23,6 +23,7 @@
 //! ```
 
 use crate::cargo_toml;
+use crate::crates::{self, Version};
 use crate::error::{Error, Result, fsx};
 use crate::exercise::Markers;
 use crate::manifest::{Manifest, Module, expected_bins};
@@ -179,7 +180,36 @@ fn write_module(manifest: &Manifest, module: &Module, out: &Path, purpose: Purpo
     let dir = manifest.root.join(&module.dir);
     let edition_root = out.parent().unwrap_or(out);
     if !module.exercise.is_empty() {
-        let package = cargo_toml::read_table(&dir.join("Cargo.toml"))?;
+        let mut package = cargo_toml::read_table(&dir.join("Cargo.toml"))?;
+        for exercise in &module.exercise {
+            let Some(crate_dir) = &exercise.crate_dir else {
+                continue;
+            };
+            match purpose {
+                // Students get the stub of the crate where the module's package expects it.
+                Purpose::Student => {
+                    crates::write_version(
+                        &dir.join(crate_dir),
+                        &out.join(crate_dir),
+                        Version::Stub,
+                    )?;
+                    let marked = edition_root
+                        .join(crate::manifest::STUDENT_SOURCES)
+                        .join(&module.dir)
+                        .join(crate_dir);
+                    crates::write_version(&dir.join(crate_dir), &marked, Version::MarkedStub)?;
+                }
+                // The contract builds the module's other exercises against the solution: their
+                // stubs and decoys must fail or pass for their own reasons, not the crate's.
+                Purpose::Contract => {
+                    cargo_toml::redirect_path_dependency(
+                        &mut package,
+                        crate_dir,
+                        &dir.join(crate_dir),
+                    );
+                }
+            }
+        }
         let mut bins = expected_bins(module);
         let mut texts = Vec::new();
         for exercise in module.exercise.iter().filter(|e| e.crate_dir.is_none()) {

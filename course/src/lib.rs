@@ -3,6 +3,7 @@
 //! - [`manifest`] reads and validates `course.toml`, the syllabus as data.
 //! - [`exercise`] reads an exercise's markers: the stub, the clean solution, each decoy, and
 //!   the skeleton a learner may not edit.
+//! - [`crates`] handles crate exercises: a whole crate through the markers, file by file.
 //! - [`signature`] compares the items and signatures of a solution and its stub.
 //! - [`hash`] is the one stable hash (FNV-1a).
 //! - [`markdown`] scans notes and docs: code fences, `compile_fail` blocks, links.
@@ -29,6 +30,7 @@ pub mod cargo_toml;
 pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod crates;
 pub mod error;
 pub mod exercise;
 pub mod export;

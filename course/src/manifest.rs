@@ -245,9 +245,12 @@ pub struct ExerciseRef<'a> {
 }
 
 impl ExerciseRef<'_> {
-    /// The binary target name, `m01-lifetime-annotations`.
+    /// The binary target name, `m01-lifetime-annotations`; for a crate exercise, its package.
     pub fn bin_name(&self) -> String {
-        bin_name(&self.module.id, &self.exercise.file)
+        match (&self.exercise.crate_dir, &self.exercise.package) {
+            (Some(_), Some(package)) => package.clone(),
+            _ => bin_name(&self.module.id, &self.exercise.file),
+        }
     }
 
     /// The exercise file's path relative to the repository root.
@@ -371,6 +374,20 @@ impl Manifest {
             self.root.join(STUDENT_SOURCES).join(exercise.rel_path())
         } else {
             self.root.join(exercise.rel_path())
+        }
+    }
+
+    /// The folder of a crate exercise: in the course, or in a student edition its marked stub.
+    pub fn crate_path(&self, exercise: ExerciseRef<'_>) -> PathBuf {
+        let rel = format!(
+            "{}/{}",
+            exercise.module.dir,
+            exercise.exercise.crate_dir.as_deref().unwrap_or_default()
+        );
+        if self.course.student_edition {
+            self.root.join(STUDENT_SOURCES).join(rel)
+        } else {
+            self.root.join(rel)
         }
     }
 
@@ -754,14 +771,21 @@ fn validate_new_keys(exercise: &Exercise, problems: &mut Vec<String>) {
             ));
         }
     }
-    for item in &exercise.learner_items {
-        let valid = !item.is_empty()
-            && item.split("::").all(|part| {
+    let is_path = |text: &str| {
+        !text.is_empty()
+            && text.split("::").all(|part| {
                 !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_')
-            });
+            })
+    };
+    for entry in &exercise.learner_items {
+        let item = crate::signature::plain_entry(entry);
+        let valid = match item.split_once(" for ") {
+            Some((trait_name, type_name)) => is_path(trait_name) && is_path(type_name),
+            None => is_path(&item),
+        };
         if !valid {
             problems.push(format!(
-                "exercise {id}: learner_items entry `{item}` is not a name or `Type::method`"
+                "exercise {id}: learner_items entry `{entry}` is not a name, `Type::method` or `Trait for Type`"
             ));
         }
     }
