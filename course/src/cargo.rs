@@ -171,12 +171,11 @@ fn record_error(build: &mut Build, diagnostic: &serde_json::Value) {
     }
 }
 
-/// Runs a cargo command to which `--message-format=json` is added, and reads its messages.
+/// Runs a cargo command that was given `--message-format=json`, and reads its messages.
 ///
 /// # Errors
 /// When cargo cannot be started.
-pub fn build_json(mut command: Command) -> Result<Build> {
-    command.arg("--message-format=json");
+pub fn build_json(command: Command) -> Result<Build> {
     let output = run_captured(command, None)?;
     let mut build = parse_build_messages(&output.stdout);
     build.success = output.success;
@@ -525,12 +524,41 @@ pub fn parse_list(output: &str) -> Vec<String> {
 /// # Errors
 /// When the binary cannot be started.
 pub fn run_tests(executable: &Path, cwd: &Path, timeout: Duration) -> Result<TestRun> {
+    run_tests_with(executable, cwd, timeout, &[])
+}
+
+/// [`run_tests`] for a test binary of a crate, run in the crate's folder with the environment
+/// `cargo test` would give it (trybuild reads `CARGO_MANIFEST_DIR` when it runs).
+///
+/// # Errors
+/// When the binary cannot be started.
+pub fn run_package_tests(
+    executable: &Path,
+    package_dir: &Path,
+    timeout: Duration,
+) -> Result<TestRun> {
+    let dir = package_dir.as_os_str();
+    run_tests_with(
+        executable,
+        package_dir,
+        timeout,
+        &[("CARGO_MANIFEST_DIR", dir)],
+    )
+}
+
+fn run_tests_with(
+    executable: &Path,
+    cwd: &Path,
+    timeout: Duration,
+    env: &[(&str, &std::ffi::OsStr)],
+) -> Result<TestRun> {
     let test_command = |extra: &[&str]| {
         let mut command = Command::new(executable);
         command
             .args(["--color", "never"])
             .args(extra)
             .env("RUST_BACKTRACE", "0")
+            .envs(env.iter().copied())
             .current_dir(cwd);
         command
     };
@@ -547,6 +575,39 @@ pub fn run_tests(executable: &Path, cwd: &Path, timeout: Duration) -> Result<Tes
         timeout,
         status: captured.status,
     })
+}
+
+/// `cargo clippy --message-format=json` over some binaries, with extra lint arguments after `--`
+/// (`-D warnings` for the contract, `-W clippy::todo` for a learner); one target's lints do not
+/// stop the others (`--keep-going`).
+///
+/// # Errors
+/// When cargo cannot be started.
+pub fn clippy(
+    manifest_path: &Path,
+    packages: &[&str],
+    bins: &[String],
+    target_dir: &Path,
+    lint_args: &[&str],
+) -> Result<Build> {
+    let mut command = cargo();
+    command
+        .arg("clippy")
+        .arg("--manifest-path")
+        .arg(manifest_path)
+        .args(["--keep-going", "--message-format=json"])
+        .env("CARGO_TARGET_DIR", target_dir);
+    if let Some(dir) = manifest_path.parent() {
+        command.current_dir(dir);
+    }
+    for package in packages {
+        command.args(["--package", package]);
+    }
+    for bin in bins {
+        command.args(["--bin", bin]);
+    }
+    command.arg("--").args(lint_args);
+    build_json(command)
 }
 
 /// A `cargo test --no-run --message-format=json` build: the one place such a command is made.
@@ -593,7 +654,10 @@ impl<'a> TestBuild<'a> {
         } else {
             command.args(["test", "--no-run"]);
         }
-        command.arg("--manifest-path").arg(self.manifest_path);
+        command
+            .arg("--message-format=json")
+            .arg("--manifest-path")
+            .arg(self.manifest_path);
         for package in &self.packages {
             command.args(["--package", package]);
         }
@@ -736,6 +800,7 @@ mod tests {
             [
                 "test",
                 "--no-run",
+                "--message-format=json",
                 "--manifest-path",
                 "/course/Cargo.toml",
                 "--package",
@@ -752,6 +817,7 @@ mod tests {
                 "build",
                 "--tests",
                 "--keep-going",
+                "--message-format=json",
                 "--manifest-path",
                 "/course/Cargo.toml",
                 "--package",

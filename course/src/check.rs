@@ -26,6 +26,8 @@
 //! `N passed, M failed`.
 
 use crate::cargo::{self, Build, Outcome, TestBuild, TestRun, Verdict};
+use crate::cargo_toml;
+use crate::crates;
 use crate::error::{Result, fsx};
 use crate::exercise::Markers;
 use crate::export;
@@ -163,9 +165,14 @@ pub fn run(
         .iter()
         .map(|exercise| {
             let path = manifest.exercise_path(*exercise);
-            let markers = fsx::read(&path)
-                .and_then(|source| Markers::parse(&path, &source))
-                .map_err(|e| e.to_string());
+            // A crate exercise has no single file; `check_crate` reads its files.
+            let markers = if exercise.exercise.crate_dir.is_some() {
+                Ok(Markers::default())
+            } else {
+                fsx::read(&path)
+                    .and_then(|source| Markers::parse(&path, &source))
+                    .map_err(|e| e.to_string())
+            };
             Job {
                 exercise: *exercise,
                 markers,
@@ -285,22 +292,15 @@ fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Res
     for job in jobs.iter_mut() {
         if let Err(error) = &job.markers {
             job.problems.push(error.clone());
-        } else if job.exercise.exercise.crate_dir.is_some() {
-            job.problems.push(
-                "crate exercises are not checked by this version of the contract yet".to_string(),
-            );
         }
     }
     let modules: Vec<&Module> = manifest
         .units()
         .filter(|m| jobs.iter().any(|j| j.exercise.module.id == m.id))
         .collect();
-    if let Err(error) = export::write_edition(
-        manifest,
-        &modules,
-        &scratch,
-        export::Variants::StubsAndDecoys,
-    ) {
+    if let Err(error) =
+        export::write_edition(manifest, &modules, &scratch, export::Purpose::Contract)
+    {
         for job in jobs.iter_mut() {
             job.problems
                 .push(format!("could not write the stub workspace: {error}"));
@@ -309,7 +309,14 @@ fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Res
     }
     let checkable: Vec<usize> = (0..jobs.len())
         .filter(|&index| jobs[index].problems.is_empty())
+        .filter(|&index| jobs[index].exercise.exercise.crate_dir.is_none())
         .collect();
+    let crate_jobs: Vec<usize> = (0..jobs.len())
+        .filter(|&index| jobs[index].exercise.exercise.crate_dir.is_some())
+        .collect();
+    for &index in &crate_jobs {
+        check_crate(manifest, &mut jobs[index], &scratch, &target, options);
+    }
     if checkable.is_empty() {
         return Ok(());
     }
@@ -317,6 +324,7 @@ fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Res
         "check: building the stubs and decoys of {} exercise(s), then their solutions",
         checkable.len()
     );
+    let clock = std::time::Instant::now();
     let scratch_manifest = scratch.join("Cargo.toml");
     let mut variants_build = TestBuild::new(&scratch_manifest);
     variants_build.all_bins = true;
@@ -335,8 +343,23 @@ fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Res
     solutions_build.keep_going = true;
     solutions_build.target_dir = Some(&target);
     let solutions = solutions_build.run()?;
-    let clippy = run_clippy(&root_manifest, &packages, &solutions_build.bins, &target)?;
+    let clippy = cargo::clippy(
+        &root_manifest,
+        &packages,
+        &solutions_build.bins,
+        &target,
+        &["-D", "warnings"],
+    )?;
 
+    eprintln!(
+        "check: built and linted in {:.1} s",
+        clock.elapsed().as_secs_f64()
+    );
+    let files: Vec<PathBuf> = checkable
+        .iter()
+        .map(|&index| manifest.exercise_path(jobs[index].exercise))
+        .collect();
+    let unformatted = rustfmt_unformatted(&manifest.root, &files);
     let miri = jobs.iter().any(|j| j.exercise.exercise.miri) && miri_available();
     let mut test_jobs = Vec::new();
     for &index in &checkable {
@@ -358,7 +381,7 @@ fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Res
             job.problems.extend(problems);
         }
         job.problems
-            .extend(check_format(manifest, exercise, &clippy));
+            .extend(check_format(manifest, exercise, &clippy, &unformatted));
         if exercise.exercise.miri {
             if !miri {
                 job.skipped = Some("Miri is not installed".to_string());
@@ -408,7 +431,16 @@ fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Res
             }
         }
     }
-    for (test_job, run) in run_all(test_jobs, options.timeout) {
+    let clock = std::time::Instant::now();
+    let binaries = test_jobs.len();
+    let runs = parallel_map(&test_jobs, |job| {
+        cargo::run_tests(&job.executable, &job.cwd, options.timeout)
+    });
+    eprintln!(
+        "check: ran {binaries} test binaries in {:.1} s",
+        clock.elapsed().as_secs_f64()
+    );
+    for (test_job, run) in test_jobs.iter().zip(runs) {
         let job = &mut jobs[test_job.job];
         let run = match run {
             Ok(run) => run,
@@ -428,6 +460,202 @@ fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Res
         }
     }
     Ok(())
+}
+
+/// The contract for a crate exercise. Each version of the crate (stub, each decoy) is written in
+/// turn into one scratch workspace of its own and built there, so its package keeps its name (a
+/// trybuild test names the crate); the solution is built in the course's workspace, as
+/// `cargo test` in CI builds it. Crate test binaries compile code themselves (trybuild), so they
+/// get five times the time limit.
+fn check_crate(
+    manifest: &Manifest,
+    job: &mut Job<'_>,
+    scratch: &Path,
+    target: &Path,
+    options: Options,
+) {
+    let exercise = job.exercise;
+    let Some(package) = exercise.exercise.package.clone() else {
+        job.problems
+            .push("a crate exercise needs `package` in course.toml".to_string());
+        return;
+    };
+    let course_crate = manifest.crate_path(exercise);
+    let timeout = options.timeout * 5;
+    let workspace = scratch.join("crates").join(&exercise.exercise.id);
+    let member = workspace.join("crate");
+    let prepared = cargo_toml::root_cargo_toml(&manifest.root).and_then(|root_toml| {
+        let path = workspace.join("Cargo.toml");
+        fsx::write_if_changed(
+            &path,
+            cargo_toml::edition_workspace(&root_toml, &["crate".to_string()], &path)?,
+        )?;
+        let lock = manifest.root.join("Cargo.lock");
+        if lock.is_file() {
+            fsx::write_if_changed(&workspace.join("Cargo.lock"), fsx::read(&lock)?)?;
+        }
+        crates::decoys(&course_crate)
+    });
+    let decoys = match prepared {
+        Ok(decoys) => decoys,
+        Err(error) => {
+            job.problems.push(error.to_string());
+            return;
+        }
+    };
+    if exercise.exercise.needs_decoys() && decoys.is_empty() {
+        job.problems.push(
+            "(v) no decoys: an implement or fix exercise needs at least one `// course:decoy` (or `no_decoys = \"reason\"` in course.toml)".to_string(),
+        );
+    }
+    let build_version = |version: crates::Version<'_>| -> Result<(Build, Vec<TestRun>)> {
+        crates::write_version(&course_crate, &member, version)?;
+        let manifest_path = workspace.join("Cargo.toml");
+        let mut build = TestBuild::new(&manifest_path);
+        build.packages = vec![&package];
+        build.target_dir = Some(target);
+        let build = build.run()?;
+        let runs = run_package_tests(&build, &member, timeout)?;
+        Ok((build, runs))
+    };
+    // (i) and (ii): the stub.
+    match build_version(crates::Version::Stub) {
+        Ok((build, runs)) => {
+            if let Some(declared) = exercise.exercise.stub_error_code() {
+                let codes: Vec<&str> = build.error_codes.iter().map(String::as_str).collect();
+                if build.success || codes != [declared] {
+                    job.problems.push(format!(
+                        "(i) the stub must fail with exactly {declared}, but fails with {}",
+                        if build.success {
+                            "nothing".to_string()
+                        } else {
+                            codes.join(", ")
+                        }
+                    ));
+                }
+            } else if !build.success {
+                job.problems.push(format!(
+                    "(i) the stub does not compile:\n{}",
+                    first_errors(&build)
+                ));
+            } else {
+                let mut all = TestRun {
+                    listed: Vec::new(),
+                    results: Vec::new(),
+                    output: String::new(),
+                    timed_out: false,
+                    timeout,
+                    status: None,
+                };
+                for run in runs {
+                    all.listed.extend(run.listed);
+                    all.results.extend(run.results);
+                    all.timed_out |= run.timed_out;
+                }
+                job.problems.extend(stub_problems(exercise, &all));
+            }
+        }
+        Err(error) => job.problems.push(error.to_string()),
+    }
+    // (iii): the solution, in the course's workspace.
+    let root_manifest = manifest.root.join("Cargo.toml");
+    let mut solution = TestBuild::new(&root_manifest);
+    solution.packages = vec![&package];
+    solution.target_dir = Some(target);
+    match solution
+        .run()
+        .and_then(|build| Ok((run_package_tests(&build, &course_crate, timeout)?, build)))
+    {
+        Ok((_, build)) if !build.success => job.problems.push(format!(
+            "(iii) the solution does not compile:\n{}",
+            first_errors(&build)
+        )),
+        Ok((runs, _)) => {
+            for run in runs {
+                let verdict = run.verdict();
+                if verdict != Verdict::Passed {
+                    job.problems.push(format!(
+                        "(iii) the solution does not pass: {}",
+                        verdict.summary()
+                    ));
+                }
+            }
+        }
+        Err(error) => job.problems.push(error.to_string()),
+    }
+    match cargo::clippy(
+        &root_manifest,
+        &[&package],
+        &[],
+        target,
+        &["-D", "warnings"],
+    ) {
+        Ok(lints) if !lints.success => job.problems.push(format!(
+            "(iii) `cargo clippy -p {package} -- -D warnings` fails:\n{}",
+            first_errors(&lints)
+        )),
+        Ok(_) => {}
+        Err(error) => job.problems.push(error.to_string()),
+    }
+    let rust_files: Vec<PathBuf> = crates::files(&course_crate)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "rs"))
+        .map(|f| course_crate.join(f))
+        .collect();
+    match rustfmt_unformatted(&manifest.root, &rust_files) {
+        Ok(files) => {
+            for file in files {
+                job.problems.push(format!(
+                    "(iii) `rustfmt --check --edition 2024 {}` wants changes",
+                    file.strip_prefix(&manifest.root).unwrap_or(&file).display()
+                ));
+            }
+        }
+        Err(error) => job.problems.push(error),
+    }
+    // (iv): per file of the crate.
+    for file in rust_files
+        .iter()
+        .filter(|f| f.starts_with(course_crate.join("src")))
+    {
+        let markers = fsx::read(file).and_then(|text| Markers::parse(file, &text));
+        match markers {
+            Ok(markers) => {
+                if let Err(problems) = check_signatures_of(exercise, file, &markers) {
+                    job.problems.extend(problems);
+                }
+            }
+            Err(error) => job.problems.push(error.to_string()),
+        }
+    }
+    // (v): each decoy in place of the solution.
+    for decoy in decoys {
+        let outcome = match build_version(crates::Version::Decoy(&decoy.name)) {
+            Ok((build, _)) if !build.success => DecoyOutcome::Broken(first_errors(&build)),
+            Ok((_, runs)) => runs
+                .iter()
+                .map(TestRun::verdict)
+                .find(|v| *v != Verdict::Passed)
+                .map_or(DecoyOutcome::Escaped, |v| {
+                    DecoyOutcome::Caught(v.first_reason())
+                }),
+            Err(error) => DecoyOutcome::Broken(error.to_string()),
+        };
+        job.decoys.push((decoy.name, decoy.description, outcome));
+    }
+}
+
+/// Runs every test binary a build produced for a crate, in its folder.
+fn run_package_tests(build: &Build, package_dir: &Path, timeout: Duration) -> Result<Vec<TestRun>> {
+    if !build.success {
+        return Ok(Vec::new());
+    }
+    build
+        .test_executables
+        .iter()
+        .map(|executable| cargo::run_package_tests(executable, package_dir, timeout))
+        .collect()
 }
 
 /// Records what one test run means for its exercise.
@@ -459,32 +687,32 @@ fn judge(job: &mut Job<'_>, variant: &Variant, run: &TestRun, verdict: &Verdict)
     }
 }
 
-/// Runs test binaries, as many at a time as the machine has cores, each under `timeout`.
-fn run_all(jobs: Vec<TestJob>, timeout: Duration) -> Vec<(TestJob, Result<TestRun>)> {
+/// Applies `work` to every item, as many at a time as the machine has cores, and returns the
+/// results in the items' order. Test binaries and rustc runs mostly wait, so this keeps both
+/// cores busy.
+fn parallel_map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let queue = std::sync::Mutex::new(jobs.into_iter().enumerate().collect::<Vec<_>>());
-    let results = std::sync::Mutex::new(Vec::new());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::with_capacity(items.len()));
     std::thread::scope(|scope| {
-        for _ in 0..workers {
+        for _ in 0..workers.min(items.len()) {
             scope.spawn(|| {
-                // The lock is released inside `next`, before the test binary runs. A poisoned
-                // lock means another worker panicked; this one then stops taking work.
-                let next = || queue.lock().ok().and_then(|mut q| q.pop());
-                while let Some((order, job)) = next() {
-                    let run = cargo::run_tests(&job.executable, &job.cwd, timeout);
+                loop {
+                    let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(item) = items.get(index) else { break };
+                    let result = work(item);
+                    // A poisoned lock means another worker panicked; its panic is re-raised
+                    // when the scope ends, so this result is not needed.
                     if let Ok(mut results) = results.lock() {
-                        results.push((order, job, run));
+                        results.push((index, result));
                     }
                 }
             });
         }
     });
     let mut results = results.into_inner().unwrap_or_default();
-    results.sort_by_key(|(order, _, _)| *order);
-    results
-        .into_iter()
-        .map(|(_, job, run)| (job, run))
-        .collect()
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 fn first_errors(build: &Build) -> String {
@@ -580,41 +808,13 @@ fn stub_problems(exercise: ExerciseRef<'_>, run: &TestRun) -> Vec<String> {
     problems
 }
 
-/// Clippy over the solutions of the selected exercises, one invocation.
-fn run_clippy(
-    root_manifest: &Path,
-    packages: &[&str],
-    bins: &[String],
-    target: &Path,
-) -> Result<Build> {
-    let mut clippy = cargo::cargo();
-    clippy
-        .arg("clippy")
-        .arg("--manifest-path")
-        .arg(root_manifest)
-        .arg("--keep-going")
-        .env("CARGO_TARGET_DIR", target);
-    if let Some(dir) = root_manifest.parent() {
-        clippy.current_dir(dir);
-    }
-    for package in packages {
-        clippy.args(["--package", package]);
-    }
-    for bin in bins {
-        clippy.args(["--bin", bin]);
-    }
-    clippy
-        .arg("--message-format=json")
-        .args(["--", "-D", "warnings"]);
-    let output = cargo::run_captured(clippy, None)?;
-    let mut build = cargo::parse_build_messages(&output.stdout);
-    build.success = output.success;
-    build.stderr = output.stderr;
-    Ok(build)
-}
-
-/// Part (iii), the style half: clippy (from the shared run) and rustfmt.
-fn check_format(manifest: &Manifest, exercise: ExerciseRef<'_>, clippy: &Build) -> Vec<String> {
+/// Part (iii), the style half: clippy and rustfmt (from one shared run of each).
+fn check_format(
+    manifest: &Manifest,
+    exercise: ExerciseRef<'_>,
+    clippy: &Build,
+    unformatted: &std::result::Result<Vec<PathBuf>, String>,
+) -> Vec<String> {
     let bin = exercise.bin_name();
     let package = &exercise.module.package;
     let mut problems = Vec::new();
@@ -631,20 +831,32 @@ fn check_format(manifest: &Manifest, exercise: ExerciseRef<'_>, clippy: &Build) 
             first_errors(&shown)
         ));
     }
-    let mut rustfmt = Command::new("rustfmt");
-    rustfmt
-        .args(["--check", "--edition", "2024"])
-        .arg(manifest.exercise_path(exercise))
-        .current_dir(&manifest.root);
-    match cargo::run_captured(rustfmt, None) {
-        Ok(output) if output.success => {}
-        Ok(_) => problems.push(format!(
+    match unformatted {
+        Ok(files) if files.contains(&manifest.exercise_path(exercise)) => problems.push(format!(
             "(iii) `rustfmt --check --edition 2024 {}` wants changes (run `cargo fmt -p {package}`)",
             exercise.rel_path()
         )),
-        Err(error) => problems.push(error.to_string()),
+        Ok(_) => {}
+        Err(error) => problems.push(error.clone()),
     }
     problems
+}
+
+/// The files `rustfmt --check` would change, from one run over all of them.
+fn rustfmt_unformatted(
+    root: &Path,
+    files: &[PathBuf],
+) -> std::result::Result<Vec<PathBuf>, String> {
+    if files.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut rustfmt = Command::new("rustfmt");
+    rustfmt
+        .args(["--check", "--files-with-diff", "--edition", "2024"])
+        .args(files)
+        .current_dir(root);
+    let output = cargo::run_captured(rustfmt, None).map_err(|e| e.to_string())?;
+    Ok(output.stdout.lines().map(PathBuf::from).collect())
 }
 
 /// Part (iv): the stub keeps the solution's items and signatures.
@@ -653,27 +865,43 @@ fn check_signatures(
     exercise: ExerciseRef<'_>,
     markers: &Markers,
 ) -> std::result::Result<(), Vec<String>> {
-    let source_path = manifest.exercise_path(exercise);
-    let solution = signature::signatures(&source_path, &markers.solution())
-        .map_err(|e| vec![e.to_string()])?;
+    check_signatures_of(exercise, &manifest.exercise_path(exercise), markers)
+}
+
+/// Part (iv) for one file of an exercise.
+fn check_signatures_of(
+    exercise: ExerciseRef<'_>,
+    source_path: &Path,
+    markers: &Markers,
+) -> std::result::Result<(), Vec<String>> {
+    let solution =
+        signature::signatures(source_path, &markers.solution()).map_err(|e| vec![e.to_string()])?;
     let stub_path = source_path.with_extension("stub.rs");
     let stub_items = signature::signatures(&stub_path, &markers.stub())
         .map_err(|e| vec![format!("(iv) the stub is not valid Rust syntax: {e}")])?;
-    let learner_items = &exercise.exercise.learner_items;
+    let learner_items: Vec<String> = exercise
+        .exercise
+        .learner_items
+        .iter()
+        .map(|item| signature::plain_entry(item))
+        .collect();
+    let learner_items = &learner_items;
     let mut problems: Vec<String> = learner_items
         .iter()
-        .filter(|item| {
-            !solution
-                .keys()
-                .any(|key| &signature::item_name(key) == *item)
-        })
+        .filter(|item| !signature::names_an_item(item, &solution))
         .map(|item| format!("(iv) learner_items names `{item}`, which the solution does not have"))
         .collect();
-    let names_only = |key: &str| {
-        exercise.exercise.kind == Kind::Fix || learner_items.contains(&signature::item_name(key))
+    let compare = |key: &str, signature: &str| {
+        if signature::learner_written(key, signature, learner_items) {
+            signature::Compare::Free
+        } else if exercise.exercise.kind == Kind::Fix {
+            signature::Compare::Name
+        } else {
+            signature::Compare::Signature
+        }
     };
     problems.extend(
-        signature::signature_drift(&solution, &stub_items, names_only)
+        signature::signature_drift(&solution, &stub_items, compare)
             .into_iter()
             .map(|d| format!("(iv) {d}")),
     );
@@ -877,17 +1105,23 @@ fn check_markdown_blocks(scratch: &Path, path: &Path, name: &str) -> Vec<Row> {
         }];
     };
     let (fences, _) = markdown::fences(&text);
-    fences
+    let blocks: Vec<(String, String, &str)> = fences
         .iter()
         .filter_map(|fence| {
             let code = fence.compile_fail_code()?;
             let label = format!("{name}:{} {code}", fence.line);
-            let program = markdown::doctest_program(&fence.body);
-            let problems = match check_compile_fail(scratch, &program, code) {
-                Ok(()) => Vec::new(),
-                Err(problem) => vec![problem],
-            };
-            Some(Row { label, problems })
+            Some((label, markdown::doctest_program(&fence.body), code))
+        })
+        .collect();
+    let results = parallel_map(&blocks, |(_, program, code)| {
+        check_compile_fail(scratch, program, code)
+    });
+    blocks
+        .into_iter()
+        .zip(results)
+        .map(|((label, _, _), result)| Row {
+            label,
+            problems: result.err().into_iter().collect(),
         })
         .collect()
 }
@@ -901,7 +1135,10 @@ pub fn check_compile_fail(
     program: &str,
     code: &str,
 ) -> std::result::Result<(), String> {
-    let file = scratch.join("block.rs");
+    // One file and crate name per program, so blocks can be compiled at the same time.
+    let hash = crate::hash::fnv1a(format!("{code}\n{program}").as_bytes());
+    let crate_name = format!("note_block_{hash:016x}");
+    let file = scratch.join(format!("{crate_name}.rs"));
     fsx::write(&file, program).map_err(|e| e.to_string())?;
     let mut rustc = Command::new("rustc");
     rustc
@@ -912,7 +1149,7 @@ pub fn check_compile_fail(
             "--crate-type",
             "bin",
         ])
-        .args(["--emit=metadata", "--crate-name", "note_block", "--out-dir"])
+        .args(["--emit=metadata", "--crate-name", &crate_name, "--out-dir"])
         .arg(scratch)
         .arg(&file);
     let output = cargo::run_captured(rustc, None).map_err(|e| e.to_string())?;

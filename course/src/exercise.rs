@@ -137,6 +137,16 @@ pub struct Markers {
     decoys: Vec<Decoy>,
 }
 
+impl Default for Markers {
+    /// A file with no text and no markers.
+    fn default() -> Self {
+        Markers {
+            segments: vec![Segment::Outside(Vec::new())],
+            decoys: Vec::new(),
+        }
+    }
+}
+
 impl Markers {
     /// Reads the markers of an exercise file.
     ///
@@ -331,6 +341,36 @@ impl Markers {
     /// The decoys, in the order they first appear.
     pub fn decoys(&self) -> &[Decoy] {
         &self.decoys
+    }
+
+    /// The stub with its regions still marked, each holding no solution and its stub text as a
+    /// `course:stub` section: what a student edition keeps so that `reset` and the edit check
+    /// work without the solution. Parsing it gives back the same stub and the same skeleton.
+    pub fn marked_stub(&self) -> String {
+        let mut lines: Vec<String> = Vec::new();
+        for segment in &self.segments {
+            match segment {
+                Segment::Outside(outside) => lines.extend(outside.iter().cloned()),
+                Segment::Region(region) => {
+                    let indent = &region.indent;
+                    lines.push(format!("{indent}{SOLUTION}"));
+                    lines.push(format!("{indent}{STUB}"));
+                    for line in region.stub_lines() {
+                        let code = line.trim_start();
+                        let own_indent = &line[..line.len() - code.len()];
+                        lines.push(if code.is_empty() {
+                            format!("{indent}//")
+                        } else {
+                            format!("{own_indent}// {code}")
+                        });
+                    }
+                    lines.push(format!("{indent}{END}"));
+                }
+            }
+        }
+        let mut text = lines.join("\n");
+        text.push('\n');
+        text
     }
 
     /// How many solution regions the file has.
@@ -603,6 +643,21 @@ mod tests {
         assert!(first_word.contains("    let t = String::from(\"x\");\n    println!"));
         assert!(!first_word.contains("course:"));
         assert_eq!(markers().decoy("missing"), None);
+    }
+
+    #[test]
+    fn marked_stub_gives_the_same_stub_and_skeleton_without_solutions() {
+        let marked = markers().marked_stub();
+        let reparsed = Markers::parse(path(), &marked).unwrap();
+        assert_eq!(reparsed.stub(), markers().stub());
+        assert_eq!(reparsed.skeleton(), markers().skeleton());
+        assert!(reparsed.decoys().is_empty());
+        for hidden in markers().hidden_lines() {
+            let hidden = hidden.trim();
+            if hidden.len() > 8 {
+                assert!(!marked.contains(hidden), "{hidden}");
+            }
+        }
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Writes a student edition: a standalone workspace with the stubs, tests, notes and hints of
-//! chosen modules, and no solution text.
+//! chosen modules, the learner half of the runner, and no solution or decoy text.
 //!
-//! The same code builds the scratch workspace in which `cargo course check` compiles the stubs,
-//! so what the contract checks is exactly what students get.
+//! The same code builds the scratch workspace in which `cargo course check` compiles the stubs
+//! (and, there only, the decoys), so what the contract checks is exactly what students get.
 //!
 //! Layout of an edition (module folders keep their names, so the `Run`/`Test` lines in each
 //! exercise header work unchanged):
@@ -10,14 +10,20 @@
 //! ```text
 //! Cargo.toml          workspace: the module crates, the root's [workspace.*] tables
 //! Cargo.lock          a copy of the course's lockfile, so `--offline` builds work
-//! course.toml         the manifest, filtered to the exported modules
+//! course.toml         the manifest, filtered to the exported modules, `student_edition = true`
 //! README.md           how to work with the edition
+//! .cargo/config.toml  `cargo course` runs the edition's own runner
+//! course/             the runner (package `course-runner`): list, verify, hint, reset, watch
+//! .course/exercises/  each exercise's marked stub (regions marked, empty): reset and the edit
+//!                     check work from it
 //! docs/               the course's docs
 //! 01-…/Cargo.toml     the module's package (same name), whose [[bin]]s are the stubs
 //! 01-…/exercises/     the stubs
 //! 01-…/notes/ README.md HINTS.md
 //! ```
 
+use crate::cargo_toml;
+use crate::crates::{self, Version};
 use crate::error::{Error, Result, fsx};
 use crate::exercise::Markers;
 use crate::manifest::{Manifest, Module, expected_bins};
@@ -48,24 +54,6 @@ pub fn select_modules<'m>(manifest: &'m Manifest, ids: &[String]) -> Result<Vec<
         .collect())
 }
 
-/// Reads the root Cargo.toml as a table.
-///
-/// # Errors
-/// When it cannot be read or parsed.
-pub fn root_cargo_toml(root: &Path) -> Result<toml::Table> {
-    let path = root.join("Cargo.toml");
-    toml::from_str(&fsx::read(&path)?).map_err(|e| Error::parse(&path, e))
-}
-
-/// The `[workspace.<key>]` table of the root Cargo.toml, if it has one.
-pub fn workspace_table(root_toml: &toml::Table, key: &str) -> Option<toml::Value> {
-    root_toml.get("workspace")?.get(key).cloned()
-}
-
-fn to_toml(table: &toml::Table, path: &Path) -> Result<String> {
-    toml::to_string(table).map_err(|e| Error::parse(path, e))
-}
-
 /// Writes the edition for `modules` into `out`. Files are only rewritten when their contents
 /// change, so rebuilding an edition in place (as `check` does) keeps cargo's cache warm.
 ///
@@ -75,33 +63,37 @@ pub fn write_edition(
     manifest: &Manifest,
     modules: &[&Module],
     out: &Path,
-    variants: Variants,
+    purpose: Purpose,
 ) -> Result<()> {
     let root = &manifest.root;
-    let root_toml = root_cargo_toml(root)?;
-    let members: Vec<toml::Value> = modules
+    let mut root_toml = cargo_toml::root_cargo_toml(root)?;
+    let mut members: Vec<String> = modules
         .iter()
         .filter(|m| !m.exercise.is_empty())
-        .map(|m| toml::Value::String(m.dir.clone()))
+        .map(|m| m.dir.clone())
         .collect();
-    let mut workspace = toml::Table::new();
-    workspace.insert("resolver".into(), "3".into());
-    workspace.insert("members".into(), toml::Value::Array(members));
-    for key in ["package", "dependencies", "lints"] {
-        if let Some(value) = workspace_table(&root_toml, key) {
-            workspace.insert(key.into(), value);
-        }
+    if purpose == Purpose::Student {
+        members.push(RUNNER_DIR.to_string());
+        // The runner's dependencies are pinned in the workspace it was built in, which for
+        // another course (a test fixture) is not this one.
+        let runner = cargo_toml::read_table(&runner_source().join("Cargo.toml"))?;
+        let runner_root = cargo_toml::root_cargo_toml(&runner_workspace())?;
+        cargo_toml::add_workspace_dependencies(&mut root_toml, &runner_root, &runner);
     }
-    let mut cargo_toml = toml::Table::new();
-    cargo_toml.insert("workspace".into(), toml::Value::Table(workspace));
-    let header = "# A student edition of the course, written by `cargo course export`.\n\n";
     let cargo_path = out.join("Cargo.toml");
     fsx::write_if_changed(
         &cargo_path,
-        format!("{header}{}", to_toml(&cargo_toml, &cargo_path)?),
+        cargo_toml::edition_workspace(&root_toml, &members, &cargo_path)?,
     )?;
     for name in ROOT_FILES {
         let from = root.join(name);
+        // Without a lockfile of its own the course gets the runner's, so the edition's runner
+        // resolves offline to the versions it was built with.
+        let from = if name == "Cargo.lock" && !from.is_file() && purpose == Purpose::Student {
+            runner_workspace().join(name)
+        } else {
+            from
+        };
         if from.is_file() {
             fsx::write_if_changed(&out.join(name), fsx::read(&from)?)?;
         }
@@ -112,22 +104,65 @@ pub fn write_edition(
         fsx::write_if_changed(&out.join("docs").join(&doc), text)?;
     }
     for module in modules {
-        write_module(manifest, module, &out.join(&module.dir), variants)?;
+        write_module(manifest, module, &out.join(&module.dir), purpose)?;
     }
-    let course = filtered_manifest(root, modules)?;
+    let course = filtered_manifest(root, modules, purpose)?;
     fsx::write_if_changed(&out.join("course.toml"), course)?;
-    fsx::write_if_changed(&out.join("README.md"), student_readme(manifest, modules))?;
+    if purpose == Purpose::Student {
+        fsx::write_if_changed(&out.join("README.md"), student_readme(manifest, modules))?;
+        write_runner(out)?;
+    }
     Ok(())
 }
 
-/// What an edition's exercise packages hold.
+/// Where an edition carries the runner.
+const RUNNER_DIR: &str = "course";
+
+/// The sources of the runner that is running: `cargo course` always runs a runner built from its
+/// source folder, which is where this was compiled.
+fn runner_source() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The workspace the runner was built in (it pins the runner's dependencies).
+fn runner_workspace() -> PathBuf {
+    let source = runner_source();
+    source.parent().map_or(source.clone(), Path::to_path_buf)
+}
+
+/// Copies the runner's sources (not its tests and fixtures) into the edition, with its package
+/// renamed, and the alias that makes `cargo course` run it.
+fn write_runner(out: &Path) -> Result<()> {
+    let from = runner_source();
+    let to = out.join(RUNNER_DIR);
+    let package = cargo_toml::read_table(&from.join("Cargo.toml"))?;
+    let runner_root = cargo_toml::root_cargo_toml(&runner_workspace())?;
+    let path = to.join("Cargo.toml");
+    fsx::write_if_changed(
+        &path,
+        cargo_toml::runner_package(package, &runner_root, &path)?,
+    )?;
+    for file in fsx::list_files(&from.join("src"), ".rs")? {
+        // Without its unit tests: the edition does not run them, and their sample exercises
+        // are not the course's.
+        let text = without_unit_tests(&fsx::read(&from.join("src").join(&file))?);
+        fsx::write_if_changed(&to.join("src").join(&file), text)?;
+    }
+    fsx::write_if_changed(
+        &out.join(".cargo").join("config.toml"),
+        cargo_toml::edition_config(),
+    )?;
+    Ok(())
+}
+
+/// Whom an edition is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Variants {
-    /// The stubs only: what students get.
-    Stubs,
-    /// The stubs and every decoy (`exercises/<name>.decoy-<slug>.rs`, binary
-    /// `<binary>-decoy-<slug>`): the contract's scratch workspace.
-    StubsAndDecoys,
+pub enum Purpose {
+    /// Students: the stubs, the marked stubs the runner works from, and the runner itself.
+    Student,
+    /// The contract's scratch workspace: the stubs and every decoy
+    /// (`exercises/<name>.decoy-<slug>.rs`, binary `<binary>-decoy-<slug>`).
+    Contract,
 }
 
 /// The binary name of a decoy variant of an exercise binary.
@@ -141,33 +176,39 @@ fn decoy_file(file: &str, decoy: &str) -> String {
     format!("{stem}.decoy-{decoy}.rs")
 }
 
-fn write_module(
-    manifest: &Manifest,
-    module: &Module,
-    out: &Path,
-    variants: Variants,
-) -> Result<()> {
+fn write_module(manifest: &Manifest, module: &Module, out: &Path, purpose: Purpose) -> Result<()> {
     let dir = manifest.root.join(&module.dir);
+    let edition_root = out.parent().unwrap_or(out);
     if !module.exercise.is_empty() {
-        let source_toml = dir.join("Cargo.toml");
-        let mut package: toml::Table =
-            toml::from_str(&fsx::read(&source_toml)?).map_err(|e| Error::parse(&source_toml, e))?;
-        for key in [
-            "lib",
-            "bin",
-            "test",
-            "bench",
-            "example",
-            "build-dependencies",
-        ] {
-            package.remove(key);
-        }
-        if let Some(toml::Value::Table(info)) = package.get_mut("package") {
-            info.remove("build");
-            info.insert("autobins".into(), false.into());
-            info.insert("autoexamples".into(), false.into());
-            info.insert("autotests".into(), false.into());
-            info.insert("autobenches".into(), false.into());
+        let mut package = cargo_toml::read_table(&dir.join("Cargo.toml"))?;
+        for exercise in &module.exercise {
+            let Some(crate_dir) = &exercise.crate_dir else {
+                continue;
+            };
+            match purpose {
+                // Students get the stub of the crate where the module's package expects it.
+                Purpose::Student => {
+                    crates::write_version(
+                        &dir.join(crate_dir),
+                        &out.join(crate_dir),
+                        Version::Stub,
+                    )?;
+                    let marked = edition_root
+                        .join(crate::manifest::STUDENT_SOURCES)
+                        .join(&module.dir)
+                        .join(crate_dir);
+                    crates::write_version(&dir.join(crate_dir), &marked, Version::MarkedStub)?;
+                }
+                // The contract builds the module's other exercises against the solution: their
+                // stubs and decoys must fail or pass for their own reasons, not the crate's.
+                Purpose::Contract => {
+                    cargo_toml::redirect_path_dependency(
+                        &mut package,
+                        crate_dir,
+                        &dir.join(crate_dir),
+                    );
+                }
+            }
         }
         let mut bins = expected_bins(module);
         let mut texts = Vec::new();
@@ -175,7 +216,14 @@ fn write_module(
             let source_path = dir.join(&exercise.file);
             let markers = Markers::parse(&source_path, &fsx::read(&source_path)?)?;
             texts.push((exercise.file.clone(), markers.stub()));
-            if variants == Variants::StubsAndDecoys {
+            if purpose == Purpose::Student {
+                let marked = edition_root
+                    .join(crate::manifest::STUDENT_SOURCES)
+                    .join(&module.dir)
+                    .join(&exercise.file);
+                fsx::write_if_changed(&marked, markers.marked_stub())?;
+            }
+            if purpose == Purpose::Contract {
                 let bin = crate::manifest::bin_name(&module.id, &exercise.file);
                 for decoy in markers.decoys() {
                     let file = decoy_file(&exercise.file, &decoy.name);
@@ -184,18 +232,8 @@ fn write_module(
                 }
             }
         }
-        let bins: Vec<toml::Value> = bins
-            .into_iter()
-            .map(|(name, path)| {
-                let mut bin = toml::Table::new();
-                bin.insert("name".into(), name.into());
-                bin.insert("path".into(), path.into());
-                toml::Value::Table(bin)
-            })
-            .collect();
-        package.insert("bin".into(), toml::Value::Array(bins));
         let path = out.join("Cargo.toml");
-        fsx::write_if_changed(&path, to_toml(&package, &path)?)?;
+        fsx::write_if_changed(&path, cargo_toml::exercise_package(package, &bins, &path)?)?;
         for (file, text) in texts {
             fsx::write_if_changed(&out.join(file), text)?;
         }
@@ -204,15 +242,25 @@ fn write_module(
         fsx::write_if_changed(&out.join(note), fsx::read(&dir.join(note))?)?;
     }
     if dir.join("README.md").is_file() {
-        fsx::write_if_changed(&out.join("README.md"), fsx::read(&dir.join("README.md"))?)?;
+        let readme = fsx::read(&dir.join("README.md"))?;
+        let readme = match purpose {
+            Purpose::Student => format!("{EDITION_NOTE}{readme}"),
+            Purpose::Contract => readme,
+        };
+        fsx::write_if_changed(&out.join("README.md"), readme)?;
     }
     fsx::write_if_changed(&out.join("HINTS.md"), hints_page(module))?;
     Ok(())
 }
 
+/// What a student edition puts above each module's README, which was written for the repository.
+const EDITION_NOTE: &str = "> **In this student edition:** the exercises under `exercises/` are your starting points;\n\
+> edit them in place and check one with `cargo course verify <id>` (`cargo course hint <id>` for a hint,\n\
+> `cargo course reset <id>` to start over). There are no solutions here, and `cargo course start` is not needed.\n\n";
+
 /// `course.toml` with only the exported modules: capstones dropped, paths reduced to the
-/// exported steps.
-fn filtered_manifest(root: &Path, modules: &[&Module]) -> Result<String> {
+/// exported steps; a student edition says it is one.
+fn filtered_manifest(root: &Path, modules: &[&Module], purpose: Purpose) -> Result<String> {
     let path = root.join(crate::manifest::MANIFEST_FILE);
     let mut table: toml::Table =
         toml::from_str(&fsx::read(&path)?).map_err(|e| Error::parse(&path, e))?;
@@ -227,6 +275,11 @@ fn filtered_manifest(root: &Path, modules: &[&Module]) -> Result<String> {
         list.retain(kept_id);
     }
     table.remove("capstone");
+    if purpose == Purpose::Student
+        && let Some(toml::Value::Table(course)) = table.get_mut("course")
+    {
+        course.insert("student_edition".into(), true.into());
+    }
     if let Some(toml::Value::Array(paths)) = table.get_mut("path") {
         for learning_path in paths.iter_mut() {
             if let Some(toml::Value::Array(steps)) = learning_path.get_mut("steps") {
@@ -241,7 +294,7 @@ fn filtered_manifest(root: &Path, modules: &[&Module]) -> Result<String> {
     }
     Ok(format!(
         "# The course manifest, filtered to this edition's modules by `cargo course export`.\n\n{}",
-        to_toml(&table, &path)?
+        cargo_toml::to_toml(&table, &path)?
     ))
 }
 
@@ -265,33 +318,62 @@ pub fn hints_page(module: &Module) -> String {
 
 fn student_readme(manifest: &Manifest, modules: &[&Module]) -> String {
     let mut text = format!(
-        "# {}: student edition\n\nThis folder holds the exercises of the course as starting points (stubs).\nEach exercise is a binary with its own tests; make the tests pass.\n\n",
+        "# {}: student edition\n\n\
+         This folder holds the course's exercises as starting points, with their tests, the notes,\n\
+         and the learner half of the course runner. It has no solutions.\n\n",
         manifest.course.title
     );
     text.push_str("## How to work\n\n");
     text.push_str("1. Read the module's `README.md` and its `notes/` in order.\n");
-    text.push_str("2. Open an exercise under `exercises/` and read its header.\n");
-    text.push_str("3. Run its tests until they pass; do not edit the tests.\n");
-    text.push_str("4. Stuck? `HINTS.md` in each module folder has progressive hints.\n\n");
-    text.push_str("```sh\ncargo test --offline --bin m01-example\n```\n\n");
+    text.push_str("2. `cargo course list` shows every exercise, your progress and what is next.\n");
     text.push_str(
-        "`fix` exercises do not compile at first: the compiler's error is the puzzle.\n\n",
+        "3. Open the exercise's file under `NN-module/exercises/`, read its header, and edit it in place.\n",
     );
     text.push_str(
-        "## Exercises\n\n| id | binary | kind | title | test command |\n|---|---|---|---|---|\n",
+        "4. `cargo course verify <id>` builds and tests it; `cargo course watch` does so on every save.\n",
+    );
+    text.push_str(
+        "5. Stuck? `cargo course hint <id>` shows one hint at a time. `cargo course reset <id>` starts over and keeps your copy as a numbered backup.\n\n",
+    );
+    text.push_str(
+        "Change only the parts the exercise asks for: an exercise whose tests (or the code they rely on) were edited does not count.\n",
+    );
+    text.push_str(
+        "`fix` exercises do not compile until you fix them, so `cargo test` on the whole edition fails by design: run one exercise at a time with `cargo course verify <id>`.\n\n",
+    );
+    text.push_str("```sh\ncargo course list\n");
+    if let Some(first) = modules.iter().flat_map(|m| m.exercise.first()).next() {
+        text.push_str(&format!("cargo course verify {}\n", first.id));
+    }
+    text.push_str("```\n\n");
+    text.push_str(
+        "## Exercises\n\n| id | kind | title | file | check it with |\n|---|---|---|---|---|\n",
     );
     for module in modules {
         for exercise in &module.exercise {
-            let bin = crate::manifest::bin_name(&module.id, &exercise.file);
             text.push_str(&format!(
-                "| {} | `{bin}` | {} | {} | `cargo test --offline --bin {bin}` |\n",
+                "| {} | {} | {} | `{}/{}` | `cargo course verify {}` |\n",
                 exercise.id,
                 exercise.kind.as_str(),
-                exercise.title
+                exercise.title.replace('|', "\\|"),
+                module.dir,
+                exercise.file,
+                exercise.id
             ));
         }
     }
     text
+}
+
+/// A runner source file up to its unit tests: the first `#[cfg(test)]` line at the start of a
+/// line that is followed by `mod tests` (later ones may be inside the tests' sample strings).
+fn without_unit_tests(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let end = lines
+        .windows(2)
+        .position(|pair| pair[0] == "#[cfg(test)]" && pair[1].starts_with("mod tests"))
+        .unwrap_or(lines.len());
+    lines[..end].join("\n").trim_end().to_string() + "\n"
 }
 
 /// Where `check` builds its stubs: `<target>/course-check/<course folder name>-<hash of its path>`.

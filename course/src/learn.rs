@@ -1,4 +1,7 @@
-//! The learner's workspace `learn/` and the progress file inside it.
+//! Where a learner's files live, and the progress file beside them.
+//!
+//! In the course repository that is `learn/` ([`Layout::Learn`]); in a student edition it is the
+//! edition itself: the stubs are edited in place ([`Layout::Edition`]).
 //!
 //! `learn/` is git-ignored and excluded from the course workspace. It is a workspace of its own
 //! with one package, `learn`, whose `[[bin]]`s are the exercises the learner has started (same
@@ -6,15 +9,18 @@
 //! `start`, and `learn/.cargo/config.toml` points its target directory at the course's `target/`
 //! so dependencies are built once. Learner files live at `learn/<module folder>/<file name>`.
 //!
-//! Progress lives in `learn/.course/progress.json`. A damaged progress file is reported, moved
+//! In an edition the exercise files are the module folders' `exercises/*.rs`, built as the
+//! module packages of the edition's workspace.
+//!
+//! Progress lives in `learn/.course/progress.json` (an edition: `.course/progress.json`). A damaged progress file is reported, moved
 //! aside to `progress.json.damaged` and rebuilt from the files present; it never stops the runner.
 
+use crate::cargo_toml::{self, LearnerWorkspace};
 use crate::error::{Error, Result, fsx};
-use crate::export::{root_cargo_toml, workspace_table};
 use crate::manifest::{ExerciseRef, Manifest};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The learner workspace's folder name.
 pub const LEARN_DIR: &str = "learn";
@@ -22,8 +28,19 @@ pub const LEARN_DIR: &str = "learn";
 /// The learner workspace of a course.
 #[derive(Debug, Clone)]
 pub struct Workspace {
-    /// `<root>/learn`.
+    /// `<root>/learn`, or the edition's root.
     pub dir: PathBuf,
+    /// Which of the two it is.
+    pub layout: Layout,
+}
+
+/// Where the learner's files are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// `learn/` in the course repository: a workspace with one package, `learn`.
+    Learn,
+    /// A student edition: the stubs in the module folders, edited in place.
+    Edition,
 }
 
 /// What the learner has done with one exercise.
@@ -98,42 +115,73 @@ impl Progress {
         }
     }
 
-    /// Marks an exercise started now (later than every other).
-    pub fn mark_started(&mut self, id: &str) {
+    /// Marks exercises started now, all at once (later than every other).
+    pub fn mark_started<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) {
         self.sequence += 1;
         let sequence = self.sequence;
-        self.entry(id).started = Some(sequence);
+        for id in ids {
+            self.entry(id).started = Some(sequence);
+        }
     }
 
-    /// The most recently started exercise that is not done.
-    pub fn latest_unfinished(&self) -> Option<&str> {
-        self.exercises
-            .iter()
-            .filter(|(_, e)| !e.done)
-            .filter_map(|(id, e)| e.started.map(|s| (s, id.as_str())))
-            .max()
-            .map(|(_, id)| id)
+    /// The most recently started exercise that is not done; of exercises started together (a
+    /// whole module), the first in `course_order`.
+    pub fn latest_unfinished<'a>(
+        &self,
+        course_order: impl IntoIterator<Item = &'a str>,
+    ) -> Option<&'a str> {
+        let mut best: Option<(u64, &'a str)> = None;
+        for id in course_order {
+            let entry = self.get(id);
+            if let (Some(sequence), false) = (entry.started, entry.done)
+                && best.is_none_or(|(best_sequence, _)| sequence > best_sequence)
+            {
+                best = Some((sequence, id));
+            }
+        }
+        best.map(|(_, id)| id)
     }
 }
 
 impl Workspace {
-    /// The learner workspace of the course at `root`.
-    pub fn new(root: &Path) -> Workspace {
-        Workspace {
-            dir: root.join(LEARN_DIR),
+    /// The learner workspace of the course at `root`: `learn/`, or in a student edition the
+    /// edition itself.
+    pub fn new(manifest: &Manifest) -> Workspace {
+        if manifest.course.student_edition {
+            Workspace {
+                dir: manifest.root.clone(),
+                layout: Layout::Edition,
+            }
+        } else {
+            Workspace {
+                dir: manifest.root.join(LEARN_DIR),
+                layout: Layout::Learn,
+            }
         }
     }
 
     /// Where the learner's copy of an exercise lives.
     pub fn file(&self, exercise: ExerciseRef<'_>) -> PathBuf {
-        self.dir
-            .join(&exercise.module.dir)
-            .join(exercise.file_name())
+        match self.layout {
+            Layout::Learn => self
+                .dir
+                .join(&exercise.module.dir)
+                .join(exercise.file_name()),
+            Layout::Edition => self.dir.join(exercise.rel_path()),
+        }
     }
 
-    /// `learn/Cargo.toml`.
+    /// The Cargo.toml that builds the learner's files.
     pub fn manifest_path(&self) -> PathBuf {
         self.dir.join("Cargo.toml")
+    }
+
+    /// The package that holds an exercise's binary.
+    pub fn package(&self, exercise: ExerciseRef<'_>) -> String {
+        match self.layout {
+            Layout::Learn => "learn".to_string(),
+            Layout::Edition => exercise.module.package.clone(),
+        }
     }
 
     fn progress_path(&self) -> PathBuf {
@@ -176,16 +224,20 @@ impl Workspace {
         }
     }
 
-    /// Progress inferred from the learner files present: each is started, none is done.
+    /// Progress inferred from the learner files present: each is started (all at once, so the
+    /// first of them is next), none is done.
     fn rebuilt_progress(&self, manifest: &Manifest) -> Progress {
         let mut progress = Progress {
             version: 1,
             ..Progress::default()
         };
-        for exercise in manifest.exercises() {
-            if self.file(exercise).is_file() {
-                progress.mark_started(&exercise.exercise.id);
-            }
+        let present: Vec<&str> = manifest
+            .exercises()
+            .filter(|e| self.file(*e).is_file())
+            .map(|e| e.exercise.id.as_str())
+            .collect();
+        if !present.is_empty() {
+            progress.mark_started(present);
         }
         progress
     }
@@ -203,34 +255,25 @@ impl Workspace {
     }
 
     /// Writes `learn/Cargo.toml`, `learn/Cargo.lock` and `learn/.cargo/config.toml` for the
-    /// exercises that have been started.
+    /// exercises that have been started; an edition's files are already in place.
     ///
     /// # Errors
     /// When a file cannot be read or written.
     pub fn write_cargo_files(&self, manifest: &Manifest, progress: &Progress) -> Result<()> {
+        if self.layout == Layout::Edition {
+            return Ok(());
+        }
         let root = &manifest.root;
-        let root_toml = root_cargo_toml(root)?;
+        let root_toml = cargo_toml::root_cargo_toml(root)?;
         let started: Vec<ExerciseRef<'_>> = manifest
             .exercises()
             .filter(|e| progress.get(&e.exercise.id).started.is_some())
             .collect();
-
-        let mut workspace = toml::Table::new();
-        workspace.insert("resolver".into(), "3".into());
-        for key in ["dependencies", "lints"] {
-            if let Some(value) = workspace_table(&root_toml, key) {
-                workspace.insert(key.into(), value);
-            }
-        }
-        let mut package = toml::Table::new();
-        package.insert("name".into(), "learn".into());
-        package.insert("version".into(), "0.0.0".into());
-        package.insert("edition".into(), "2024".into());
-        package.insert("publish".into(), false.into());
-        package.insert("autobins".into(), false.into());
-
-        let mut dependencies = toml::Table::new();
-        let mut dev_dependencies = toml::Table::new();
+        let path = self.manifest_path();
+        let mut learner = LearnerWorkspace {
+            members: cargo_toml::learner_members(&path),
+            ..LearnerWorkspace::default()
+        };
         let mut seen_modules: Vec<&str> = Vec::new();
         for exercise in &started {
             if seen_modules.contains(&exercise.module.dir.as_str()) {
@@ -238,112 +281,31 @@ impl Workspace {
             }
             seen_modules.push(&exercise.module.dir);
             let module_dir = root.join(&exercise.module.dir);
-            let path = module_dir.join("Cargo.toml");
-            let module_toml: toml::Table =
-                toml::from_str(&fsx::read(&path)?).map_err(|e| Error::parse(&path, e))?;
-            for (key, into) in [
-                ("dependencies", &mut dependencies),
-                ("dev-dependencies", &mut dev_dependencies),
-            ] {
-                if let Some(toml::Value::Table(table)) = module_toml.get(key) {
-                    for (name, spec) in table {
-                        merge_dependency(into, name, absolute_paths(spec, &module_dir));
-                    }
-                }
-            }
+            let module_toml = cargo_toml::read_table(&module_dir.join("Cargo.toml"))?;
+            learner.add_dependencies_of(&module_toml, &module_dir);
         }
-        let bins: Vec<toml::Value> = started
+        learner.bins = started
             .iter()
-            .map(|e| {
-                let mut bin = toml::Table::new();
-                bin.insert("name".into(), e.bin_name().into());
-                bin.insert(
-                    "path".into(),
-                    format!("{}/{}", e.module.dir, e.file_name()).into(),
-                );
-                toml::Value::Table(bin)
-            })
+            .filter(|e| e.exercise.crate_dir.is_none())
+            .map(|e| (e.bin_name(), format!("{}/{}", e.module.dir, e.file_name())))
             .collect();
-
-        // Written in reading order (package, dependencies, binaries, workspace) rather than
-        // the alphabetical order a serialised table would have.
-        let path = self.manifest_path();
-        let section = |name: &str, value: toml::Value| -> Result<String> {
-            let mut table = toml::Table::new();
-            table.insert(name.to_string(), value);
-            toml::to_string(&table).map_err(|e| Error::parse(&path, e))
-        };
-        let text = [
-            "# Your workspace, generated by `cargo course start`: it is rewritten on every start.\n"
-                .to_string(),
-            section("package", toml::Value::Table(package))?,
-            "[lints]\nworkspace = true\n".to_string(),
-            section("dependencies", toml::Value::Table(dependencies))?,
-            section("dev-dependencies", toml::Value::Table(dev_dependencies))?,
-            section("bin", toml::Value::Array(bins))?,
-            section("workspace", toml::Value::Table(workspace))?,
-        ]
-        .join("\n");
-        fsx::write_if_changed(&path, text)?;
+        fsx::write_if_changed(
+            &path,
+            cargo_toml::learner_workspace(&root_toml, learner, &path)?,
+        )?;
 
         let lock = root.join("Cargo.lock");
         if lock.is_file() {
             fsx::copy(&lock, &self.dir.join("Cargo.lock"))?;
         }
-        let target = root.join("target");
-        let runner = root.join("course").join("Cargo.toml");
         fsx::write_if_changed(
             &self.dir.join(".cargo").join("config.toml"),
-            format!(
-                "# Share the course's target directory so dependencies are built once.\n[build]\ntarget-dir = {:?}\n\n\
-                 # `learn/` is a workspace of its own, so the course's `cargo course` alias would look for\n\
-                 # the runner here; this one runs it from the course instead.\n\
-                 [alias]\ncourse = {:?}\n",
-                target.to_string_lossy(),
-                format!(
-                    "run --quiet --manifest-path {} --bin course --",
-                    runner.to_string_lossy()
-                )
+            cargo_toml::learner_config(
+                &root.join("target"),
+                &root.join("course").join("Cargo.toml"),
             ),
         )?;
         Ok(())
-    }
-}
-
-/// Rewrites a relative `path = "…"` dependency so it still points at the same crate from `learn/`.
-fn absolute_paths(spec: &toml::Value, module_dir: &Path) -> toml::Value {
-    let mut spec = spec.clone();
-    if let Some(table) = spec.as_table_mut()
-        && let Some(toml::Value::String(path)) = table.get("path")
-    {
-        let absolute = module_dir.join(path).to_string_lossy().into_owned();
-        table.insert("path".into(), absolute.into());
-    }
-    spec
-}
-
-/// Adds a dependency to a table; when two modules name the same crate, their features are united.
-fn merge_dependency(into: &mut toml::Table, name: &str, spec: toml::Value) {
-    let Some(existing) = into.get_mut(name) else {
-        into.insert(name.to_string(), spec);
-        return;
-    };
-    let features = spec
-        .get("features")
-        .and_then(|f| f.as_array())
-        .cloned()
-        .unwrap_or_default();
-    if let Some(table) = existing.as_table_mut() {
-        let list = table
-            .entry("features")
-            .or_insert_with(|| toml::Value::Array(Vec::new()));
-        if let Some(list) = list.as_array_mut() {
-            for feature in features {
-                if !list.contains(&feature) {
-                    list.push(feature);
-                }
-            }
-        }
     }
 }
 
@@ -357,34 +319,18 @@ mod tests {
             version: 1,
             ..Progress::default()
         };
-        assert_eq!(progress.latest_unfinished(), None);
-        progress.mark_started("01.1");
-        progress.mark_started("01.2");
-        assert_eq!(progress.latest_unfinished(), Some("01.2"));
+        let order = ["01.1", "01.2", "02.1", "02.2"];
+        assert_eq!(progress.latest_unfinished(order), None);
+        progress.mark_started(["01.1"]);
+        progress.mark_started(["01.2"]);
+        assert_eq!(progress.latest_unfinished(order), Some("01.2"));
         progress.entry("01.2").done = true;
-        assert_eq!(progress.latest_unfinished(), Some("01.1"));
+        assert_eq!(progress.latest_unfinished(order), Some("01.1"));
         assert_eq!(progress.status("01.2"), Status::Done);
         assert_eq!(progress.status("01.1"), Status::Started);
         assert_eq!(progress.status("02.1"), Status::NotStarted);
-    }
-
-    #[test]
-    fn merge_dependency_unites_features() {
-        let mut table = toml::Table::new();
-        let spec = |text: &str| -> toml::Value {
-            toml::from_str::<toml::Table>(text).unwrap()["d"].clone()
-        };
-        merge_dependency(
-            &mut table,
-            "d",
-            spec("d = { workspace = true, features = [\"a\"] }"),
-        );
-        merge_dependency(
-            &mut table,
-            "d",
-            spec("d = { workspace = true, features = [\"b\", \"a\"] }"),
-        );
-        let features = table["d"]["features"].as_array().unwrap();
-        assert_eq!(features.len(), 2);
+        // A whole module started at once: the first of it is next.
+        progress.mark_started(["02.2", "02.1"]);
+        assert_eq!(progress.latest_unfinished(order), Some("02.1"));
     }
 }

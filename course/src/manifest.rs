@@ -5,6 +5,7 @@
 //! of `cargo course check-manifest` shows the whole list.
 //! [`sync_bins`] rewrites each module's `[[bin]]` list from the manifest.
 
+use crate::cargo_toml::{self, Bin};
 use crate::error::{Error, Result, fsx};
 use crate::markdown::{self, is_error_code};
 use serde::Deserialize;
@@ -45,7 +46,15 @@ pub struct CourseInfo {
     pub title: String,
     /// The expected study hours per week.
     pub weekly_hours: Option<u32>,
+    /// Set in a student edition: there are no solutions, the learner edits the stubs in place,
+    /// and each exercise's marked stub lives under [`STUDENT_SOURCES`].
+    #[serde(default)]
+    pub student_edition: bool,
 }
+
+/// Where a student edition keeps each exercise's marked stub (the stub, with its solution
+/// regions marked and empty), from which `reset` and the edit check work.
+pub const STUDENT_SOURCES: &str = ".course/exercises";
 
 /// A `[[path]]` entry: a learning path through modules and capstones.
 #[derive(Debug, Clone, Deserialize)]
@@ -236,9 +245,12 @@ pub struct ExerciseRef<'a> {
 }
 
 impl ExerciseRef<'_> {
-    /// The binary target name, `m01-lifetime-annotations`.
+    /// The binary target name, `m01-lifetime-annotations`; for a crate exercise, its package.
     pub fn bin_name(&self) -> String {
-        bin_name(&self.module.id, &self.exercise.file)
+        match (&self.exercise.crate_dir, &self.exercise.package) {
+            (Some(_), Some(package)) => package.clone(),
+            _ => bin_name(&self.module.id, &self.exercise.file),
+        }
     }
 
     /// The exercise file's path relative to the repository root.
@@ -355,9 +367,28 @@ impl Manifest {
         }
     }
 
-    /// The absolute path of an exercise's reference solution.
+    /// The absolute path of an exercise's source: the reference solution, or in a student
+    /// edition its marked stub.
     pub fn exercise_path(&self, exercise: ExerciseRef<'_>) -> PathBuf {
-        self.root.join(exercise.rel_path())
+        if self.course.student_edition {
+            self.root.join(STUDENT_SOURCES).join(exercise.rel_path())
+        } else {
+            self.root.join(exercise.rel_path())
+        }
+    }
+
+    /// The folder of a crate exercise: in the course, or in a student edition its marked stub.
+    pub fn crate_path(&self, exercise: ExerciseRef<'_>) -> PathBuf {
+        let rel = format!(
+            "{}/{}",
+            exercise.module.dir,
+            exercise.exercise.crate_dir.as_deref().unwrap_or_default()
+        );
+        if self.course.student_edition {
+            self.root.join(STUDENT_SOURCES).join(rel)
+        } else {
+            self.root.join(rel)
+        }
     }
 
     /// Checks the manifest against the repository and returns every problem found (empty: valid).
@@ -383,6 +414,7 @@ impl Manifest {
             }
         }
         self.validate_fences(&mut problems)?;
+        self.validate_doc_includes(&mut problems)?;
         Ok(problems)
     }
 
@@ -501,18 +533,45 @@ impl Manifest {
             }
         }
         validate_entries(module, &dir, problems);
+        validate_note_includes(module, &dir, problems)?;
         let cargo_toml = dir.join("Cargo.toml");
         if !cargo_toml.is_file() {
             problems.push(format!("{name}: {}/Cargo.toml does not exist", module.dir));
             return Ok(());
         }
-        let actual = read_bins(&cargo_toml)?;
+        let actual = cargo_toml::read_bins(&cargo_toml)?;
         let expected = expected_bins(module);
         if actual != expected {
             problems.push(format!(
                 "{name}: the [[bin]] list of {}/Cargo.toml differs from course.toml (run `cargo course sync`)",
                 module.dir
             ));
+        }
+        Ok(())
+    }
+
+    /// `examples/src/lib.rs` includes every page of `docs/` that has Rust code, so its blocks run
+    /// as doctests (checked only when the course has that crate).
+    fn validate_doc_includes(&self, problems: &mut Vec<String>) -> Result<()> {
+        let lib = self.root.join("examples").join("src").join("lib.rs");
+        if !lib.is_file() {
+            return Ok(());
+        }
+        let included = included_files(&fsx::read(&lib)?);
+        for page in fsx::list_files(&self.root.join("docs"), ".md")? {
+            let text = fsx::read(&self.root.join("docs").join(&page))?;
+            let (fences, _) = markdown::fences(&text);
+            // `rust,ignore` blocks are never compiled, included or not.
+            let has_rust = fences.iter().any(|f| {
+                let tags = f.tags();
+                tags.first().is_some_and(|t| *t == "rust") && !tags.contains(&"ignore")
+            });
+            let wanted = format!("../../docs/{page}");
+            if has_rust && !included.contains(&wanted) {
+                problems.push(format!(
+                    "examples/src/lib.rs does not include docs/{page}, so its Rust blocks are never compiled (add `#[doc = include_str!(\"{wanted}\")]`)"
+                ));
+            }
         }
         Ok(())
     }
@@ -547,6 +606,56 @@ impl Manifest {
         }
         Ok(())
     }
+}
+
+/// The paths named by `include_str!("…")` in a Rust file.
+fn included_files(source: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = source;
+    while let Some(start) = rest.find("include_str!(\"") {
+        let after = &rest[start + "include_str!(\"".len()..];
+        let Some(end) = after.find('"') else { break };
+        found.push(after[..end].to_string());
+        rest = &after[end..];
+    }
+    found
+}
+
+/// A module's `src/lib.rs` includes exactly the notes `course.toml` lists (each as the docs of a
+/// module, so its code blocks run as doctests).
+fn validate_note_includes(module: &Module, dir: &Path, problems: &mut Vec<String>) -> Result<()> {
+    let lib = dir.join("src").join("lib.rs");
+    if !lib.is_file() {
+        if !module.notes.is_empty() {
+            problems.push(format!(
+                "module {}: {}/src/lib.rs does not exist, so its notes' code is never compiled",
+                module.id, module.dir
+            ));
+        }
+        return Ok(());
+    }
+    let included: Vec<String> = included_files(&fsx::read(&lib)?)
+        .into_iter()
+        .filter_map(|path| path.strip_prefix("../").map(str::to_string))
+        .filter(|path| path.ends_with(".md"))
+        .collect();
+    for note in &module.notes {
+        if !included.contains(note) {
+            problems.push(format!(
+                "module {}: src/lib.rs does not include {note}, so its code blocks never run (add `#[doc = include_str!(\"../{note}\")]`)",
+                module.id
+            ));
+        }
+    }
+    for path in &included {
+        if !module.notes.contains(path) {
+            problems.push(format!(
+                "module {}: src/lib.rs includes {path}, which is not one of its `notes` in course.toml",
+                module.id
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The exercise (or milestone) entries of one module (or capstone).
@@ -662,14 +771,21 @@ fn validate_new_keys(exercise: &Exercise, problems: &mut Vec<String>) {
             ));
         }
     }
-    for item in &exercise.learner_items {
-        let valid = !item.is_empty()
-            && item.split("::").all(|part| {
+    let is_path = |text: &str| {
+        !text.is_empty()
+            && text.split("::").all(|part| {
                 !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_')
-            });
+            })
+    };
+    for entry in &exercise.learner_items {
+        let item = crate::signature::plain_entry(entry);
+        let valid = match item.split_once(" for ") {
+            Some((trait_name, type_name)) => is_path(trait_name) && is_path(type_name),
+            None => is_path(&item),
+        };
         if !valid {
             problems.push(format!(
-                "exercise {id}: learner_items entry `{item}` is not a name or `Type::method`"
+                "exercise {id}: learner_items entry `{entry}` is not a name, `Type::method` or `Trait for Type`"
             ));
         }
     }
@@ -731,9 +847,6 @@ fn find_cycle<'a>(graph: &BTreeMap<&'a str, Vec<&'a str>>) -> Option<Vec<String>
     None
 }
 
-/// A `[[bin]]` target: name and path.
-pub type Bin = (String, String);
-
 /// The `[[bin]]` list a module's Cargo.toml must have, in manifest order.
 pub fn expected_bins(module: &Module) -> Vec<Bin> {
     module
@@ -742,61 +855,6 @@ pub fn expected_bins(module: &Module) -> Vec<Bin> {
         .filter(|e| e.crate_dir.is_none())
         .map(|e| (bin_name(&module.id, &e.file), e.file.clone()))
         .collect()
-}
-
-/// The `[[bin]]` list a Cargo.toml has.
-///
-/// # Errors
-/// When the file cannot be read or parsed.
-pub fn read_bins(cargo_toml: &Path) -> Result<Vec<Bin>> {
-    let text = fsx::read(cargo_toml)?;
-    let value: toml::Table = toml::from_str(&text).map_err(|e| Error::parse(cargo_toml, e))?;
-    let mut bins = Vec::new();
-    if let Some(toml::Value::Array(list)) = value.get("bin") {
-        for bin in list {
-            let name = bin.get("name").and_then(|v| v.as_str()).unwrap_or("");
-            let path = bin.get("path").and_then(|v| v.as_str()).unwrap_or("");
-            bins.push((name.to_string(), path.to_string()));
-        }
-    }
-    Ok(bins)
-}
-
-/// The comment line `sync` writes above the generated `[[bin]]` list.
-const GENERATED: &str =
-    "# Exercise binaries, generated from course.toml by `cargo course sync`: do not edit by hand.";
-
-/// Replaces every `[[bin]]` table of a Cargo.toml text with `bins`, keeping all other lines.
-pub fn replace_bins(text: &str, bins: &[Bin]) -> String {
-    let mut kept: Vec<&str> = Vec::new();
-    let mut in_bin = false;
-    for line in text.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with('[') {
-            in_bin = trimmed.replace(' ', "") == "[[bin]]";
-        }
-        if in_bin || trimmed == GENERATED {
-            continue;
-        }
-        kept.push(line);
-    }
-    while kept.last().is_some_and(|l| l.trim().is_empty()) {
-        kept.pop();
-    }
-    let mut out = kept.join("\n");
-    out.push('\n');
-    if !bins.is_empty() {
-        out.push('\n');
-        out.push_str(GENERATED);
-        out.push('\n');
-        for (index, (name, path)) in bins.iter().enumerate() {
-            if index > 0 {
-                out.push('\n');
-            }
-            out.push_str(&format!("[[bin]]\nname = {name:?}\npath = {path:?}\n"));
-        }
-    }
-    out
 }
 
 /// Rewrites every module's `[[bin]]` list from the manifest; returns the Cargo.toml files changed.
@@ -811,7 +869,7 @@ pub fn sync_bins(manifest: &Manifest) -> Result<Vec<PathBuf>> {
             continue;
         }
         let text = fsx::read(&path)?;
-        let updated = replace_bins(&text, &expected_bins(module));
+        let updated = cargo_toml::replace_bins(&text, &expected_bins(module));
         if updated != text {
             fsx::write(&path, updated)?;
             changed.push(path);
@@ -837,25 +895,6 @@ mod tests {
         check("02", "exercises/10_traits.rs", "m02-traits");
         check("04", "exercises/raw.rs", "m04-raw");
         check("05", "exercises/42.rs", "m05-42");
-    }
-
-    #[test]
-    fn replace_bins_keeps_other_tables_and_is_idempotent() {
-        let text = "[package]\nname = \"x\"\n\n[[bin]]\nname = \"old\"\npath = \"old.rs\"\n\n[dependencies]\nserde.workspace = true\n";
-        let bins = vec![("m01-a".to_string(), "exercises/01-a.rs".to_string())];
-        let once = replace_bins(text, &bins);
-        assert!(once.contains("[dependencies]\nserde.workspace = true"));
-        assert!(!once.contains("old.rs"));
-        assert!(once.contains("name = \"m01-a\"\npath = \"exercises/01-a.rs\""));
-        assert_eq!(replace_bins(&once, &bins), once);
-        let parsed: toml::Table = toml::from_str(&once).unwrap();
-        assert_eq!(parsed["bin"].as_array().unwrap().len(), 1);
-    }
-
-    #[test]
-    fn replace_bins_with_no_bins_removes_them() {
-        let text = "[package]\nname = \"x\"\n\n[[bin]]\nname = \"old\"\npath = \"old.rs\"\n";
-        assert_eq!(replace_bins(text, &[]), "[package]\nname = \"x\"\n");
     }
 
     #[test]

@@ -1,18 +1,25 @@
-//! Runs the tests of a student edition (or a learner's `learn/` folder) and reports, per
-//! exercise, whether it passes, which tests fail, or that it does not compile.
+//! Runs the work in a returned student edition (or a learner's `learn/` folder) and reports, per
+//! exercise, whether it passes, which tests fail, that it does not compile, or that it was edited
+//! where the learner may not edit.
 //!
-//! Every build uses `--offline`: a report must never reach the network.
-//! Three output formats: a table for people, JSON (an array, one object per exercise) for
-//! scripts, and JUnit XML for CI systems.
+//! The exercises and the parts a learner may not change come from the course this runner
+//! belongs to (the instructor's repository), never from a file in the folder being reported on:
+//! a student cannot turn the check off by editing or deleting something in their copy.
+//! "Passed" means what it means everywhere in the runner ([`cargo::TestRun::verdict`]): exit
+//! status 0 and every listed test `ok`, so a crash, an early exit or a hang is a failure.
+//!
+//! Every build uses `--offline`: a report must never reach the network. All exercises build in
+//! one cargo invocation. Three output formats: a table for people, JSON (an array, one object per
+//! exercise) for scripts, and JUnit XML for CI systems.
 
-use crate::cargo::{self, Outcome};
-use crate::error::{Error, Result, fsx};
-use crate::exercise::{self, Skeleton};
-use crate::learn;
-use crate::manifest::Manifest;
+use crate::cargo::{self, Outcome, TestBuild, Verdict};
+use crate::error::{Error, Result};
+use crate::exercise::Markers;
+use crate::learn::{Layout, Workspace};
+use crate::manifest::{ExerciseRef, Manifest};
 use serde::Serialize;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::time::Duration;
 
 /// The state of one exercise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -26,6 +33,9 @@ pub enum State {
     DoesNotCompile,
     /// Its file is not there (a learner who has not started it).
     Missing,
+    /// It was changed outside its solution regions (the tests, or code they rely on): it does
+    /// not count, whatever its tests say.
+    Edited,
 }
 
 impl State {
@@ -36,6 +46,7 @@ impl State {
             State::Failed => "failed",
             State::DoesNotCompile => "does not compile",
             State::Missing => "missing",
+            State::Edited => "edited",
         }
     }
 }
@@ -55,91 +66,65 @@ pub struct Entry {
     pub passed: usize,
     /// The names of the tests that passed.
     pub passed_tests: Vec<String>,
-    /// Whether the test block differs from the exercise's (`null` when that cannot be known).
-    pub tests_edited: Option<bool>,
-    /// The names of the tests that failed.
+    /// Whether the file was changed outside its solution regions.
+    pub tests_edited: bool,
+    /// The names of the tests that failed, sorted.
     pub failed_tests: Vec<String>,
     /// For `does-not-compile`: the error codes the compiler gave.
     pub error_codes: Vec<String>,
+    /// What went wrong besides failing tests: the edit found, a crash, an early exit, a hang,
+    /// tests that never reported.
+    pub problem: Option<String>,
 }
 
-/// Where the exercises of a report live.
-enum Layout {
-    /// A student edition: its own course.toml, packages named as the modules.
-    Edition,
-    /// A learner workspace: the course's manifest one folder up, one package `learn`.
-    Learner,
-}
-
-/// The output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Aligned columns.
+    /// Aligned columns for people.
     Table,
-    /// A JSON array.
+    /// A JSON array, one object per exercise.
     Json,
-    /// JUnit XML.
+    /// JUnit XML for CI systems.
     Junit,
 }
 
-impl Format {
-    /// Parses `table`, `json` or `junit`.
-    ///
-    /// # Errors
-    /// [`Error::Usage`] for anything else.
-    pub fn parse(text: &str) -> Result<Format> {
-        match text {
-            "table" => Ok(Format::Table),
-            "json" => Ok(Format::Json),
-            "junit" => Ok(Format::Junit),
-            other => Err(Error::Usage(format!(
-                "unknown format `{other}`: use table, json or junit"
-            ))),
-        }
-    }
-}
-
-/// Runs every exercise's tests in `dir` and returns one entry per exercise.
+/// Runs every exercise's tests in `dir` (a student edition of `course`, or the `learn/` folder
+/// of a course) and returns one entry per exercise of `course` that `dir` holds.
 ///
 /// # Errors
 /// When `dir` is neither an edition nor a learner workspace, or cargo cannot be started.
-pub fn run(course: &Manifest, dir: &Path) -> Result<Vec<Entry>> {
+pub fn run(course: &Manifest, dir: &Path, timeout: Duration) -> Result<Vec<Entry>> {
     let dir = dir.canonicalize().map_err(|e| Error::io(dir, e))?;
-    let (manifest, layout) = if dir.join(crate::manifest::MANIFEST_FILE).is_file() {
-        (Manifest::load(&dir)?, Layout::Edition)
-    } else if dir.join("Cargo.toml").is_file()
-        && dir
-            .parent()
-            .is_some_and(|p| p.join(crate::manifest::MANIFEST_FILE).is_file())
-    {
-        let parent = dir.parent().map(Path::to_path_buf).unwrap_or_default();
-        (Manifest::load(&parent)?, Layout::Learner)
+    let layout = if dir.join(crate::manifest::MANIFEST_FILE).is_file() {
+        Layout::Edition
+    } else if dir.join("Cargo.toml").is_file() && dir.join(".course").is_dir() {
+        Layout::Learn
     } else {
         return Err(Error::Refused(format!(
-            "{} is neither a student edition (no course.toml) nor a learner workspace",
+            "{} is neither a student edition (no course.toml) nor a learner workspace (no .course/)",
             dir.display()
         )));
     };
-    // What a learner may not change comes from the course this runner belongs to (the
-    // instructor's repository), never from a file in the folder being reported on.
-    let skeletons: BTreeMap<String, Skeleton> = course
+    let workspace = Workspace {
+        dir: dir.clone(),
+        layout,
+    };
+    let exercises: Vec<ExerciseRef<'_>> = course
         .exercises()
-        .filter_map(|e| {
-            let path = course.exercise_path(e);
-            let source = std::fs::read_to_string(&path).ok()?;
-            let markers = exercise::Markers::parse(&path, &source).ok()?;
-            Some((e.exercise.id.clone(), markers.skeleton()))
-        })
+        .filter(|e| e.exercise.crate_dir.is_none())
+        .filter(|e| layout == Layout::Learn || dir.join(&e.module.dir).is_dir())
         .collect();
+    let manifest_path = workspace.manifest_path();
+    let mut packages: Vec<String> = exercises.iter().map(|e| workspace.package(*e)).collect();
+    packages.sort();
+    packages.dedup();
+    let mut everything = TestBuild::new(&manifest_path);
+    everything.packages = packages.iter().map(String::as_str).collect();
+    everything.offline = true;
+    everything.keep_going = true;
+    let build = everything.run()?;
     let mut entries = Vec::new();
-    for exercise in manifest.exercises() {
-        let (file, package): (PathBuf, &str) = match layout {
-            Layout::Edition => (manifest.exercise_path(exercise), &exercise.module.package),
-            Layout::Learner => (
-                learn::Workspace { dir: dir.clone() }.file(exercise),
-                "learn",
-            ),
-        };
+    for exercise in exercises {
         let mut entry = Entry {
             id: exercise.exercise.id.clone(),
             bin: exercise.bin_name(),
@@ -147,50 +132,67 @@ pub fn run(course: &Manifest, dir: &Path) -> Result<Vec<Entry>> {
             state: State::Missing,
             passed: 0,
             passed_tests: Vec::new(),
-            tests_edited: None,
+            tests_edited: false,
             failed_tests: Vec::new(),
             error_codes: Vec::new(),
+            problem: None,
         };
-        let Ok(source) = std::fs::read_to_string(&file) else {
+        let Ok(source) = std::fs::read_to_string(workspace.file(exercise)) else {
             entries.push(entry);
             continue;
         };
-        entry.tests_edited = skeletons
-            .get(&entry.id)
-            .map(|skeleton| skeleton.find_edit(&source).is_some());
-        let mut command = cargo::cargo();
-        command
-            .arg("test")
-            .arg("--manifest-path")
-            .arg(dir.join("Cargo.toml"))
-            .args(["--offline", "--no-run", "--package", package])
-            .args(["--bin", &entry.bin])
-            .current_dir(&dir);
-        let build = cargo::build_json(command)?;
-        match build.test_executables.first() {
-            Some(executable) if build.success => {
-                let run = cargo::run_tests(executable, &dir, cargo::TEST_TIMEOUT)?;
+        let course_path = course.exercise_path(exercise);
+        let edit = std::fs::read_to_string(&course_path)
+            .map_err(|e| Error::io(&course_path, e))
+            .and_then(|text| Markers::parse(&course_path, &text))
+            .map(|markers| markers.skeleton().find_edit(&source));
+        match edit {
+            Ok(None) => {}
+            Ok(Some(edit)) => {
+                entry.tests_edited = true;
+                entry.problem = Some(format!("edited outside the solution regions: {edit}"));
+            }
+            Err(error) => {
+                entry.tests_edited = true;
+                entry.problem = Some(format!("cannot be checked against the course: {error}"));
+            }
+        }
+        let target = build.target(&entry.bin);
+        match target.test_executables.first() {
+            Some(executable) if target.success => {
+                let run = cargo::run_tests(executable, &dir, timeout)?;
                 entry.passed_tests = run
                     .results
                     .iter()
                     .filter(|r| r.outcome == Outcome::Passed)
                     .map(|r| r.name.clone())
                     .collect();
+                entry.passed_tests.sort();
                 entry.passed = entry.passed_tests.len();
                 entry.failed_tests = run.failed().into_iter().map(str::to_string).collect();
-                if run.timed_out {
-                    entry.failed_tests.push("(timed out)".to_string());
-                }
-                entry.state = if run.verdict() == cargo::Verdict::Passed {
-                    State::Passed
-                } else {
-                    State::Failed
+                entry.state = match run.verdict() {
+                    Verdict::Passed => State::Passed,
+                    Verdict::Failed {
+                        binary, missing, ..
+                    } => {
+                        let mut problems: Vec<String> = binary.into_iter().collect();
+                        if !missing.is_empty() {
+                            problems.push(format!("never reported: {}", missing.join(", ")));
+                        }
+                        if !problems.is_empty() && entry.problem.is_none() {
+                            entry.problem = Some(problems.join("; "));
+                        }
+                        State::Failed
+                    }
                 };
             }
             _ => {
                 entry.state = State::DoesNotCompile;
-                entry.error_codes = build.error_codes.into_iter().collect();
+                entry.error_codes = target.error_codes.into_iter().collect();
             }
+        }
+        if entry.tests_edited {
+            entry.state = State::Edited;
         }
         entries.push(entry);
     }
@@ -212,19 +214,23 @@ pub fn render(entries: &[Entry], format: Format) -> String {
 fn table(entries: &[Entry]) -> String {
     let mut text = format!("{:<7} {:<36} {:<17} details\n", "id", "binary", "result");
     for entry in entries {
-        let details = match entry.state {
-            State::Failed => format!("failing: {}", entry.failed_tests.join(", ")),
+        let mut details = match entry.state {
+            State::Failed if !entry.failed_tests.is_empty() => {
+                format!("failing: {}", entry.failed_tests.join(", "))
+            }
             State::DoesNotCompile if !entry.error_codes.is_empty() => {
                 format!("errors: {}", entry.error_codes.join(", "))
             }
             State::Passed => format!("{} tests", entry.passed),
+            State::Edited => "does not count".to_string(),
             _ => String::new(),
         };
-        let details = if entry.tests_edited == Some(true) {
-            format!("{details} (tests edited: does not count)")
-        } else {
-            details
-        };
+        if let Some(problem) = &entry.problem {
+            if !details.is_empty() {
+                details.push_str("; ");
+            }
+            details.push_str(problem);
+        }
         text.push_str(&format!(
             "{:<7} {:<36} {:<17} {details}\n",
             entry.id,
@@ -248,10 +254,11 @@ fn junit(entries: &[Entry]) -> String {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
     for entry in entries {
         let name = xml_escape(&format!("{} {}", entry.id, entry.bin));
+        // An edited exercise fails as a whole, whatever its tests said.
         let failures = match entry.state {
             State::Passed => 0,
-            State::Failed => entry.failed_tests.len().max(1),
-            State::DoesNotCompile | State::Missing => 1,
+            State::Failed => entry.failed_tests.len() + usize::from(entry.problem.is_some()),
+            State::DoesNotCompile | State::Missing | State::Edited => 1,
         };
         let tests = entry.passed + failures;
         xml.push_str(&format!(
@@ -265,10 +272,23 @@ fn junit(entries: &[Entry]) -> String {
             State::Missing => xml.push_str(
                 "    <testcase name=\"build\"><failure message=\"exercise file is missing\"/></testcase>\n",
             ),
-            State::Failed if entry.failed_tests.is_empty() => xml.push_str(
-                "    <testcase name=\"tests\"><failure message=\"no test passed\"/></testcase>\n",
-            ),
-            _ => {}
+            State::Edited => xml.push_str(&format!(
+                "    <testcase name=\"edit check\"><failure message=\"does not count: {}\"/></testcase>\n",
+                xml_escape(entry.problem.as_deref().unwrap_or("edited"))
+            )),
+            State::Failed => {
+                if let Some(problem) = &entry.problem {
+                    xml.push_str(&format!(
+                        "    <testcase name=\"test binary\"><failure message=\"{}\"/></testcase>\n",
+                        xml_escape(problem)
+                    ));
+                }
+            }
+            State::Passed => {}
+        }
+        if entry.state == State::Edited {
+            xml.push_str("  </testsuite>\n");
+            continue;
         }
         for test in &entry.failed_tests {
             xml.push_str(&format!(
@@ -285,14 +305,6 @@ fn junit(entries: &[Entry]) -> String {
     xml
 }
 
-/// Writes `text` to `path` (used by `report --out`).
-///
-/// # Errors
-/// When the file cannot be written.
-pub fn save(path: &Path, text: &str) -> Result<()> {
-    fsx::write(path, text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,9 +317,10 @@ mod tests {
             state,
             passed: 1,
             passed_tests: vec!["tests::ok".into()],
-            tests_edited: Some(false),
+            tests_edited: state == State::Edited,
             failed_tests: failed.iter().map(|s| s.to_string()).collect(),
             error_codes: vec![],
+            problem: None,
         }
     }
 
@@ -330,8 +343,21 @@ mod tests {
     }
 
     #[test]
-    fn format_parse_rejects_unknown() {
-        assert_eq!(Format::parse("json").unwrap(), Format::Json);
-        assert!(Format::parse("xml").is_err());
+    fn an_edited_exercise_fails_in_every_format() {
+        let mut edited = entry(State::Edited, &[]);
+        edited.problem = Some("edited outside the solution regions: the tests were changed".into());
+        let entries = [edited];
+        let xml = render(&entries, Format::Junit);
+        assert!(xml.contains("failures=\"1\""), "{xml}");
+        assert!(!xml.contains("<testcase name=\"tests::ok\"/>"), "{xml}");
+        let json: serde_json::Value =
+            serde_json::from_str(&render(&entries, Format::Json)).unwrap();
+        assert_eq!(json[0]["state"], "edited");
+        let table = render(&entries, Format::Table);
+        assert!(
+            table.contains("edited") && table.contains("does not count"),
+            "{table}"
+        );
+        assert!(table.ends_with("0 of 1 exercises pass\n"), "{table}");
     }
 }

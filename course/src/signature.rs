@@ -208,31 +208,105 @@ pub fn item_name(key: &str) -> String {
         .join("::")
 }
 
+/// The keywords that open an item's key (`fn longest`, `struct Stack`, `impl Stack :: fn push`).
+const KEY_WORDS: [&str; 9] = [
+    "fn ", "struct ", "enum ", "type ", "const ", "static ", "trait ", "impl ", "mod ",
+];
+
+/// A `learner_items` entry in its plain form. Entries may be written as names (`longer`,
+/// `Tokenizer::next_token`, `Display for Word`) or as the keys the contract prints
+/// (`fn longer`, `impl Tokenizer :: fn next_token`, `impl Display for Word`).
+pub fn plain_entry(entry: &str) -> String {
+    let entry = entry.trim();
+    if let Some(trait_impl) = entry.strip_prefix("impl ")
+        && trait_impl.contains(" for ")
+        && !trait_impl.contains(" :: ")
+    {
+        return trait_impl.to_string();
+    }
+    if entry.contains(" :: ") || KEY_WORDS.iter().any(|word| entry.starts_with(word)) {
+        return item_name(entry);
+    }
+    entry.to_string()
+}
+
+/// Whether the learner writes the signature of the item with this key, given the exercise's
+/// `learner_items`: the item is listed itself; or it is the header, associated type or constant
+/// of an impl of a listed type (`Splitter` covers `impl Iterator for Splitter` and its
+/// `type Item`, but each method is listed on its own); or its signature names a listed type
+/// (a `type IntoIter = Iter<'a, T>` when `Iter` is listed).
+pub fn learner_written(key: &str, signature: &str, learner_items: &[String]) -> bool {
+    let name = item_name(key);
+    if learner_items.contains(&name) {
+        return true;
+    }
+    if let Some(trait_impl) = trait_impl_name(key)
+        && learner_items.contains(&trait_impl)
+    {
+        return true;
+    }
+    let owner = name.split("::").next().unwrap_or(&name);
+    let member = key.rsplit(" :: ").next().unwrap_or(key);
+    if !member.starts_with("fn ") && learner_items.iter().any(|item| item == owner) {
+        return true;
+    }
+    signature
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|word| learner_items.iter().any(|item| item == word))
+}
+
+/// For an item of a trait impl (`impl Display for Word :: fn fmt`): the impl as `learner_items`
+/// names it, `Display for Word`, which covers its header and every item in it.
+pub fn trait_impl_name(key: &str) -> Option<String> {
+    let header = key.split(" :: ").find(|part| part.starts_with("impl "))?;
+    let name = header.strip_prefix("impl ")?;
+    name.contains(" for ").then(|| name.to_string())
+}
+
+/// Whether the solution has an item that a `learner_items` entry names.
+pub fn names_an_item(item: &str, solution: &BTreeMap<String, String>) -> bool {
+    solution
+        .keys()
+        .any(|key| item_name(key) == item || trait_impl_name(key).as_deref() == Some(item))
+}
+
+/// How closely an item of the stub must match the solution's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compare {
+    /// Present, with the same signature.
+    Signature,
+    /// Present; the signature may differ (every item of a fix exercise).
+    Name,
+    /// The learner writes it: it may be missing from the stub, or differ in any way.
+    Free,
+}
+
 /// How the stub differs from the solution, one line per difference (empty: it keeps them all).
-/// `names_only(key)` says for which items only the presence is compared (every item of a fix
-/// exercise; the `learner_items` of others).
+/// `compare(key, signature)` says how closely each item must match.
 pub fn signature_drift(
     solution: &BTreeMap<String, String>,
     stub: &BTreeMap<String, String>,
-    names_only: impl Fn(&str) -> bool,
+    compare: impl Fn(&str, &str) -> Compare,
 ) -> Vec<String> {
     let mut drift = Vec::new();
     for (name, signature) in solution {
+        let how = compare(name, signature);
         match stub.get(name) {
-            None => drift.push(format!("the stub lacks `{name}`")),
-            Some(other) if !names_only(name) && other != signature => drift.push(format!(
+            None if how != Compare::Free => drift.push(format!("the stub lacks `{name}`")),
+            Some(other) if how == Compare::Signature && other != signature => drift.push(format!(
                 "`{name}` differs: solution `{signature}`, stub `{other}`"
             )),
-            Some(_) => {}
+            _ => {}
         }
     }
-    for name in stub.keys() {
-        if !solution.contains_key(name) {
+    for (name, signature) in stub {
+        if !solution.contains_key(name) && compare(name, signature) != Compare::Free {
             drift.push(format!("the stub has `{name}`, which the solution lacks"));
         }
     }
     drift
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,15 +354,90 @@ mod tests { fn not_counted() {} }
         let solution = signatures(path(), "fn f(x: u32) -> u32 { x }\nfn g() {}").unwrap();
         let same = signatures(path(), "fn f(x: u32) -> u32 { todo!() }\nfn g() {}").unwrap();
         let changed = signatures(path(), "fn f(x: u64) -> u32 { todo!() }").unwrap();
-        assert!(signature_drift(&solution, &same, |_| false).is_empty());
-        let drift = signature_drift(&solution, &changed, |_| false);
+        let full = |_: &str, _: &str| Compare::Signature;
+        assert!(signature_drift(&solution, &same, full).is_empty());
+        let drift = signature_drift(&solution, &changed, full);
         assert_eq!(drift.len(), 2, "{drift:?}");
-        assert_eq!(signature_drift(&solution, &changed, |_| true).len(), 1);
-        let learner_written = |key: &str| item_name(key) == "f";
-        assert_eq!(
-            signature_drift(&solution, &changed, learner_written).len(),
-            1
+        let names = |_: &str, _: &str| Compare::Name;
+        assert_eq!(signature_drift(&solution, &changed, names).len(), 1);
+        let listed = |key: &str, _: &str| {
+            if item_name(key) == "f" {
+                Compare::Free
+            } else {
+                Compare::Signature
+            }
+        };
+        assert_eq!(signature_drift(&solution, &changed, listed).len(), 1);
+        let only_f = signatures(path(), "fn g() {}").unwrap();
+        assert!(
+            signature_drift(&solution, &only_f, listed).is_empty(),
+            "a learner-written item may be missing from the stub"
         );
+    }
+
+    #[test]
+    fn learner_written_covers_listed_items_their_impls_and_mentions() {
+        let items = vec![
+            "Iter".to_string(),
+            "Splitter".to_string(),
+            "longer".to_string(),
+        ];
+        let check = |key: &str, signature: &str| learner_written(key, signature, &items);
+        assert!(check("fn longer", "fn longer (a : & str) -> & str"));
+        assert!(check("struct Iter", "struct Iter < 'a , T > { }"));
+        assert!(check(
+            "impl Iterator for Splitter",
+            "impl < 't > Iterator for Splitter < 't >"
+        ));
+        assert!(check(
+            "impl Iterator for Splitter :: type Item",
+            "type Item = & 't str"
+        ));
+        assert!(!check(
+            "impl Splitter :: fn new",
+            "fn new (text : & str) -> Self"
+        ));
+        assert!(check(
+            "impl IntoIterator for Stack :: type IntoIter",
+            "type IntoIter = Iter < 'a , T >"
+        ));
+        assert!(!check("fn shorter", "fn shorter (a : & str) -> & str"));
+        assert!(
+            !check("struct Iterator", "struct Iterator"),
+            "whole words only"
+        );
+        let impls = vec!["IntoIterator for Stack".to_string()];
+        assert!(learner_written(
+            "impl IntoIterator for Stack",
+            "impl < 'a , T > IntoIterator for & 'a Stack < T >",
+            &impls
+        ));
+        assert!(learner_written(
+            "impl IntoIterator for Stack :: fn into_iter",
+            "fn into_iter (self) -> Iter < 'a , T >",
+            &impls
+        ));
+        assert!(!learner_written(
+            "impl Stack :: fn push",
+            "fn push (& mut self , item : T)",
+            &impls
+        ));
+    }
+
+    #[test]
+    fn entries_may_be_written_as_keys() {
+        assert_eq!(
+            plain_entry("impl Iterator for Stride"),
+            "Iterator for Stride"
+        );
+        assert_eq!(plain_entry("impl Matrix :: fn mul"), "Matrix::mul");
+        assert_eq!(plain_entry("fn longer"), "longer");
+        assert_eq!(plain_entry("struct Tokenizer"), "Tokenizer");
+        assert_eq!(
+            plain_entry("Tokenizer::next_token"),
+            "Tokenizer::next_token"
+        );
+        assert_eq!(plain_entry("Display for Word"), "Display for Word");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The learner's flow through the real binary on a copy of the fixture course: start, verify
-//! fails, the solution copied in, verify passes, `list` shows it done; an edited test block is not
-//! counted; hints cycle; unknown ids get a suggestion; a damaged progress file is rebuilt.
+//! fails, the solution copied in, verify passes, `list` shows it done; an edited test or helper is
+//! not counted; a test binary that aborts, exits early or hangs fails; reset keeps every copy;
+//! hints cycle; unknown ids get a suggestion; a damaged progress file is rebuilt.
 
 mod util;
 
@@ -80,11 +81,168 @@ fn verify_refuses_to_count_edited_tests() {
     let reset = course.run(&["reset", "01.1"]);
     assert!(reset.success, "{reset:?}");
     assert_eq!(
-        course.read(&format!("{LEARNER_FILE}.bak")),
+        course.read(&format!("{LEARNER_FILE}.bak.1")),
         edited,
         "reset keeps the learner's copy"
     );
     assert!(course.read(LEARNER_FILE).contains("todo!()"));
+}
+
+/// The solution of 01.1 with `edit` applied to it, written as the learner's copy; then verify.
+fn verify_variant(
+    course: &Course,
+    edit: impl FnOnce(String) -> String,
+    args: &[&str],
+) -> util::Run {
+    course.write(LEARNER_FILE, &edit(course.read(SOLUTION_FILE)));
+    course.run(args)
+}
+
+#[test]
+fn verify_does_not_count_an_edited_helper_above_the_tests() {
+    let course = Course::new();
+    assert!(course.run(&["start", "01.1"]).success);
+    let run = verify_variant(
+        &course,
+        |s| {
+            s.replace(
+                "#[cfg(test)]",
+                "#[allow(unused_macros)]\nmacro_rules! assert_eq { ($($t:tt)*) => {} }\n\n#[cfg(test)]",
+            )
+        },
+        &["verify", "01.1"],
+    );
+    assert!(!run.success, "{run:?}");
+    assert!(run.stdout.contains("does not count"), "{}", run.stdout);
+    assert!(status_line(&course.run(&["list"]).stdout, "01.1").contains("started"));
+}
+
+#[test]
+fn verify_fails_a_test_binary_that_aborts_exits_early_or_hangs() {
+    let course = Course::new();
+    assert!(course.run(&["start", "01.1"]).success);
+    let solved = "    text.split_whitespace().fold(";
+    let aborts = verify_variant(
+        &course,
+        |s| {
+            s.replacen(solved, "    if text == \"ab cd\" { std::process::abort() }\n    text.split_whitespace().fold(", 1)
+        },
+        &["verify", "01.1"],
+    );
+    assert!(!aborts.success, "{aborts:?}");
+    assert!(
+        aborts.stdout.contains("killed by signal 6"),
+        "{}",
+        aborts.stdout
+    );
+    let exits = verify_variant(
+        &course,
+        |s| {
+            s.replacen(solved, "    if text == \"ab cd\" { std::process::exit(0) }\n    text.split_whitespace().fold(", 1)
+        },
+        &["verify", "01.1"],
+    );
+    assert!(!exits.success, "{exits:?}");
+    assert!(
+        exits
+            .stdout
+            .contains("never reported: tests::first_word_wins_a_tie"),
+        "{}",
+        exits.stdout
+    );
+    let hangs = verify_variant(
+        &course,
+        |s| {
+            s.replacen(solved, "    if text == \"ab cd\" { loop { std::hint::spin_loop() } }\n    text.split_whitespace().fold(", 1)
+        },
+        &["verify", "01.1", "--timeout", "3"],
+    );
+    assert!(!hangs.success, "{hangs:?}");
+    assert!(
+        hangs.stdout.contains("did not finish within 3 s"),
+        "{}",
+        hangs.stdout
+    );
+    assert!(status_line(&course.run(&["list"]).stdout, "01.1").contains("started"));
+}
+
+#[test]
+fn verify_shows_warnings_and_refuses_a_todo_left_in_place() {
+    let course = Course::new();
+    assert!(course.run(&["start", "01.1"]).success);
+    let run = verify_variant(
+        &course,
+        |s| {
+            s.replacen(
+                "    text.split_whitespace().fold(",
+                "    let unused_here = 1;\n    if text == \"never tested\" {\n        todo!()\n    }\n    text.split_whitespace().fold(",
+                1,
+            )
+        },
+        &["verify", "01.1"],
+    );
+    assert!(!run.success, "{run:?}");
+    assert!(
+        run.stdout.contains("unused variable: `unused_here`"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("a `todo!()` is still in your file"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn reset_keeps_every_copy_clears_done_and_refuses_an_unstarted_exercise() {
+    let course = Course::new();
+    let never = course.run(&["reset", "01.1"]);
+    assert!(!never.success);
+    assert!(never.stderr.contains("never started"), "{never:?}");
+    assert!(
+        !course.root().join(LEARNER_FILE).exists(),
+        "reset must not start it"
+    );
+    assert!(course.run(&["start", "01.1"]).success);
+    course.write(LEARNER_FILE, &course.read(SOLUTION_FILE));
+    assert!(course.run(&["verify", "01.1"]).success);
+    assert!(course.run(&["reset", "01.1"]).success);
+    assert!(status_line(&course.run(&["list"]).stdout, "01.1").contains("started"));
+    course.write(LEARNER_FILE, "second attempt\n");
+    assert!(course.run(&["reset", "01.1"]).success);
+    assert_eq!(
+        course.read(&format!("{LEARNER_FILE}.bak.1")),
+        course.read(SOLUTION_FILE)
+    );
+    assert_eq!(
+        course.read(&format!("{LEARNER_FILE}.bak.2")),
+        "second attempt\n"
+    );
+}
+
+#[test]
+fn starting_a_module_points_at_its_first_exercise() {
+    let course = Course::new();
+    let start = course.run(&["start", "01"]);
+    assert!(start.success, "{start:?}");
+    assert!(
+        start.stdout.contains("`cargo course verify 01.1`"),
+        "{}",
+        start.stdout
+    );
+    assert!(
+        course
+            .run(&["list"])
+            .stdout
+            .contains("cargo course verify 01.1")
+    );
+    let verify = course.run(&["verify"]);
+    assert!(
+        verify.stdout.contains("Verifying 01.1"),
+        "{}",
+        verify.stdout
+    );
 }
 
 #[test]
@@ -122,6 +280,11 @@ fn unknown_ids_get_did_you_mean() {
     assert_eq!(
         run.stderr.trim(),
         "error: no exercise or module `01.22` (did you mean 01.2?)"
+    );
+    let milestone = course.run(&["hint", "p1.3"]);
+    assert!(
+        milestone.stderr.contains("no exercise or module `p1.3`"),
+        "{milestone:?}"
     );
     let command = course.run(&["verfy"]);
     assert!(
@@ -173,10 +336,19 @@ fn bad_arguments_are_one_line_errors() {
         &["report", "/nonexistent-dir"],
         &["export", "--modules", "01"],
         &["list", "extra"],
+        &["verfy"],
+        &["report", "/nonexistent-dir"],
     ] {
         let run = course.run(args);
         assert!(!run.success, "{args:?}");
         assert_eq!(run.stderr.lines().count(), 1, "{args:?}: {}", run.stderr);
         assert!(run.stderr.starts_with("error: "));
     }
+    let missing = course.run(&["report", "/nonexistent-dir"]);
+    assert_eq!(
+        missing.stderr.matches("No such file").count(),
+        1,
+        "{}",
+        missing.stderr
+    );
 }

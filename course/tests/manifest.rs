@@ -24,7 +24,7 @@ fn real_course_bin_lists_match_the_manifest() {
     for module in &manifest.module {
         let cargo_toml = manifest.root.join(&module.dir).join("Cargo.toml");
         assert_eq!(
-            manifest::read_bins(&cargo_toml).unwrap(),
+            course::cargo_toml::read_bins(&cargo_toml).unwrap(),
             manifest::expected_bins(module),
             "{}: run `cargo course sync`",
             cargo_toml.display()
@@ -131,6 +131,79 @@ fn validate_catches_each_kind_of_problem() {
         |c| edit_manifest(c, "error = \"E0382\"\n", ""),
         "a fix exercise needs",
     );
+    check(
+        |c| c.write("01-basics/src/lib.rs", "//! Module 01 without its notes.\n"),
+        "src/lib.rs does not include notes/01-moves.md",
+    );
+    check(
+        |c| {
+            c.write(
+                "02-broken/src/lib.rs",
+                "//! Module 02.\n#![doc = include_str!(\"../notes/99-stray.md\")]\n",
+            )
+        },
+        "src/lib.rs includes notes/99-stray.md, which is not one of its `notes`",
+    );
+    check(
+        |c| {
+            edit_manifest(
+                c,
+                "minutes = 10\nnote",
+                "minutes = 10\nstub_error = \"E106\"\nnote",
+            )
+        },
+        "stub_error `E106` is not shaped E0000",
+    );
+    check(
+        |c| {
+            edit_manifest(
+                c,
+                "title = \"Drop order\"",
+                "title = \"Drop order\"\nno_decoys = \"x\"",
+            )
+        },
+        "explore exercises need no decoys",
+    );
+    check(
+        |c| {
+            edit_manifest(
+                c,
+                "file = \"exercises/06-no-decoys.rs\"",
+                "file = \"exercises/06-no-decoys.rs\"\ncrate = \"x\"",
+            )
+        },
+        "give either `file` or `crate`, not both",
+    );
+    check(
+        |c| add_milestone(c, "p1.x", "exercises/01-a.rs"),
+        "exercise id `p1.x` is not shaped `p1.k`",
+    );
+}
+
+/// Appends a milestone to the fixture's capstone (the last table of its course.toml).
+fn add_milestone(course: &Course, id: &str, file: &str) {
+    let text = course.read("course.toml")
+        + &format!(
+            "\n[[capstone.milestone]]\nid = \"{id}\"\nfile = \"{file}\"\nkind = \"implement\"\ntitle = \"First step\"\nminutes = 30\nno_decoys = \"a fixture\"\nhints = [\"a\", \"b\"]\n"
+        );
+    course.write("course.toml", &text);
+}
+
+#[test]
+fn capstone_milestones_are_exercises_with_p_ids() {
+    let course = Course::new();
+    course.write(
+        "capstone/exercises/01-first-step.rs",
+        &course.read("01-basics/exercises/01-longest-word.rs"),
+    );
+    add_milestone(&course, "p1.1", "exercises/01-first-step.rs");
+    let manifest = Manifest::load(course.root()).unwrap();
+    assert!(manifest.exercise("p1.1").is_some());
+    assert_eq!(manifest.unit("p1").map(|u| u.exercise.len()), Some(1));
+    let hint = course.run(&["hint", "p1.1"]);
+    assert!(hint.stdout.contains("Hint 1 of 2 for p1.1"), "{hint:?}");
+    let list = course.run(&["list"]);
+    assert!(list.stdout.contains("p1.1"), "{}", list.stdout);
 }
 
 #[test]

@@ -72,9 +72,11 @@ impl Course {
         std::fs::read_to_string(self.root().join(path)).unwrap()
     }
 
-    /// Writes a file of the course.
+    /// Writes a file of the course, creating its folder.
     pub fn write(&self, path: &str, text: &str) {
-        std::fs::write(self.root().join(path), text).unwrap();
+        let path = self.root().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
     }
 }
 
