@@ -236,8 +236,9 @@ impl<'a> Tokenizer<'a> {
 
 /// Keeps values of any type for later, as long as they borrow nothing short-lived.
 ///
-/// `T: 'static` does **not** mean "a `&'static` reference": an owned `String` or `Vec` meets
-/// the bound, because it holds no borrow that could end.
+/// `T: 'static` does **not** mean "a `&'static` reference": a `String` or a `Vec<u8>` meets
+/// the bound, because no lifetime shorter than `'static` appears in its type. (Owning is not
+/// enough: an owned `Vec<&'a str>` still borrows for `'a` and does not meet it.)
 #[derive(Debug, Default)]
 struct Registry {
     /// Everything registered so far, in order.
