@@ -304,4 +304,15 @@ mod tests {
             std::mem::size_of::<usize>()
         );
     }
+
+    /// Compiles only if `Id<T>` is covariant in `T`, like the `T`s it stands for.
+    fn shorten<'a>(id: Id<&'static str>) -> Id<&'a str> {
+        id
+    }
+
+    #[test]
+    fn an_id_is_covariant_like_a_reference() {
+        let id: Id<&'static str> = Id::new(2);
+        assert_eq!(shorten(id).index(), 2);
+    }
 }
