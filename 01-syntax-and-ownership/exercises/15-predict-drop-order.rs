@@ -1,6 +1,6 @@
 //! # Explore: predict the drop order
 //!
-//! - **Goal:** for each of thirteen short programs, predict the order in which values are dropped; the tests run the programs and compare, without telling you the answer.
+//! - **Goal:** for each of fourteen short programs, predict the order in which values are dropped; the tests run the programs and compare, without telling you the answer.
 //! - **Concepts:** locals drop in reverse order of declaration; struct fields in declaration order, after the struct's own `Drop`; moved-out values drop where their new owner ends; shadowing does not drop; assignment drops the old value; `let _ =` drops at once; temporaries drop at the end of their statement; edition 2024 tail-expression and `if let` scrutinee temporaries; `match` scrutinee temporaries; partial moves; drop flags (a value moved on one path only).
 //! - **Read first:** `notes/04-move-semantics.md` (sections "Drop order" and "Temporaries and where they die").
 //! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-predict-drop-order`: the reveal, which prints each prediction next to what really happens. Run it only after you have predicted everything.
@@ -118,6 +118,13 @@ fn underscore_bindings(log: &Log) {
     let _ = Noisy::new("underscore", log);
     let _named = Noisy::new("named", log);
     log.borrow_mut().push("end of scope");
+}
+
+/// `let _ =` with a place (an existing variable) on the right.
+fn underscore_place(log: &Log) {
+    let kept = Noisy::new("kept", log);
+    let _ = kept;
+    log.borrow_mut().push("after let _");
 }
 
 /// A temporary used inside one statement.
@@ -285,6 +292,17 @@ prediction!(
 );
 
 prediction!(
+    UNDERSCORE_PLACE = [
+        // course:solution
+        "after let _",
+        "kept",
+        // course:stub
+        // // TODO: compare with `underscore_bindings`: here the right-hand side is a variable.
+        // course:end
+    ]
+);
+
+prediction!(
     STATEMENT_TEMPORARY = [
         // course:solution
         "temporary",
@@ -370,7 +388,7 @@ prediction!(
 type Scenario = fn(&Log);
 
 /// Every scenario with its name and your prediction for it.
-const SCENARIOS: [(&str, Scenario, &[&str]); 13] = [
+const SCENARIOS: [(&str, Scenario, &[&str]); 14] = [
     ("locals", locals, LOCALS),
     ("struct_fields", struct_fields, STRUCT_FIELDS),
     (
@@ -385,6 +403,7 @@ const SCENARIOS: [(&str, Scenario, &[&str]); 13] = [
         underscore_bindings,
         UNDERSCORE_BINDINGS,
     ),
+    ("underscore_place", underscore_place, UNDERSCORE_PLACE),
     (
         "statement_temporary",
         statement_temporary,
@@ -464,6 +483,16 @@ mod tests {
             UNDERSCORE_BINDINGS,
             "underscore_bindings",
             "Temporaries and where they die",
+        );
+    }
+
+    #[test]
+    fn underscore_place_drop_order_matches_prediction() {
+        check(
+            underscore_place,
+            UNDERSCORE_PLACE,
+            "underscore_place",
+            "Scrutinee temporaries: `match` and `while let`",
         );
     }
 
