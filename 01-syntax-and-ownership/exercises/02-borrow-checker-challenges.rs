@@ -346,7 +346,12 @@ mod tests {
     #[test]
     fn restock_tops_up_and_logs_only_low_items() {
         let mut warehouse = Warehouse {
-            stock: vec![("bolts".into(), 3), ("nuts".into(), 50), ("pins".into(), 0)],
+            stock: vec![
+                ("bolts".into(), 3),
+                ("nuts".into(), 50),
+                ("pins".into(), 0),
+                ("rivets".into(), 10),
+            ],
             ..Warehouse::default()
         };
         let (bolts, pins) = (warehouse.stock[0].0.as_ptr(), warehouse.stock[2].0.as_ptr());
@@ -365,7 +370,8 @@ mod tests {
             [
                 ("bolts".into(), 10),
                 ("nuts".into(), 50),
-                ("pins".into(), 10)
+                ("pins".into(), 10),
+                ("rivets".into(), 10)
             ]
         );
         assert_eq!(

@@ -354,6 +354,7 @@ mod tests {
         assert_eq!(hello, "hallo");
         assert_eq!(greeting("xx"), "hello");
         assert_eq!(greeting("es"), "hola");
+        assert_eq!(greeting("fr"), "bonjour");
         // A string literal is one piece of static memory: asking twice gives the same address.
         assert_eq!(
             greeting("fr").as_ptr(),

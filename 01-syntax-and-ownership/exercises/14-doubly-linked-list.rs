@@ -329,6 +329,7 @@ mod tests {
         let mut list = list_of(&[2, 3]);
         list.push_front(1);
         assert_eq!(list.len(), 3);
+        assert!(!list.is_empty());
         assert_eq!(list.to_vec(), [1, 2, 3]);
         assert_eq!(list.to_vec_reversed(), [3, 2, 1]);
     }
