@@ -261,6 +261,7 @@ mod tests {
         let names: Vec<&str> = ids.iter().map(|&id| map.city(id).name.as_str()).collect();
         assert_eq!(names, ["a", "b", "c", "d", "e"]);
         assert_eq!(ids[3].index(), 3);
+        assert_eq!(format!("{:?}", ids[3]), "Id(3)");
     }
 
     #[test]
