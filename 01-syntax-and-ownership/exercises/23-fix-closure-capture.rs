@@ -64,6 +64,15 @@ mod tests {
     }
 
     #[test]
+    fn add_line_records_one_line() {
+        let mut report = Report::default();
+        report.add_line("first");
+        report.add_line("second");
+        assert_eq!(report.lines, ["first", "second"]);
+        assert_eq!(report.words, 0);
+    }
+
+    #[test]
     fn summarise_of_nothing_is_empty() {
         let report = summarise("");
         assert!(report.lines.is_empty());
