@@ -135,8 +135,10 @@ impl Playlist {
 
     /// Titles of tracks longer than `seconds`.
     ///
-    /// Edition 2024: a return-position `impl Trait` captures every lifetime in scope, so this
-    /// hidden type may borrow `self` without writing `+ '_` (edition 2021 needed it).
+    /// The hidden type borrows `self`. Here the elided lifetime already appears in the bound
+    /// (`Item = &str`), so every edition lets it be captured; in edition 2024 a return-position
+    /// `impl Trait` captures every lifetime in scope even when the bound does not name it (with
+    /// `Item = u32`, edition 2021 would have needed `+ '_`).
     fn titles_longer_than(&self, seconds: u32) -> impl Iterator<Item = &str> {
         self.tracks
             .iter()

@@ -5,7 +5,7 @@
 //! - **Read first:** `notes/02-borrowing-deep-dive.md`.
 //! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-borrow-checker-challenges` runs your copy (made by `cargo course start 01.2`).
 //! - **Test:** `cargo course verify 01.2` tests your copy. (The reference solution: `cargo test -p syntax-and-ownership --bin m01-borrow-checker-challenges`.)
-//! - **Done when:** every test passes, and you can say for each function which obvious version fails and with which error code. `transfer` hands back both accounts at once and `restock` returns names borrowed from the stock while it writes the log, so neither can dodge the checker by updating one thing at a time.
+//! - **Done when:** every test passes, and you can say for each function which obvious version fails and with which error code. `transfer` hands back both accounts at once and `restock` hands back names borrowed from the stock together with the log, so neither can dodge the checker by updating one thing at a time.
 
 use std::collections::HashMap;
 
@@ -137,9 +137,10 @@ impl Warehouse {
         self.log.push(line);
     }
 
-    /// Tops every item below `minimum` up to `minimum`, logging `"reorder <name>: <n>"` for each,
-    /// and returns the names of the items it topped up, borrowed from the stock (not copied).
-    fn restock(&mut self, minimum: u32) -> Vec<&str> {
+    /// Tops every item below `minimum` up to `minimum`, logging `"reorder <name>: <n>"` for each.
+    /// Returns the names of the items it topped up, borrowed from the stock (not copied),
+    /// together with the log, so the caller can add its own line while it still holds the names.
+    fn restock(&mut self, minimum: u32) -> (Vec<&str>, &mut Vec<String>) {
         // course:solution Borrow the two fields separately instead of calling `self.note` inside the loop.
         let mut reordered = Vec::new();
         let log = &mut self.log;
@@ -150,7 +151,7 @@ impl Warehouse {
                 reordered.push(name.as_str());
             }
         }
-        reordered
+        (reordered, log)
         // course:decoy leaked-names Leaks a copy of each name to get a `&str` that borrows nothing.
         // let mut reordered: Vec<&str> = Vec::new();
         // for (name, count) in &mut self.stock {
@@ -160,7 +161,7 @@ impl Warehouse {
         //         reordered.push(Box::leak(name.clone().into_boxed_str()));
         //     }
         // }
-        // reordered
+        // (reordered, &mut self.log)
         // course:decoy logs-the-minimum Logs the new level instead of how many were ordered.
         // let mut reordered = Vec::new();
         // let log = &mut self.log;
@@ -171,7 +172,7 @@ impl Warehouse {
         //         reordered.push(name.as_str());
         //     }
         // }
-        // reordered
+        // (reordered, log)
         // course:end
     }
 }
@@ -226,7 +227,8 @@ fn main() {
         stock: vec![("bolts".into(), 3), ("nuts".into(), 50)],
         ..Warehouse::default()
     };
-    let reordered = warehouse.restock(10);
+    let (reordered, log) = warehouse.restock(10);
+    log.push(format!("{} items reordered", reordered.len()));
     println!("reordered: {reordered:?}");
     warehouse.note(String::from("stock check done"));
     println!("log: {:?}", warehouse.log);
@@ -344,11 +346,18 @@ mod tests {
     #[test]
     fn restock_tops_up_and_logs_only_low_items() {
         let mut warehouse = Warehouse {
-            stock: vec![("bolts".into(), 3), ("nuts".into(), 50), ("pins".into(), 0)],
+            stock: vec![
+                ("bolts".into(), 3),
+                ("nuts".into(), 50),
+                ("pins".into(), 0),
+                ("rivets".into(), 10),
+            ],
             ..Warehouse::default()
         };
         let (bolts, pins) = (warehouse.stock[0].0.as_ptr(), warehouse.stock[2].0.as_ptr());
-        let reordered = warehouse.restock(10);
+        let (reordered, log) = warehouse.restock(10);
+        // The names and the log are borrowed at the same time here.
+        log.push(format!("{} reordered", reordered.len()));
         assert_eq!(reordered, ["bolts", "pins"]);
         let addresses: Vec<*const u8> = reordered.iter().map(|name| name.as_ptr()).collect();
         assert_eq!(
@@ -361,16 +370,20 @@ mod tests {
             [
                 ("bolts".into(), 10),
                 ("nuts".into(), 50),
-                ("pins".into(), 10)
+                ("pins".into(), 10),
+                ("rivets".into(), 10)
             ]
         );
-        assert_eq!(warehouse.log, ["reorder bolts: 7", "reorder pins: 10"]);
+        assert_eq!(
+            warehouse.log,
+            ["reorder bolts: 7", "reorder pins: 10", "2 reordered"]
+        );
     }
 
     #[test]
     fn restock_of_an_empty_warehouse_logs_nothing() {
         let mut warehouse = Warehouse::default();
-        assert!(warehouse.restock(5).is_empty());
+        assert!(warehouse.restock(5).0.is_empty());
         assert!(warehouse.log.is_empty());
         warehouse.note("checked".into());
         assert_eq!(warehouse.log, ["checked"]);

@@ -236,8 +236,9 @@ impl<'a> Tokenizer<'a> {
 
 /// Keeps values of any type for later, as long as they borrow nothing short-lived.
 ///
-/// `T: 'static` does **not** mean "a `&'static` reference": an owned `String` or `Vec` meets
-/// the bound, because it holds no borrow that could end.
+/// `T: 'static` does **not** mean "a `&'static` reference": a `String` or a `Vec<u8>` meets
+/// the bound, because no lifetime shorter than `'static` appears in its type. (Owning is not
+/// enough: an owned `Vec<&'a str>` still borrows for `'a` and does not meet it.)
 #[derive(Debug, Default)]
 struct Registry {
     /// Everything registered so far, in order.
@@ -353,6 +354,7 @@ mod tests {
         assert_eq!(hello, "hallo");
         assert_eq!(greeting("xx"), "hello");
         assert_eq!(greeting("es"), "hola");
+        assert_eq!(greeting("fr"), "bonjour");
         // A string literal is one piece of static memory: asking twice gives the same address.
         assert_eq!(
             greeting("fr").as_ptr(),

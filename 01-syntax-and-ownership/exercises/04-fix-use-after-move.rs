@@ -32,6 +32,11 @@ fn letter_count(words: &[String]) -> usize {
 // fn letter_count(words: Vec<String>) -> usize {
 //     words.iter().map(|word| word.chars().count()).sum()
 // }
+// course:decoy counts-bytes Borrows the words, but counts bytes instead of characters.
+// /// Adds up the number of characters in all words; it only needs to read them.
+// fn letter_count(words: &[String]) -> usize {
+//     words.iter().map(String::len).sum()
+// }
 // course:end
 
 /// Describes a list of words as `"<n> words, <m> letters: <words joined by spaces>"`.
@@ -46,6 +51,8 @@ fn report(words: Vec<String>) -> String {
     // let letters = letter_count(words.iter().map(String::as_str).map(String::from).collect());
     // course:decoy vec-from-slice
     // let letters = letter_count(Vec::from(&words[..]));
+    // course:decoy counts-bytes
+    // let letters = letter_count(&words);
     // course:end
     format!(
         "{} words, {letters} letters: {}",

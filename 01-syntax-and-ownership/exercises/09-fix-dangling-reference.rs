@@ -59,6 +59,11 @@ mod tests {
     }
 
     #[test]
+    fn pick_winner_keeps_the_first_of_a_tie() {
+        assert_eq!(pick_winner(&["AB", " cd "]), "ab");
+    }
+
+    #[test]
     fn pick_winner_of_nothing_is_empty() {
         assert_eq!(pick_winner(&[]), "");
     }

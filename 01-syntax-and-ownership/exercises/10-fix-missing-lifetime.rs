@@ -166,6 +166,9 @@ mod tests {
             ada.as_ptr(),
             "`earlier` must return one of its inputs, not a copy"
         );
+        // Two equal names: the first one is returned.
+        let twin = String::from("Ada");
+        assert_eq!(earlier(&ada, &twin).as_ptr(), ada.as_ptr());
     }
 
     #[test]

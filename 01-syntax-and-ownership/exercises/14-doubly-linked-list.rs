@@ -228,6 +228,17 @@ impl<T> DoublyLinkedList<T> {
             cursor = node.borrow().next.clone();
         }
         values
+        // course:decoy forward-walk-skips-the-last Stops at the node whose `next` is empty, before copying it.
+        // let mut values = Vec::with_capacity(self.len);
+        // let mut cursor = self.head.clone();
+        // while let Some(node) = cursor {
+        //     let next = node.borrow().next.clone();
+        //     if next.is_some() {
+        //         values.push(node.borrow().value.clone());
+        //     }
+        //     cursor = next;
+        // }
+        // values
         // course:end
     }
 
@@ -318,6 +329,7 @@ mod tests {
         let mut list = list_of(&[2, 3]);
         list.push_front(1);
         assert_eq!(list.len(), 3);
+        assert!(!list.is_empty());
         assert_eq!(list.to_vec(), [1, 2, 3]);
         assert_eq!(list.to_vec_reversed(), [3, 2, 1]);
     }

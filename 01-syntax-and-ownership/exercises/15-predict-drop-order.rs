@@ -1,6 +1,6 @@
 //! # Explore: predict the drop order
 //!
-//! - **Goal:** for each of thirteen short programs, predict the order in which values are dropped; the tests run the programs and compare, without telling you the answer.
+//! - **Goal:** for each of fourteen short programs, predict the order in which values are dropped; the tests run the programs and compare, without telling you the answer.
 //! - **Concepts:** locals drop in reverse order of declaration; struct fields in declaration order, after the struct's own `Drop`; moved-out values drop where their new owner ends; shadowing does not drop; assignment drops the old value; `let _ =` drops at once; temporaries drop at the end of their statement; edition 2024 tail-expression and `if let` scrutinee temporaries; `match` scrutinee temporaries; partial moves; drop flags (a value moved on one path only).
 //! - **Read first:** `notes/04-move-semantics.md` (sections "Drop order" and "Temporaries and where they die").
 //! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m01-predict-drop-order`: the reveal, which prints each prediction next to what really happens. Run it only after you have predicted everything.
@@ -58,11 +58,6 @@ impl Drop for Pair {
     }
 }
 
-/// Takes ownership of a value and lets it go at the end of the function.
-fn consume(value: Noisy) {
-    let _ = value.name;
-}
-
 /// Runs `scenario` with a fresh log and returns what was logged, in order.
 fn observe(scenario: Scenario) -> Vec<&'static str> {
     let log: Log = Rc::new(RefCell::new(Vec::new()));
@@ -92,7 +87,7 @@ fn struct_fields(log: &Log) {
 fn moved_into_function(log: &Log) {
     let first = Noisy::new("first", log);
     let _second = Noisy::new("second", log);
-    consume(first);
+    drop(first); // `drop` is an ordinary function that takes ownership
     log.borrow_mut().push("after consume");
 }
 
@@ -120,11 +115,18 @@ fn underscore_bindings(log: &Log) {
     log.borrow_mut().push("end of scope");
 }
 
+/// `let _ =` with a place (an existing variable) on the right.
+fn underscore_place(log: &Log) {
+    let kept = Noisy::new("kept", log);
+    let _ = kept;
+    log.borrow_mut().push("after let _");
+}
+
 /// A temporary used inside one statement.
 fn statement_temporary(log: &Log) {
     let length = Noisy::new("temporary", log).name.len();
-    log.borrow_mut()
-        .push(if length > 0 { "next statement" } else { "?" });
+    log.borrow_mut().push("next statement");
+    assert_eq!(length, "temporary".len());
 }
 
 /// A temporary in the tail expression of a block (edition 2024 rules).
@@ -148,9 +150,9 @@ fn if_let_scrutinee(log: &Log) {
 /// A temporary in a `match` scrutinee (the same rule makes a `MutexGuard` created there live
 /// through every arm).
 fn match_scrutinee(log: &Log) {
-    match Noisy::new("scrutinee", log).name.len() {
-        0 => log.borrow_mut().push("empty"),
-        _ => log.borrow_mut().push("in the arm"),
+    match Noisy::new("scrutinee", log).find("key") {
+        Some(found) => log.borrow_mut().push(found),
+        None => log.borrow_mut().push("in the arm"),
     }
     log.borrow_mut().push("after the match");
 }
@@ -182,7 +184,7 @@ fn maybe_consume(log: &Log, really: bool) {
     let kept = Noisy::new("kept", log);
     let maybe = Noisy::new("maybe", log);
     if really {
-        consume(maybe);
+        drop(maybe);
     }
     log.borrow_mut().push(if kept.name.is_empty() {
         "?"
@@ -285,6 +287,17 @@ prediction!(
 );
 
 prediction!(
+    UNDERSCORE_PLACE = [
+        // course:solution
+        "after let _",
+        "kept",
+        // course:stub
+        // // TODO: compare with `underscore_bindings`: here the right-hand side is a variable.
+        // course:end
+    ]
+);
+
+prediction!(
     STATEMENT_TEMPORARY = [
         // course:solution
         "temporary",
@@ -370,7 +383,7 @@ prediction!(
 type Scenario = fn(&Log);
 
 /// Every scenario with its name and your prediction for it.
-const SCENARIOS: [(&str, Scenario, &[&str]); 13] = [
+const SCENARIOS: [(&str, Scenario, &[&str]); 14] = [
     ("locals", locals, LOCALS),
     ("struct_fields", struct_fields, STRUCT_FIELDS),
     (
@@ -385,6 +398,7 @@ const SCENARIOS: [(&str, Scenario, &[&str]); 13] = [
         underscore_bindings,
         UNDERSCORE_BINDINGS,
     ),
+    ("underscore_place", underscore_place, UNDERSCORE_PLACE),
     (
         "statement_temporary",
         statement_temporary,
@@ -464,6 +478,16 @@ mod tests {
             UNDERSCORE_BINDINGS,
             "underscore_bindings",
             "Temporaries and where they die",
+        );
+    }
+
+    #[test]
+    fn underscore_place_drop_order_matches_prediction() {
+        check(
+            underscore_place,
+            UNDERSCORE_PLACE,
+            "underscore_place",
+            "Scrutinee temporaries: `match` and `while let`",
         );
     }
 
