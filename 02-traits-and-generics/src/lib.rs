@@ -8,3 +8,9 @@
 
 #[doc = include_str!("../notes/01-trait-fundamentals.md")]
 pub mod trait_fundamentals {}
+
+#[doc = include_str!("../notes/02-generics-and-monomorphization.md")]
+pub mod generics_and_monomorphization {}
+
+#[doc = include_str!("../notes/03-associated-types.md")]
+pub mod associated_types {}
