@@ -14,3 +14,6 @@ pub mod generics_and_monomorphization {}
 
 #[doc = include_str!("../notes/03-associated-types.md")]
 pub mod associated_types {}
+
+#[doc = include_str!("../notes/04-higher-ranked-trait-bounds.md")]
+pub mod higher_ranked_trait_bounds {}
