@@ -17,3 +17,6 @@ pub mod associated_types {}
 
 #[doc = include_str!("../notes/04-higher-ranked-trait-bounds.md")]
 pub mod higher_ranked_trait_bounds {}
+
+#[doc = include_str!("../notes/05-variance-and-type-safety.md")]
+pub mod variance_and_type_safety {}
