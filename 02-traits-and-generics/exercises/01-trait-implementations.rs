@@ -5,7 +5,7 @@
 //! - **Read first:** `notes/01-trait-fundamentals.md` and `notes/03-associated-types.md` (section "Iterator, the associated-type trait you use most").
 //! - **Run:** `cargo course run 02.1`
 //! - **Test:** `cargo course verify 02.1`
-//! - **Done when:** every test passes. The starting file does not compile (E0277: `&Shelf<T>` is not an iterator) because writing the `IntoIterator` impls is part of the exercise.
+//! - **Done when:** every test passes. The starting file does not compile (E0277: `&Shelf<T>` is not an iterator) because writing the two borrowing `IntoIterator` impls, associated types included, is part of the exercise.
 
 /// The numbers `start, start + step, start + 2*step, …` that are below `end`.
 ///
@@ -69,7 +69,7 @@ impl Stride {
     }
 }
 
-// course:solution Write `impl Iterator for Stride`: the associated type, `next`, and a `size_hint` that is exact.
+// course:solution Write `next`, and a `size_hint` that is exact.
 impl Iterator for Stride {
     type Item = u64;
 
@@ -95,7 +95,17 @@ impl Iterator for Stride {
     }
 }
 // course:stub
-// // TODO: impl Iterator for Stride { type Item = ...; fn next(...); fn size_hint(...) }
+// impl Iterator for Stride {
+//     type Item = u64;
+//
+//     fn next(&mut self) -> Option<u64> {
+//         todo!()
+//     }
+//
+//     fn size_hint(&self) -> (usize, Option<usize>) {
+//         todo!()
+//     }
+// }
 // course:decoy separate-cursors The front stops only at `end`, so it runs into values the back already returned.
 // impl Iterator for Stride {
 //     type Item = u64;
@@ -165,7 +175,7 @@ impl Iterator for Stride {
 // }
 // course:end
 
-// course:solution Write `impl DoubleEndedIterator for Stride` (only `next_back`) and `impl ExactSizeIterator for Stride`.
+// course:solution Write `next_back`: it takes from the same pool as `next`.
 impl DoubleEndedIterator for Stride {
     fn next_back(&mut self) -> Option<u64> {
         if self.remaining == 0 {
@@ -179,7 +189,14 @@ impl DoubleEndedIterator for Stride {
 /// `len` comes from `size_hint`, which is exact.
 impl ExactSizeIterator for Stride {}
 // course:stub
-// // TODO: impl DoubleEndedIterator for Stride { fn next_back(...) } and impl ExactSizeIterator for Stride {}
+// impl DoubleEndedIterator for Stride {
+//     fn next_back(&mut self) -> Option<u64> {
+//         todo!()
+//     }
+// }
+//
+// /// `len` comes from `size_hint`.
+// impl ExactSizeIterator for Stride {}
 // course:decoy separate-cursors The back stops only at `start`, so front and back can hand out the same value twice.
 // impl DoubleEndedIterator for Stride {
 //     fn next_back(&mut self) -> Option<u64> {
@@ -250,7 +267,16 @@ impl<'a, T> IntoIterator for &'a mut Shelf<T> {
     }
 }
 // course:stub
-// // TODO: three `impl IntoIterator` blocks, each with `type Item`, `type IntoIter` and `fn into_iter`.
+// impl<T> IntoIterator for Shelf<T> {
+//     type Item = T;
+//     type IntoIter = std::vec::IntoIter<T>;
+//
+//     fn into_iter(self) -> Self::IntoIter {
+//         todo!()
+//     }
+// }
+//
+// // TODO: two more impls, for `&'a Shelf<T>` and `&'a mut Shelf<T>`.
 // course:decoy clone-bound Asks for `T: Clone` and clones the items out of the owned shelf instead of moving them.
 // impl<T: Clone> IntoIterator for Shelf<T> {
 //     type Item = T;
@@ -487,11 +513,14 @@ mod tests {
         let mut shelf = Shelf::new();
         shelf.push(1_u32);
         shelf.push(2);
-        for (bonus, item) in (&mut shelf).into_iter().enumerate() {
-            *item = *item * 10 + bonus as u32;
+        for item in &mut shelf {
+            *item = *item * 10 + 1;
         }
-        let values: Vec<u32> = (&shelf).into_iter().copied().collect();
-        assert_eq!(values, [10, 21]);
+        let mut values = Vec::new();
+        for item in &shelf {
+            values.push(*item);
+        }
+        assert_eq!(values, [11, 21]);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! - **Read first:** `notes/02-generics-and-monomorphization.md` (sections "Bounds say what the body needs" and "`Ord`, `PartialOrd` and a total order").
 //! - **Run:** `cargo course run 02.2`
 //! - **Test:** `cargo course verify 02.2`
-//! - **Done when:** every test passes, including the property tests that compare your search with the standard library's on random input. The starting file does not compile (E0599) until you write `RandomAccess`'s impl for `Squares` and `Ord` for `TotalF64`: you write those signatures, and the bounds on the three search functions.
+//! - **Done when:** every test passes, including the property tests that compare your search with the standard library's on random input. The starting signatures of the three searches have no bounds: writing them is part of the exercise.
 
 use std::cmp::Ordering;
 
@@ -70,7 +70,7 @@ impl RandomAccess for Naturals {
     }
 }
 
-// course:solution Implement `RandomAccess` for `Squares`: its items are `u64`, the square of the index.
+// course:solution The items are the squares of the indices, computed on demand.
 impl RandomAccess for Squares {
     type Item = u64;
 
@@ -84,7 +84,17 @@ impl RandomAccess for Squares {
     }
 }
 // course:stub
-// // TODO: impl RandomAccess for Squares { type Item = ...; fn len(..); fn get(..) }
+// impl RandomAccess for Squares {
+//     type Item = u64;
+//
+//     fn len(&self) -> usize {
+//         todo!()
+//     }
+//
+//     fn get(&self, index: usize) -> u64 {
+//         todo!()
+//     }
+// }
 // course:decoy squares-off-by-one Squares the next number, so the sequence starts at 1.
 // impl RandomAccess for Squares {
 //     type Item = u64;

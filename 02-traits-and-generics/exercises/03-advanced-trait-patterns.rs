@@ -5,7 +5,7 @@
 //! - **Read first:** `notes/03-associated-types.md` and `notes/04-higher-ranked-trait-bounds.md`.
 //! - **Run:** `cargo course run 02.3`
 //! - **Test:** `cargo course verify 02.3`
-//! - **Done when:** every test passes. The starting file does not compile (E0369: `Quantity<Metre>` cannot be divided by `Quantity<Second>`) until you write the operator impls.
+//! - **Done when:** every test passes. The starting operator impls are too general (they accept any two units); narrowing their bounds and computing their `Output` is the exercise.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -112,7 +112,7 @@ impl<U: Unit> fmt::Display for Quantity<U> {
     }
 }
 
-// course:solution Write `Add` for two quantities of the same unit only.
+// course:solution Restrict `Add` to two quantities of the same unit.
 impl<U> Add for Quantity<U> {
     type Output = Quantity<U>;
 
@@ -121,7 +121,14 @@ impl<U> Add for Quantity<U> {
     }
 }
 // course:stub
-// // TODO: impl Add for Quantity<U>: same unit on both sides, same unit out.
+// /// Too general: this adds any two units.
+// impl<U, V> Add<Quantity<V>> for Quantity<U> {
+//     type Output = Quantity<U>;
+//
+//     fn add(self, rhs: Quantity<V>) -> Quantity<U> {
+//         todo!()
+//     }
+// }
 // course:decoy add-any-units Adds any two units and keeps the left one, so metres plus seconds compiles.
 // impl<U, V> Add<Quantity<V>> for Quantity<U> {
 //     type Output = Quantity<U>;
@@ -131,7 +138,7 @@ impl<U> Add for Quantity<U> {
 // }
 // course:end
 
-// course:solution Write `Div` and `Mul` between quantities of any two units that have a `Per` (or `Times`) entry; the output unit is that entry's associated type.
+// course:solution `Div` and `Mul` exist only for units with a `Per` (or `Times`) entry, and the output unit is that entry's associated type.
 impl<U, V> Div<Quantity<V>> for Quantity<U>
 where
     U: Per<V>,
@@ -154,7 +161,23 @@ where
     }
 }
 // course:stub
-// // TODO: impl Div<Quantity<V>> for Quantity<U> where U: Per<V>, and Mul likewise with Times.
+// /// Too general: any unit divided by any unit, and the unit of the result is wrong.
+// impl<U, V> Div<Quantity<V>> for Quantity<U> {
+//     type Output = Quantity<U>;
+//
+//     fn div(self, rhs: Quantity<V>) -> Self::Output {
+//         todo!()
+//     }
+// }
+//
+// /// Too general, in the same way.
+// impl<U, V> Mul<Quantity<V>> for Quantity<U> {
+//     type Output = Quantity<U>;
+//
+//     fn mul(self, rhs: Quantity<V>) -> Self::Output {
+//         todo!()
+//     }
+// }
 // course:decoy divide-backwards Divides the right-hand side by the left.
 // impl<U, V> Div<Quantity<V>> for Quantity<U>
 // where
@@ -272,7 +295,7 @@ fn main() {
     println!("if reached in two seconds: {acceleration:.2}");
     println!(
         "distance in 3 s at that speed: {:.1}",
-        speed * Quantity::new(3.0)
+        speed * Quantity::<Second>::new(3.0)
     );
     println!("a relay: {}", distance + distance);
 
@@ -366,11 +389,6 @@ mod tests {
         );
         assert!(!implements!(Quantity<Second>: Div<Quantity<Metre>>));
         assert!(!implements!(Quantity<Metre>: Mul<Quantity<Metre>>));
-    }
-
-    #[test]
-    fn units_cost_no_space() {
-        assert_eq!(std::mem::size_of::<Quantity<MetrePerSecondSquared>>(), 8);
     }
 
     #[test]
