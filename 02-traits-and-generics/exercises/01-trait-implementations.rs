@@ -3,8 +3,8 @@
 //! - **Goal:** implement `Iterator`, `DoubleEndedIterator` and `ExactSizeIterator` for an arithmetic progression, honouring every clause of their contracts, and make a collection usable in `for` loops by value, by shared reference and by exclusive reference.
 //! - **Concepts:** associated types (`type Item`, `type IntoIter`); `size_hint` as a promise; `next` and `next_back` sharing one pool of items; `impl IntoIterator for T`, `&T` and `&mut T`; no bound that the code does not need.
 //! - **Read first:** `notes/01-trait-fundamentals.md` and `notes/03-associated-types.md` (section "Iterator, the associated-type trait you use most").
-//! - **Run:** `cargo course run 02.1`
-//! - **Test:** `cargo course verify 02.1`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m02-trait-implementations` runs your copy (made by `cargo course start 02.1`).
+//! - **Test:** `cargo course verify 02.1` tests your copy. (The reference solution: `cargo test -p traits-and-generics --bin m02-trait-implementations`.)
 //! - **Done when:** every test passes. The starting file does not compile (E0277: `&Shelf<T>` is not an iterator) because writing the two borrowing `IntoIterator` impls, associated types included, is part of the exercise.
 
 /// The numbers `start, start + step, start + 2*step, …` that are below `end`.

@@ -3,8 +3,8 @@
 //! - **Goal:** write a generic binary search whose bounds ask for exactly what it needs, test it against `slice::binary_search`, and reuse it on a source that is not a slice at all (a virtual sequence of squares, searched to compute integer square roots).
 //! - **Concepts:** trait bounds and `where` clauses; `Ord` (a total order) versus `PartialOrd`; `FnMut` comparator bounds; a trait with an associated type for "any sorted random-access source"; implementing `Ord` for a float wrapper with `total_cmp`; overflow-free midpoints.
 //! - **Read first:** `notes/02-generics-and-monomorphization.md` (sections "Bounds say what the body needs" and "`Ord`, `PartialOrd` and a total order").
-//! - **Run:** `cargo course run 02.2`
-//! - **Test:** `cargo course verify 02.2`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m02-generic-constraints` runs your copy (made by `cargo course start 02.2`).
+//! - **Test:** `cargo course verify 02.2` tests your copy. (The reference solution: `cargo test -p traits-and-generics --bin m02-generic-constraints`.)
 //! - **Done when:** every test passes, including the property tests that compare your search with the standard library's on random input. The starting signatures of the three searches have no bounds: writing them is part of the exercise.
 
 use std::cmp::Ordering;

@@ -3,8 +3,8 @@
 //! - **Goal:** (1) make lengths, times, speeds and accelerations distinct types, so that adding metres to seconds does not compile while dividing metres by seconds gives metres per second, with the unit arithmetic written as traits with associated types; (2) build a pipeline of string-narrowing steps whose bound is higher-ranked, so that it can run on a string it creates itself.
 //! - **Concepts:** marker types and `PhantomData`; a generic impl of an operator trait (`Add`, `Div`, `Mul`) with an associated `Output` computed by another trait's associated type; type-level tables (`impl Per<Second> for Metre { type Output = MetrePerSecond; }`); `for<'a> Fn(&'a str) -> &'a str`; `Box<dyn for<'a> Fn(..)>`; results that borrow from the input.
 //! - **Read first:** `notes/03-associated-types.md` and `notes/04-higher-ranked-trait-bounds.md`.
-//! - **Run:** `cargo course run 02.3`
-//! - **Test:** `cargo course verify 02.3`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m02-advanced-trait-patterns` runs your copy (made by `cargo course start 02.3`).
+//! - **Test:** `cargo course verify 02.3` tests your copy. (The reference solution: `cargo test -p traits-and-generics --bin m02-advanced-trait-patterns`.)
 //! - **Done when:** every test passes. The starting operator impls are too general (they accept any two units); narrowing their bounds and computing their `Output` is the exercise.
 
 use std::fmt;

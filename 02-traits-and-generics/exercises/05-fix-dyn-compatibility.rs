@@ -3,8 +3,8 @@
 //! - **Goal:** a canvas holds shapes of different types as `Box<dyn Shape>` and must be cloned deeply (a clone is an independent snapshot). The starting code gets there by making `Clone` a supertrait of `Shape`, which the compiler refuses.
 //! - **Concepts:** dyn compatibility; `Clone: Sized`, so `trait Shape: Clone` has no vtable; moving the cloning into the vtable (`fn clone_box(&self) -> Box<dyn Shape>`); a blanket impl of a helper trait so that no shape has to write `clone_box` by hand; a snapshot must not share state with the original.
 //! - **Read first:** `notes/01-trait-fundamentals.md` (section "Dyn compatibility").
-//! - **Run:** `cargo course run 02.5`
-//! - **Test:** `cargo course verify 02.5`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m02-fix-dyn-compatibility` runs your copy (made by `cargo course start 02.5`).
+//! - **Test:** `cargo course verify 02.5` tests your copy. (The reference solution: `cargo test -p traits-and-generics --bin m02-fix-dyn-compatibility`.)
 //! - **Done when:** it compiles, every test passes, and you can say why `Clone::clone` cannot be called through a vtable.
 
 use std::fmt::Debug;

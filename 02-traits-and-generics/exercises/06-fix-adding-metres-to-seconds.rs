@@ -3,8 +3,8 @@
 //! - **Goal:** compute the average speed of a journey made of legs (a distance and a time each). The starting code adds a distance to a time, and the unit types refuse it.
 //! - **Concepts:** unit types with `PhantomData`; `Add` only between equal units, `Div` through a table of units (`Per`); E0308 from an operator; the average of speeds is not the average speed.
 //! - **Read first:** `notes/03-associated-types.md` (section "Operator traits and a units system").
-//! - **Run:** `cargo course run 02.6`
-//! - **Test:** `cargo course verify 02.6`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m02-fix-adding-metres-to-seconds` runs your copy (made by `cargo course start 02.6`).
+//! - **Test:** `cargo course verify 02.6` tests your copy. (The reference solution: `cargo test -p traits-and-generics --bin m02-fix-adding-metres-to-seconds`.)
 //! - **Done when:** it compiles, every test passes, and you can say what the type checker caught and what it could not have caught.
 
 use std::marker::PhantomData;

@@ -3,8 +3,8 @@
 //! - **Goal:** list a catalogue of parts in order. `Catalogue::sorted` exists only for item types that are `Ord`, and `Part` is not. The catalogue's order is by part number, then by name.
 //! - **Concepts:** methods in a bounded `impl<T: Ord>` block; E0599 "its trait bounds were not satisfied"; `#[derive(PartialOrd, Ord)]` compares fields in declaration order; a hand-written `Ord` with `Ordering::then_with`; `PartialOrd` must agree with `Ord` (sorting calls `PartialOrd::lt`).
 //! - **Read first:** `notes/02-generics-and-monomorphization.md` (sections "Bounds say what the body needs" and "`Ord`, `PartialOrd` and a total order").
-//! - **Run:** `cargo course run 02.7`
-//! - **Test:** `cargo course verify 02.7`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m02-fix-bounds-not-satisfied` runs your copy (made by `cargo course start 02.7`).
+//! - **Test:** `cargo course verify 02.7` tests your copy. (The reference solution: `cargo test -p traits-and-generics --bin m02-fix-bounds-not-satisfied`.)
 //! - **Done when:** it compiles, every test passes, and you can say why deriving `Ord` gives the wrong order here.
 
 use std::cmp::Ordering;

@@ -3,8 +3,8 @@
 //! - **Goal:** print a report of sensor readings with `{}`, one line per reading, honouring a precision such as `{:.2}`. The starting code implements `Display` for `Vec<Reading>`, which the orphan rule forbids.
 //! - **Concepts:** coherence; the orphan rule (a local trait or a local type); `Vec<Local>` is not local; the newtype pattern and its zero cost; `From` for the newtype; `fmt::Formatter` flags (`precision`).
 //! - **Read first:** `notes/01-trait-fundamentals.md` (section "Coherence and the orphan rule").
-//! - **Run:** `cargo course run 02.8`
-//! - **Test:** `cargo course verify 02.8`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m02-fix-orphan-rule` runs your copy (made by `cargo course start 02.8`).
+//! - **Test:** `cargo course verify 02.8` tests your copy. (The reference solution: `cargo test -p traits-and-generics --bin m02-fix-orphan-rule`.)
 //! - **Done when:** it compiles, every test passes, and you can say which two crates could conflict if the original impl were allowed.
 
 use std::fmt;

@@ -3,8 +3,8 @@
 //! - **Goal:** a `Column` decodes the text of a CSV cell into a value of the column's type. The starting code tries `impl<T: FromStr> Decode for Column`, which would give one `Column` infinitely many output types.
 //! - **Concepts:** associated types are outputs determined by the implementing type; E0207 "the type parameter `T` is not constrained"; moving `T` into the self type with `PhantomData`; `PhantomData<fn() -> T>` versus `PhantomData<T>` and what each says about `Send`, `Sync` and variance.
 //! - **Read first:** `notes/03-associated-types.md` (section "Unconstrained type parameters: E0207") and `notes/05-variance-and-type-safety.md` (section "`PhantomData`: choosing what a type pretends to hold").
-//! - **Run:** `cargo course run 02.9`
-//! - **Test:** `cargo course verify 02.9`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m02-fix-unconstrained-type-parameter` runs your copy (made by `cargo course start 02.9`).
+//! - **Test:** `cargo course verify 02.9` tests your copy. (The reference solution: `cargo test -p traits-and-generics --bin m02-fix-unconstrained-type-parameter`.)
 //! - **Done when:** it compiles, every test passes, and you can explain why `PhantomData<fn() -> T>` is the right marker for a column that never holds a `T`.
 
 use std::marker::PhantomData;

@@ -3,8 +3,8 @@
 //! - **Goal:** greet every guest of a list together with the default users. The starting code declares the registry as `Registry<'static>` (its defaults are string literals) and then adds names borrowed from a local `String`.
 //! - **Concepts:** subtyping through lifetimes; `Registry<'a>` is covariant in `'a`, so a `Registry<'static>` *value* can become a `Registry<'short>`; but a method taking `&mut self` sees `&mut Registry<'static>`, which is invariant, so the lifetime can no longer shrink; E0597; leaking is not a fix.
 //! - **Read first:** `notes/05-variance-and-type-safety.md` (sections "Covariance" and "Invariance: why `&mut T` cannot shrink").
-//! - **Run:** `cargo course run 02.10`
-//! - **Test:** `cargo course verify 02.10`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m02-fix-invariant-registry` runs your copy (made by `cargo course start 02.10`).
+//! - **Test:** `cargo course verify 02.10` tests your copy. (The reference solution: `cargo test -p traits-and-generics --bin m02-fix-invariant-registry`.)
 //! - **Done when:** it compiles, every test passes, and you can say at which line the compiler could still have shortened `'static`, and why it could not afterwards.
 
 /// Names that borrow from somewhere that lives at least `'a`.

@@ -3,8 +3,8 @@
 //! - **Goal:** a `Matrix<R, C>` whose number of rows and columns are part of its type, so that multiplying a 2×3 matrix by a 2×3 matrix does not compile, and the result of 2×3 times 3×4 is known to be 2×4 without a run-time check.
 //! - **Concepts:** const generic parameters (`const R: usize`); arrays `[[i64; C]; R]`; a method with its own const parameter (`mul::<K>`); an `impl` block only for square matrices (`impl<const N: usize> Matrix<N, N>`); what stable const generics cannot express (`[T; N + 1]`).
 //! - **Read first:** `notes/02-generics-and-monomorphization.md` (section "Const generics").
-//! - **Run:** `cargo course run 02.11`
-//! - **Test:** `cargo course verify 02.11`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m02-const-generic-matrix` runs your copy (made by `cargo course start 02.11`).
+//! - **Test:** `cargo course verify 02.11` tests your copy. (The reference solution: `cargo test -p traits-and-generics --bin m02-const-generic-matrix`.)
 //! - **Done when:** every test passes. The starting file does not compile (E0308) because `transpose` and `mul` have placeholder signatures: writing the shapes into them is the exercise.
 
 /// An `R`×`C` matrix of integers, stored row by row.

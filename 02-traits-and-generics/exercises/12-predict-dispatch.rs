@@ -3,8 +3,8 @@
 //! - **Goal:** for each call below, predict which implementation runs (inherent or trait method, default or override, through a generic, a `dyn`, or a `Box`), then predict the sizes of some pointers to trait objects; the tests run the calls and compare.
 //! - **Concepts:** method lookup tries inherent methods first; provided (default) methods call the implementor's overrides; static and dynamic dispatch run the same code; auto-deref through `Box`; `clone` on a `&T` whose `T` is not `Clone`; fat pointers and their niche.
 //! - **Read first:** `notes/01-trait-fundamentals.md` (sections "Calling trait methods" and "Static dispatch and dynamic dispatch").
-//! - **Run:** `cargo course run 02.12` (prints what really happens: predict first)
-//! - **Test:** `cargo course verify 02.12`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m02-predict-dispatch` runs your copy (made by `cargo course start 02.12`).
+//! - **Test:** `cargo course verify 02.12` tests your copy. (The reference solution: `cargo test -p traits-and-generics --bin m02-predict-dispatch`.)
 //! - **Done when:** every prediction matches. The sizes assume a 64-bit target, where a pointer is 8 bytes.
 
 use std::mem::size_of;
