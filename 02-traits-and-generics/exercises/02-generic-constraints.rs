@@ -455,6 +455,11 @@ mod tests {
             search_source_by(&naturals, |n: usize| n.cmp(&target)),
             Ok(target)
         );
+        let reads = naturals.reads.get();
+        assert!(
+            (1..=64).contains(&reads),
+            "{reads} reads of usize::MAX items; a binary search needs at most 64"
+        );
         assert_eq!(
             search_source_by(&naturals, |n: usize| n.cmp(&usize::MAX)),
             Err(usize::MAX)

@@ -86,7 +86,7 @@ impl<U> Quantity<U> {
     }
 }
 
-// Written by hand because `#[derive]` would demand `U: Clone`, `U: Copy`, …, and units are
+// Written by hand because `#[derive]` would demand `U: Clone` and `U: Copy`, and units are
 // empty enums that implement nothing.
 impl<U> Clone for Quantity<U> {
     fn clone(&self) -> Self {
@@ -94,16 +94,6 @@ impl<U> Clone for Quantity<U> {
     }
 }
 impl<U> Copy for Quantity<U> {}
-impl<U> PartialEq for Quantity<U> {
-    fn eq(&self, other: &Self) -> bool {
-        self.value == other.value
-    }
-}
-impl<U: Unit> fmt::Debug for Quantity<U> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.value, U::SYMBOL)
-    }
-}
 impl<U: Unit> fmt::Display for Quantity<U> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Forward the caller's precision (`{:.1}`) to the number.
