@@ -237,9 +237,9 @@ mod tests {
     #[test]
     fn canvas_holds_shapes_of_different_types() {
         let mut canvas = canvas();
-        canvas.add(Circle { radius: 1.0 });
+        canvas.add(Circle { radius: 2.0 });
         assert_eq!(canvas.len(), 3);
-        let expected = 5.0 + std::f64::consts::PI;
+        let expected = 5.0 + 4.0 * std::f64::consts::PI;
         assert!((canvas.total_area() - expected).abs() < 1e-9);
     }
 
@@ -267,6 +267,8 @@ mod tests {
         let mut copy = original.clone();
         copy.add(Circle { radius: 2.0 });
         copy.scale_all(0.5);
+        // Sides 0.5 and 1, and a circle of radius 1.
+        assert!((copy.total_area() - (1.25 + std::f64::consts::PI)).abs() < 1e-9);
         assert_eq!(original.len(), 2);
         assert_eq!(original.total_area(), 5.0);
     }
