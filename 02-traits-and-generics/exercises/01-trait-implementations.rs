@@ -3,9 +3,9 @@
 //! - **Goal:** implement `Iterator`, `DoubleEndedIterator` and `ExactSizeIterator` for an arithmetic progression, honouring every clause of their contracts, and make a collection usable in `for` loops by value, by shared reference and by exclusive reference.
 //! - **Concepts:** associated types (`type Item`, `type IntoIter`); `size_hint` as a promise; `next` and `next_back` sharing one pool of items; `impl IntoIterator for T`, `&T` and `&mut T`; no bound that the code does not need.
 //! - **Read first:** `notes/01-trait-fundamentals.md` and `notes/03-associated-types.md` (section "Iterator, the associated-type trait you use most").
-//! - **Run:** `cargo course run 02.1`
-//! - **Test:** `cargo course verify 02.1`
-//! - **Done when:** every test passes. The starting file does not compile (E0277: `&Shelf<T>` is not an iterator) because writing the `IntoIterator` impls is part of the exercise.
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m02-trait-implementations` runs your copy (made by `cargo course start 02.1`).
+//! - **Test:** `cargo course verify 02.1` tests your copy. (The reference solution: `cargo test -p traits-and-generics --bin m02-trait-implementations`.)
+//! - **Done when:** every test passes. The starting file does not compile (E0277: `&Shelf<T>` is not an iterator) because writing the two borrowing `IntoIterator` impls, associated types included, is part of the exercise.
 
 /// The numbers `start, start + step, start + 2*step, …` that are below `end`.
 ///
@@ -69,7 +69,7 @@ impl Stride {
     }
 }
 
-// course:solution Write `impl Iterator for Stride`: the associated type, `next`, and a `size_hint` that is exact.
+// course:solution Write `next`, and a `size_hint` that is exact.
 impl Iterator for Stride {
     type Item = u64;
 
@@ -95,7 +95,17 @@ impl Iterator for Stride {
     }
 }
 // course:stub
-// // TODO: impl Iterator for Stride { type Item = ...; fn next(...); fn size_hint(...) }
+// impl Iterator for Stride {
+//     type Item = u64;
+//
+//     fn next(&mut self) -> Option<u64> {
+//         todo!()
+//     }
+//
+//     fn size_hint(&self) -> (usize, Option<usize>) {
+//         todo!()
+//     }
+// }
 // course:decoy separate-cursors The front stops only at `end`, so it runs into values the back already returned.
 // impl Iterator for Stride {
 //     type Item = u64;
@@ -165,7 +175,7 @@ impl Iterator for Stride {
 // }
 // course:end
 
-// course:solution Write `impl DoubleEndedIterator for Stride` (only `next_back`) and `impl ExactSizeIterator for Stride`.
+// course:solution Write `next_back`: it takes from the same pool as `next`.
 impl DoubleEndedIterator for Stride {
     fn next_back(&mut self) -> Option<u64> {
         if self.remaining == 0 {
@@ -179,7 +189,14 @@ impl DoubleEndedIterator for Stride {
 /// `len` comes from `size_hint`, which is exact.
 impl ExactSizeIterator for Stride {}
 // course:stub
-// // TODO: impl DoubleEndedIterator for Stride { fn next_back(...) } and impl ExactSizeIterator for Stride {}
+// impl DoubleEndedIterator for Stride {
+//     fn next_back(&mut self) -> Option<u64> {
+//         todo!()
+//     }
+// }
+//
+// /// `len` comes from `size_hint`.
+// impl ExactSizeIterator for Stride {}
 // course:decoy separate-cursors The back stops only at `start`, so front and back can hand out the same value twice.
 // impl DoubleEndedIterator for Stride {
 //     fn next_back(&mut self) -> Option<u64> {
@@ -250,7 +267,16 @@ impl<'a, T> IntoIterator for &'a mut Shelf<T> {
     }
 }
 // course:stub
-// // TODO: three `impl IntoIterator` blocks, each with `type Item`, `type IntoIter` and `fn into_iter`.
+// impl<T> IntoIterator for Shelf<T> {
+//     type Item = T;
+//     type IntoIter = std::vec::IntoIter<T>;
+//
+//     fn into_iter(self) -> Self::IntoIter {
+//         todo!()
+//     }
+// }
+//
+// // TODO: two more impls, for `&'a Shelf<T>` and `&'a mut Shelf<T>`.
 // course:decoy clone-bound Asks for `T: Clone` and clones the items out of the owned shelf instead of moving them.
 // impl<T: Clone> IntoIterator for Shelf<T> {
 //     type Item = T;
@@ -379,13 +405,18 @@ mod tests {
         Stride::new(start, end, step).expect("the tests never use a zero step")
     }
 
+    /// At most 100 items: an iterator that never ends fails the test instead of hanging it.
+    fn bounded(iter: impl Iterator<Item = u64>) -> Vec<u64> {
+        iter.take(100).collect()
+    }
+
     #[test]
     fn stride_yields_the_progression_below_end() {
-        assert_eq!(stride(0, 10, 3).collect::<Vec<_>>(), [0, 3, 6, 9]);
-        assert_eq!(stride(1, 10, 2).collect::<Vec<_>>(), [1, 3, 5, 7, 9]);
-        assert_eq!(stride(5, 6, 100).collect::<Vec<_>>(), [5]);
-        assert_eq!(stride(7, 7, 1).count(), 0);
-        assert_eq!(stride(9, 2, 1).count(), 0);
+        assert_eq!(bounded(stride(0, 10, 3)), [0, 3, 6, 9]);
+        assert_eq!(bounded(stride(1, 10, 2)), [1, 3, 5, 7, 9]);
+        assert_eq!(bounded(stride(5, 6, 100)), [5]);
+        assert_eq!(bounded(stride(7, 7, 1)).len(), 0);
+        assert_eq!(bounded(stride(9, 2, 1)).len(), 0);
     }
 
     #[test]
@@ -395,19 +426,20 @@ mod tests {
 
     #[test]
     fn stride_reversed_is_the_progression_backwards() {
-        assert_eq!(stride(0, 10, 3).rev().collect::<Vec<_>>(), [9, 6, 3, 0]);
-        assert_eq!(stride(2, 11, 4).rev().collect::<Vec<_>>(), [10, 6, 2]);
-        assert_eq!(stride(0, 1, 1).rev().collect::<Vec<_>>(), [0]);
+        assert_eq!(bounded(stride(0, 10, 3).rev()), [9, 6, 3, 0]);
+        assert_eq!(bounded(stride(2, 11, 4).rev()), [10, 6, 2]);
+        assert_eq!(bounded(stride(0, 1, 1).rev()), [0]);
     }
 
     #[test]
     fn front_and_back_share_one_pool_of_values() {
         for (start, end, step) in [(0, 10, 1), (0, 10, 3), (3, 20, 4), (0, 1, 1), (0, 2, 5)] {
-            let expected: Vec<u64> = stride(start, end, step).collect();
+            let expected = bounded(stride(start, end, step));
             // Alternate ends until both are exhausted; every value exactly once.
             let mut iter = stride(start, end, step);
             let (mut front, mut back) = (Vec::new(), Vec::new());
             while let Some(value) = iter.next() {
+                assert!(front.len() < 100, "the iterator never ends");
                 front.push(value);
                 match iter.next_back() {
                     Some(value) => back.push(value),
@@ -444,7 +476,7 @@ mod tests {
     #[test]
     fn stride_reaches_the_top_of_u64_without_overflow() {
         let top = stride(u64::MAX - 4, u64::MAX, 3);
-        assert_eq!(top.collect::<Vec<_>>(), [u64::MAX - 4, u64::MAX - 1]);
+        assert_eq!(bounded(top), [u64::MAX - 4, u64::MAX - 1]);
         let mut last = stride(u64::MAX - 1, u64::MAX, 7);
         assert_eq!(last.next(), Some(u64::MAX - 1));
         assert_eq!(last.next(), None);
@@ -487,11 +519,14 @@ mod tests {
         let mut shelf = Shelf::new();
         shelf.push(1_u32);
         shelf.push(2);
-        for (bonus, item) in (&mut shelf).into_iter().enumerate() {
-            *item = *item * 10 + bonus as u32;
+        for item in &mut shelf {
+            *item = *item * 10 + 1;
         }
-        let values: Vec<u32> = (&shelf).into_iter().copied().collect();
-        assert_eq!(values, [10, 21]);
+        let mut values = Vec::new();
+        for item in &shelf {
+            values.push(*item);
+        }
+        assert_eq!(values, [11, 21]);
     }
 
     #[test]

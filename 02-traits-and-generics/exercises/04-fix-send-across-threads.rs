@@ -3,8 +3,8 @@
 //! - **Goal:** count words in several chunks of text, one scoped thread per chunk, all adding into one shared table. The starting code shares the table through `Rc<RefCell<..>>`, which is not `Send`.
 //! - **Concepts:** auto traits `Send` and `Sync`; why `Rc` and `RefCell` are single-threaded; `Mutex` (or `Arc<Mutex<..>>`); scoped threads may borrow locals; reading an E0277 from the bottom up.
 //! - **Read first:** `notes/01-trait-fundamentals.md` (section "Auto traits: `Send` and `Sync`").
-//! - **Run:** `cargo course run 02.4`
-//! - **Test:** `cargo course verify 02.4`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m02-fix-send-across-threads` runs your copy (made by `cargo course start 02.4`).
+//! - **Test:** `cargo course verify 02.4` tests your copy. (The reference solution: `cargo test -p traits-and-generics --bin m02-fix-send-across-threads`.)
 //! - **Done when:** it compiles, every test passes, and you can say which of `Rc`'s operations would race if two threads ran them at once.
 
 use std::collections::HashMap;

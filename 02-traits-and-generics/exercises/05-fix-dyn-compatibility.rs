@@ -3,8 +3,8 @@
 //! - **Goal:** a canvas holds shapes of different types as `Box<dyn Shape>` and must be cloned deeply (a clone is an independent snapshot). The starting code gets there by making `Clone` a supertrait of `Shape`, which the compiler refuses.
 //! - **Concepts:** dyn compatibility; `Clone: Sized`, so `trait Shape: Clone` has no vtable; moving the cloning into the vtable (`fn clone_box(&self) -> Box<dyn Shape>`); a blanket impl of a helper trait so that no shape has to write `clone_box` by hand; a snapshot must not share state with the original.
 //! - **Read first:** `notes/01-trait-fundamentals.md` (section "Dyn compatibility").
-//! - **Run:** `cargo course run 02.5`
-//! - **Test:** `cargo course verify 02.5`
+//! - **Run:** `cargo run --manifest-path learn/Cargo.toml --bin m02-fix-dyn-compatibility` runs your copy (made by `cargo course start 02.5`).
+//! - **Test:** `cargo course verify 02.5` tests your copy. (The reference solution: `cargo test -p traits-and-generics --bin m02-fix-dyn-compatibility`.)
 //! - **Done when:** it compiles, every test passes, and you can say why `Clone::clone` cannot be called through a vtable.
 
 use std::fmt::Debug;
@@ -237,9 +237,9 @@ mod tests {
     #[test]
     fn canvas_holds_shapes_of_different_types() {
         let mut canvas = canvas();
-        canvas.add(Circle { radius: 1.0 });
+        canvas.add(Circle { radius: 2.0 });
         assert_eq!(canvas.len(), 3);
-        let expected = 5.0 + std::f64::consts::PI;
+        let expected = 5.0 + 4.0 * std::f64::consts::PI;
         assert!((canvas.total_area() - expected).abs() < 1e-9);
     }
 
@@ -267,6 +267,8 @@ mod tests {
         let mut copy = original.clone();
         copy.add(Circle { radius: 2.0 });
         copy.scale_all(0.5);
+        // Sides 0.5 and 1, and a circle of radius 1.
+        assert!((copy.total_area() - (1.25 + std::f64::consts::PI)).abs() < 1e-9);
         assert_eq!(original.len(), 2);
         assert_eq!(original.total_area(), 5.0);
     }

@@ -8,3 +8,15 @@
 
 #[doc = include_str!("../notes/01-trait-fundamentals.md")]
 pub mod trait_fundamentals {}
+
+#[doc = include_str!("../notes/02-generics-and-monomorphization.md")]
+pub mod generics_and_monomorphization {}
+
+#[doc = include_str!("../notes/03-associated-types.md")]
+pub mod associated_types {}
+
+#[doc = include_str!("../notes/04-higher-ranked-trait-bounds.md")]
+pub mod higher_ranked_trait_bounds {}
+
+#[doc = include_str!("../notes/05-variance-and-type-safety.md")]
+pub mod variance_and_type_safety {}
