@@ -14,3 +14,9 @@ pub mod pin_and_unpin {}
 
 #[doc = include_str!("../notes/03-waker-mechanism.md")]
 pub mod waker_mechanism {}
+
+#[doc = include_str!("../notes/04-state-machines.md")]
+pub mod state_machines {}
+
+#[doc = include_str!("../notes/05-tokio-internals.md")]
+pub mod tokio_internals {}
