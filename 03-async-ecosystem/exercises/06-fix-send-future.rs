@@ -16,10 +16,17 @@ use tokio::task::JoinHandle;
 /// Visits per page, shared by every task.
 type Counters = Arc<Mutex<HashMap<String, u64>>>;
 
-/// Writes an audit record; it awaits (here it just yields to the scheduler, as real I/O would).
+/// The audit trail: one entry per visit, written after the visit is counted.
+static AUDIT: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Writes an audit record; it awaits first (here it just yields to the scheduler, as real I/O
+/// would), then appends the page to `AUDIT`.
 async fn audit_log(page: &str) {
     tokio::task::yield_now().await;
-    let _ = page;
+    AUDIT
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(page.to_string());
 }
 
 // course:solution
@@ -41,6 +48,14 @@ fn visit(counters: Counters, page: String) -> Pin<Box<dyn Future<Output = ()> + 
 //         let mut visits = counters.lock().unwrap_or_else(PoisonError::into_inner);
 //         *visits.entry(page.clone()).or_insert(0) += 1;
 //         audit_log(&page).await;
+//     })
+// }
+// course:decoy no-audit Deletes the `.await` (and with it the audit record) to make the future `Send`.
+// /// Counts one visit of `page`, then writes the audit record.
+// fn visit(counters: Counters, page: String) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+//     Box::pin(async move {
+//         let mut visits = counters.lock().unwrap_or_else(PoisonError::into_inner);
+//         *visits.entry(page.clone()).or_insert(0) += 1;
 //     })
 // }
 // course:decoy split-update Reads the count, awaits, then writes count + 1: concurrent visits overwrite each other.
@@ -106,6 +121,22 @@ mod tests {
             (counters["home"], counters["about"], counters["blog"]),
             (2, 1, 1)
         );
+    }
+
+    #[tokio::test]
+    async fn every_visit_is_audited_after_it_is_counted() {
+        // A page name no other test uses: the audit trail is shared by the whole binary.
+        let counters = Counters::default();
+        for handle in spawn_visits(&counters, &["audited"; 4]) {
+            handle.await.unwrap();
+        }
+        let audited = AUDIT
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|page| *page == "audited")
+            .count();
+        assert_eq!(audited, 4);
     }
 
     #[test]
