@@ -3,7 +3,7 @@
 //! - **Goal:** write three small pieces of a service with Tokio: `fetch_all` runs many requests with at most `limit` in flight and a timeout per request; `run_session` decodes a byte stream into messages inside a `select!` loop that also sends heartbeats and stops on a shutdown signal without losing a byte; `checksum_all` runs CPU-heavy work off the async worker thread.
 //! - **Concepts:** `Semaphore` and owned permits; `JoinSet`; `tokio::time::timeout`; `mpsc` and `watch` channels; `select!` and cancel safety (a branch's future is dropped when another branch wins); `interval` vs a `sleep` re-created in a loop; `spawn_blocking`; paused time in tests.
 //! - **Read first:** `notes/05-tokio-internals.md` (sections "Channels", "`select!` and cancel safety", "Timers", "Blocking" and "Graceful shutdown") and `notes/04-state-machines.md` (section "Cancellation is drop").
-//! - **Run:** `cargo course run 03.3` (reference solution: `cargo run -p async-ecosystem --bin m03-tokio-patterns`)
+//! - **Run:** `cargo run --bin m03-tokio-patterns` inside `learn/` (reference solution: `cargo run -p async-ecosystem --bin m03-tokio-patterns`)
 //! - **Test:** `cargo course verify 03.3` (reference solution: `cargo test -p async-ecosystem --bin m03-tokio-patterns`)
 //! - **Done when:** every test passes. The tests run on Tokio's paused clock: a 10-second test takes microseconds, and every run sees the same order of events.
 

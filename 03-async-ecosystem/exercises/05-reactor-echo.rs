@@ -3,7 +3,7 @@
 //! - **Goal:** write the two halves of non-blocking I/O: `poll_io`, which tries an operation on a non-blocking socket and, when the kernel says "would block", registers the task's waker with the reactor before returning `Pending`; and `Reactor::wait`, which asks the kernel (`poll(2)` through `libc`) which sockets are ready and wakes exactly the tasks waiting on them. Then an echo server and its clients run on one thread, on 127.0.0.1.
 //! - **Concepts:** readiness-based I/O; `EWOULDBLOCK` means "register and wait", not "error"; the reactor owns the wakers of tasks waiting for I/O; one-shot interest (a fired registration is removed); the executor sleeps in the reactor when no task is ready; what Tokio's I/O driver does with epoll.
 //! - **Read first:** `notes/03-waker-mechanism.md` (section "A reactor: who calls the waker for a socket") and `notes/05-tokio-internals.md` (section "The I/O driver").
-//! - **Run:** `cargo course run 03.5` (reference solution: `cargo run -p async-ecosystem --bin m03-reactor-echo`)
+//! - **Run:** `cargo run --bin m03-reactor-echo` inside `learn/` (reference solution: `cargo run -p async-ecosystem --bin m03-reactor-echo`)
 //! - **Test:** `cargo course verify 03.5` (reference solution: `cargo test -p async-ecosystem --bin m03-reactor-echo`)
 //! - **Done when:** every test passes. Every socket binds 127.0.0.1 with port 0; nothing leaves the machine.
 //!

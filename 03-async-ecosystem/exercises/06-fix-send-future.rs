@@ -3,7 +3,7 @@
 //! - **Goal:** count page visits from many spawned tasks. `visit` returns a boxed future, and `tokio::spawn` refuses it: make the future `Send`, which means no `std::sync::MutexGuard` may be alive across an `.await`, and keep every visit counted.
 //! - **Concepts:** `tokio::spawn` requires `Future + Send + 'static`; `dyn Future` is `Send` only if it says so (`+ Send`); a future is `Send` only if everything it holds across an `.await` is; `std::sync::MutexGuard` is `!Send`; scope the guard instead of splitting a read-modify-write around the `.await`.
 //! - **Read first:** `notes/04-state-machines.md` (section "What a future holds decides `Send`") and `notes/05-tokio-internals.md` (section "`std::sync::Mutex` or `tokio::sync::Mutex`").
-//! - **Run:** `cargo course run 03.6` (reference solution: `cargo run -p async-ecosystem --bin m03-fix-send-future`)
+//! - **Run:** `cargo run --bin m03-fix-send-future` inside `learn/` (reference solution: `cargo run -p async-ecosystem --bin m03-fix-send-future`)
 //! - **Test:** `cargo course verify 03.6` (reference solution: `cargo test -p async-ecosystem --bin m03-fix-send-future`)
 //! - **Done when:** it compiles and every test passes. Expect a second error once you fix the first: read it too.
 

@@ -3,7 +3,7 @@
 //! - **Goal:** count the words of each document in its own task. The spawned `async` block borrows the document, but a spawned task may outlive the function that spawned it: move each document into its task instead, so that the task owns what it uses.
 //! - **Concepts:** `tokio::spawn` requires `'static`: a spawned future may not borrow locals; `async move` moves captures into the future; copying or leaking only silences the error; E0373 "async block may outlive the current function".
 //! - **Read first:** `notes/04-state-machines.md` (section "Borrowing across `spawn`").
-//! - **Run:** `cargo course run 03.7` (reference solution: `cargo run -p async-ecosystem --bin m03-fix-borrow-across-spawn`)
+//! - **Run:** `cargo run --bin m03-fix-borrow-across-spawn` inside `learn/` (reference solution: `cargo run -p async-ecosystem --bin m03-fix-borrow-across-spawn`)
 //! - **Test:** `cargo course verify 03.7` (reference solution: `cargo test -p async-ecosystem --bin m03-fix-borrow-across-spawn`)
 //! - **Done when:** it compiles and every test passes: no text is copied, and every document is dropped exactly once (none is leaked).
 

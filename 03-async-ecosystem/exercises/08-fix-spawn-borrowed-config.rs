@@ -3,7 +3,7 @@
 //! - **Goal:** run every job in its own task, each reading the same `Config`. `handle_job(&config, job)` borrows the config, and a spawned task must not borrow a local of the function that spawned it: share one config between the tasks without copying it and without leaking it.
 //! - **Concepts:** `JoinSet::spawn` requires `'static`; the future of an `async fn` holds its reference arguments; `Arc` for shared, read-only state owned jointly by tasks; `Box::leak` and `.clone()` silence the error but leak or copy; E0597 "argument requires that `config` is borrowed for `'static`".
 //! - **Read first:** `notes/04-state-machines.md` (section "Borrowing across `spawn`").
-//! - **Run:** `cargo course run 03.8` (reference solution: `cargo run -p async-ecosystem --bin m03-fix-spawn-borrowed-config`)
+//! - **Run:** `cargo run --bin m03-fix-spawn-borrowed-config` inside `learn/` (reference solution: `cargo run -p async-ecosystem --bin m03-fix-spawn-borrowed-config`)
 //! - **Test:** `cargo course verify 03.8` (reference solution: `cargo test -p async-ecosystem --bin m03-fix-spawn-borrowed-config`)
 //! - **Done when:** it compiles and every test passes: the config is never cloned and is dropped exactly once, when the last job is done.
 

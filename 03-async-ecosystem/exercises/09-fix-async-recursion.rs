@@ -3,7 +3,7 @@
 //! - **Goal:** `total_size` walks a directory tree and awaits on every file (as a real one would await a `stat`). It calls itself for subdirectories, and the compiler rejects it: make the recursion go through a pointer, and keep the walk complete.
 //! - **Concepts:** the future of an `async fn` contains the futures it awaits, so a recursive one would contain itself and have infinite size; `Box::pin` puts the recursive call's future on the heap; since Rust 1.77 that is all the fix needs; E0733 "recursion in an async fn requires boxing".
 //! - **Read first:** `notes/04-state-machines.md` (section "Recursion needs a box").
-//! - **Run:** `cargo course run 03.9` (reference solution: `cargo run -p async-ecosystem --bin m03-fix-async-recursion`)
+//! - **Run:** `cargo run --bin m03-fix-async-recursion` inside `learn/` (reference solution: `cargo run -p async-ecosystem --bin m03-fix-async-recursion`)
 //! - **Test:** `cargo course verify 03.9` (reference solution: `cargo test -p async-ecosystem --bin m03-fix-async-recursion`)
 //! - **Done when:** it compiles and every test passes.
 

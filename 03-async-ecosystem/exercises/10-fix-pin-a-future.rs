@@ -3,7 +3,7 @@
 //! - **Goal:** run a job for a limited number of polls and, if it has not finished, hand it back paused so that it can be resumed later. The stub stores the job by value and polls it through `Pin::new`, which only works for `Unpin` futures; an `async` block is not `Unpin`. Pin the job where it can stay put for as long as it lives.
 //! - **Concepts:** `Pin::new` requires `Unpin`; compiler-generated futures are `!Unpin` because they may point into themselves; `pin!` pins on the stack (only until the function returns), `Box::pin` pins on the heap (as long as the box lives, and the box can move); E0277 "cannot be unpinned".
 //! - **Read first:** `notes/02-pin-and-unpin.md` (sections "`Unpin`" and "Pinning on the stack or on the heap").
-//! - **Run:** `cargo course run 03.10` (reference solution: `cargo run -p async-ecosystem --bin m03-fix-pin-a-future`)
+//! - **Run:** `cargo run --bin m03-fix-pin-a-future` inside `learn/` (reference solution: `cargo run -p async-ecosystem --bin m03-fix-pin-a-future`)
 //! - **Test:** `cargo course verify 03.10` (reference solution: `cargo test -p async-ecosystem --bin m03-fix-pin-a-future`)
 //! - **Done when:** it compiles and every test passes, including the ones whose jobs are `async` blocks that borrow their own locals across an `.await`.
 

@@ -3,7 +3,7 @@
 //! - **Goal:** for seven short async programs, predict the exact sequence of events: which bodies start, which reach their end, which values are dropped, and in what order. The tests run the programs (on Tokio's paused clock) and compare.
 //! - **Concepts:** a future does nothing until polled; dropping a future cancels it at its current `.await` and runs the destructors of what it holds; `select!` drops the branches that lose; `timeout` drops the inner future; dropping a `JoinHandle` detaches the task and does not cancel it; `abort` cancels a task at its next suspension point; shutting down a runtime drops its tasks; `mem::forget` leaks a future, and its destructors never run.
 //! - **Read first:** `notes/04-state-machines.md` (section "Cancellation is drop") and `notes/05-tokio-internals.md` (section "`select!` and cancel safety").
-//! - **Run:** `cargo course run 03.11` (prints what really happens: predict first)
+//! - **Run:** `cargo run --bin m03-predict-cancellation` inside `learn/` (prints what really happens: predict first)
 //! - **Test:** `cargo course verify 03.11`
 //! - **Done when:** every prediction matches, and for each you can name the rule that decides it.
 

@@ -3,7 +3,7 @@
 //! - **Goal:** value a portfolio by looking up each holding's price. The stub awaits inside the closure passed to `map`, which is not an async context. Rewrite the loop so that every lookup is really awaited.
 //! - **Concepts:** `.await` suspends the innermost enclosing `async fn` or block, and a closure is a function of its own; a `for` loop inside the `async fn` awaits in its body; polling a future once and giving up, or blocking on it inside a runtime, only silences the compiler; E0728 "`await` is only allowed inside `async` functions and blocks".
 //! - **Read first:** `notes/01-future-trait.md` (section "`.await`").
-//! - **Run:** `cargo course run 03.12` (reference solution: `cargo run -p async-ecosystem --bin m03-fix-await-in-closure`)
+//! - **Run:** `cargo run --bin m03-fix-await-in-closure` inside `learn/` (reference solution: `cargo run -p async-ecosystem --bin m03-fix-await-in-closure`)
 //! - **Test:** `cargo course verify 03.12` (reference solution: `cargo test -p async-ecosystem --bin m03-fix-await-in-closure`)
 //! - **Done when:** it compiles and every test passes.
 

@@ -3,7 +3,7 @@
 //! - **Goal:** for eleven `async fn`s and blocks, predict `size_of_val` of the future they return (on a 64-bit target, rustc 1.95); the tests measure and compare.
 //! - **Concepts:** a future stores its arguments until the first poll, then every local that is live across an `.await` plus the sub-future being awaited, plus a state tag; locals that are dead at every `.await` cost nothing; locals that are never live together share bytes; a caller contains its callee's future; `Box` keeps only a pointer in the future; alignment rounds sizes up.
 //! - **Read first:** `notes/01-future-trait.md` (section "Futures are values, and their size is measured") and `notes/04-state-machines.md` (section "What the compiler stores, measured").
-//! - **Run:** `cargo course run 03.13` (prints the real sizes: predict first)
+//! - **Run:** `cargo run --bin m03-predict-future-sizes` inside `learn/` (prints the real sizes: predict first)
 //! - **Test:** `cargo course verify 03.13`
 //! - **Done when:** every prediction matches and you can say, for each, which bytes the future holds.
 
