@@ -450,7 +450,8 @@ async fn checksum_all(blobs: Vec<Vec<u8>>, places: Places) -> Vec<u32> {
     // course:end
 }
 
-#[tokio::main(flavor = "current_thread")]
+// The paused clock (feature `test-util`) makes the demonstration instant; times below are virtual.
+#[tokio::main(flavor = "current_thread", start_paused = true)]
 async fn main() {
     let backend = Arc::new(Backend {
         latency: HashMap::from([(3, Duration::from_millis(900))]),
