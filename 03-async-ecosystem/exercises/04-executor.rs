@@ -534,6 +534,19 @@ mod tests {
     }
 
     #[test]
+    fn tasks_spawned_through_the_spawner_count_as_live_before_they_run() {
+        let mut executor = Executor::new();
+        let (task, _, _, _) = gate();
+        executor.spawn(task);
+        let spawner = executor.spawner();
+        spawner.spawn(async {});
+        spawner.spawn(async {});
+        assert_eq!(executor.live_tasks(), 3);
+        executor.run_until_stalled();
+        assert_eq!(executor.live_tasks(), 1);
+    }
+
+    #[test]
     fn ready_tasks_are_polled_in_the_order_they_were_woken() {
         let mut executor = Executor::new();
         let order = Rc::new(RefCell::new(Vec::new()));
