@@ -787,6 +787,48 @@ mod tests {
     }
 
     #[test]
+    fn wait_wakes_the_waiters_of_a_descriptor_that_is_not_open() {
+        // poll(2) answers POLLNVAL (and nothing else) for a descriptor that is not open; both
+        // directions must be woken, so that their next attempt reports the error.
+        let reactor = Reactor::default();
+        let (reader, reader_waker) = counting_waker();
+        let (writer, writer_waker) = counting_waker();
+        let not_open: RawFd = 1_000_000;
+        reactor.register(not_open, Direction::Read, &reader_waker);
+        reactor.register(not_open, Direction::Write, &writer_waker);
+        assert_eq!(reactor.wait(1000).unwrap(), 2);
+        assert_eq!(reader.0.load(Ordering::SeqCst), 1);
+        assert_eq!(writer.0.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn incoming_data_does_not_wake_a_writer_whose_buffer_is_full() {
+        let reactor = Reactor::default();
+        let (mut client, mut server) = socket_pair();
+        let fd = client.as_raw_fd();
+        // Fill the client's send buffer (the server never reads).
+        let chunk = vec![0u8; 65536];
+        let mut attempts = 0;
+        while client.write(&chunk).is_ok() {
+            attempts += 1;
+            assert!(attempts < 10_000, "the socket never filled up");
+        }
+        let (reader, reader_waker) = counting_waker();
+        let (writer, writer_waker) = counting_waker();
+        reactor.register(fd, Direction::Read, &reader_waker);
+        reactor.register(fd, Direction::Write, &writer_waker);
+        server.write_all(b"reply").unwrap();
+        assert_eq!(reactor.wait(1000).unwrap(), 1);
+        assert_eq!(reader.0.load(Ordering::SeqCst), 1);
+        assert_eq!(
+            writer.0.load(Ordering::SeqCst),
+            0,
+            "woke a writer that still has no room"
+        );
+        assert_eq!(reactor.waiting_count(), 1);
+    }
+
+    #[test]
     fn echo_returns_a_short_message() {
         let echoed = run_echo(vec![b"hello".to_vec()]).expect("the echo failed");
         assert_eq!(echoed, [b"hello".to_vec()]);
