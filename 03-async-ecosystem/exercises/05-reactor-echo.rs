@@ -319,17 +319,14 @@ impl AsyncListener {
 }
 
 /// Echoes everything it reads back to the peer, until the peer closes its side.
-/// Returns how many bytes it echoed.
-async fn echo(mut stream: AsyncStream) -> io::Result<usize> {
+async fn echo(mut stream: AsyncStream) -> io::Result<()> {
     let mut buffer = vec![0u8; 4096];
-    let mut total = 0;
     loop {
         let read = stream.read(&mut buffer).await?;
         if read == 0 {
-            return Ok(total);
+            return Ok(());
         }
         stream.write_all(&buffer[..read]).await?;
-        total += read;
     }
 }
 
@@ -685,6 +682,32 @@ mod tests {
         );
         assert!(
             matches!(step, Poll::Ready(Err(ref e)) if e.kind() == io::ErrorKind::ConnectionReset)
+        );
+        assert_eq!(reactor.waiting_count(), 0);
+    }
+
+    #[test]
+    fn an_interrupted_operation_is_retried_at_once() {
+        let reactor = Reactor::default();
+        let (_counter, waker) = counting_waker();
+        let mut attempts = 0;
+        let step = poll_io(
+            &reactor,
+            &mut Context::from_waker(&waker),
+            0,
+            Direction::Read,
+            || {
+                attempts += 1;
+                if attempts == 1 {
+                    Err(io::ErrorKind::Interrupted.into())
+                } else {
+                    Ok(5)
+                }
+            },
+        );
+        assert!(
+            matches!(step, Poll::Ready(Ok(5))),
+            "EINTR is not an error: try again"
         );
         assert_eq!(reactor.waiting_count(), 0);
     }
