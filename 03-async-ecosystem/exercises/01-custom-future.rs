@@ -3,7 +3,7 @@
 //! - **Goal:** write two futures by hand with `poll`: `Sleep`, which completes once a clock reaches its deadline and arranges its own wake-up, and `Join`, which runs two futures concurrently and returns both outputs; plus the `advance_to` that fires timers, and the `Drop` that cancels one.
 //! - **Concepts:** `Future::poll` and `Poll::{Ready, Pending}`; the rule that a future returning `Pending` must have arranged a wake-up; keeping the waker of the *latest* poll; never polling a finished future again; cancellation is drop.
 //! - **Read first:** `notes/01-future-trait.md` and `notes/03-waker-mechanism.md` (sections "The contract of `Pending`" and "Which waker to keep").
-//! - **Run:** `cargo course run 03.1` (reference solution: `cargo run -p async-ecosystem --bin m03-custom-future`)
+//! - **Run:** `cargo run --bin m03-custom-future` inside `learn/` (reference solution: `cargo run -p async-ecosystem --bin m03-custom-future`)
 //! - **Test:** `cargo course verify 03.1` (reference solution: `cargo test -p async-ecosystem --bin m03-custom-future`)
 //! - **Done when:** every test passes; the tests poll your futures by hand with a waker that counts its wake-ups.
 //!

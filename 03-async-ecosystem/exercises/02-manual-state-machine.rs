@@ -3,7 +3,7 @@
 //! - **Goal:** `read_record` below is an `async fn` that reads one length-prefixed record from a byte source. Write `ReadRecord`, an enum and its `Future` impl, that does exactly what the compiler's future for `read_record` does; the same tests run against both.
 //! - **Concepts:** one variant per suspension point, plus "not started" and "finished"; each waiting state holds the in-flight sub-future and every local live across that await; the output is returned once, not stored; futures are lazy; polling a finished future panics; a loop around an `.await` becomes a state that goes back to itself.
 //! - **Read first:** `notes/04-state-machines.md` (sections "Desugaring by hand" and "The three extra states").
-//! - **Run:** `cargo course run 03.2` (reference solution: `cargo run -p async-ecosystem --bin m03-manual-state-machine`)
+//! - **Run:** `cargo run --bin m03-manual-state-machine` inside `learn/` (reference solution: `cargo run -p async-ecosystem --bin m03-manual-state-machine`)
 //! - **Test:** `cargo course verify 03.2` (reference solution: `cargo test -p async-ecosystem --bin m03-manual-state-machine`)
 //! - **Done when:** every test passes for both the `async fn` and your `ReadRecord`.
 

@@ -3,7 +3,7 @@
 //! - **Goal:** write a single-threaded executor: `spawn` stores a task and schedules it; a task's waker puts it back in the ready queue (once, however often it is woken, from any thread); `run_until_stalled` polls ready tasks, and only ready tasks, until none is left, dropping each task as soon as it completes.
 //! - **Concepts:** tasks, a ready queue, `Waker` built from `Arc<impl Wake>`; why a waker must be `Send + Sync` even when the executor is single-threaded; a task is polled only after a wake; a finished task is never polled again; spawning from inside a task.
 //! - **Read first:** `notes/03-waker-mechanism.md` (sections "An executor, from the waker's side" and "The poll/wake sequence").
-//! - **Run:** `cargo course run 03.4` (reference solution: `cargo run -p async-ecosystem --bin m03-executor`)
+//! - **Run:** `cargo run --bin m03-executor` inside `learn/` (reference solution: `cargo run -p async-ecosystem --bin m03-executor`)
 //! - **Test:** `cargo course verify 03.4` (reference solution: `cargo test -p async-ecosystem --bin m03-executor`)
 //! - **Done when:** every test passes. Exercise 03.5 puts this executor on top of a reactor and runs a TCP echo server with it.
 
@@ -531,6 +531,19 @@ mod tests {
         executor.run_until_stalled();
         assert_eq!(done.get(), 3);
         assert_eq!(executor.live_tasks(), 0);
+    }
+
+    #[test]
+    fn tasks_spawned_through_the_spawner_count_as_live_before_they_run() {
+        let mut executor = Executor::new();
+        let (task, _, _, _) = gate();
+        executor.spawn(task);
+        let spawner = executor.spawner();
+        spawner.spawn(async {});
+        spawner.spawn(async {});
+        assert_eq!(executor.live_tasks(), 3);
+        executor.run_until_stalled();
+        assert_eq!(executor.live_tasks(), 1);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! - **Goal:** write the two halves of non-blocking I/O: `poll_io`, which tries an operation on a non-blocking socket and, when the kernel says "would block", registers the task's waker with the reactor before returning `Pending`; and `Reactor::wait`, which asks the kernel (`poll(2)` through `libc`) which sockets are ready and wakes exactly the tasks waiting on them. Then an echo server and its clients run on one thread, on 127.0.0.1.
 //! - **Concepts:** readiness-based I/O; `EWOULDBLOCK` means "register and wait", not "error"; the reactor owns the wakers of tasks waiting for I/O; one-shot interest (a fired registration is removed); the executor sleeps in the reactor when no task is ready; what Tokio's I/O driver does with epoll.
 //! - **Read first:** `notes/03-waker-mechanism.md` (section "A reactor: who calls the waker for a socket") and `notes/05-tokio-internals.md` (section "The I/O driver").
-//! - **Run:** `cargo course run 03.5` (reference solution: `cargo run -p async-ecosystem --bin m03-reactor-echo`)
+//! - **Run:** `cargo run --bin m03-reactor-echo` inside `learn/` (reference solution: `cargo run -p async-ecosystem --bin m03-reactor-echo`)
 //! - **Test:** `cargo course verify 03.5` (reference solution: `cargo test -p async-ecosystem --bin m03-reactor-echo`)
 //! - **Done when:** every test passes. Every socket binds 127.0.0.1 with port 0; nothing leaves the machine.
 //!
@@ -319,17 +319,14 @@ impl AsyncListener {
 }
 
 /// Echoes everything it reads back to the peer, until the peer closes its side.
-/// Returns how many bytes it echoed.
-async fn echo(mut stream: AsyncStream) -> io::Result<usize> {
+async fn echo(mut stream: AsyncStream) -> io::Result<()> {
     let mut buffer = vec![0u8; 4096];
-    let mut total = 0;
     loop {
         let read = stream.read(&mut buffer).await?;
         if read == 0 {
-            return Ok(total);
+            return Ok(());
         }
         stream.write_all(&buffer[..read]).await?;
-        total += read;
     }
 }
 
@@ -690,6 +687,32 @@ mod tests {
     }
 
     #[test]
+    fn an_interrupted_operation_is_retried_at_once() {
+        let reactor = Reactor::default();
+        let (_counter, waker) = counting_waker();
+        let mut attempts = 0;
+        let step = poll_io(
+            &reactor,
+            &mut Context::from_waker(&waker),
+            0,
+            Direction::Read,
+            || {
+                attempts += 1;
+                if attempts == 1 {
+                    Err(io::ErrorKind::Interrupted.into())
+                } else {
+                    Ok(5)
+                }
+            },
+        );
+        assert!(
+            matches!(step, Poll::Ready(Ok(5))),
+            "EINTR is not an error: try again"
+        );
+        assert_eq!(reactor.waiting_count(), 0);
+    }
+
+    #[test]
     fn a_blocked_writer_waits_for_room_to_write() {
         let reactor = Reactor::default();
         let (mut client, _server) = socket_pair();
@@ -784,6 +807,48 @@ mod tests {
         unsafe { libc::close(ends[0]) };
         assert_eq!(woken, 1, "a hang-up must wake the reader");
         assert_eq!(counter.0.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn wait_wakes_the_waiters_of_a_descriptor_that_is_not_open() {
+        // poll(2) answers POLLNVAL (and nothing else) for a descriptor that is not open; both
+        // directions must be woken, so that their next attempt reports the error.
+        let reactor = Reactor::default();
+        let (reader, reader_waker) = counting_waker();
+        let (writer, writer_waker) = counting_waker();
+        let not_open: RawFd = 1_000_000;
+        reactor.register(not_open, Direction::Read, &reader_waker);
+        reactor.register(not_open, Direction::Write, &writer_waker);
+        assert_eq!(reactor.wait(1000).unwrap(), 2);
+        assert_eq!(reader.0.load(Ordering::SeqCst), 1);
+        assert_eq!(writer.0.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn incoming_data_does_not_wake_a_writer_whose_buffer_is_full() {
+        let reactor = Reactor::default();
+        let (mut client, mut server) = socket_pair();
+        let fd = client.as_raw_fd();
+        // Fill the client's send buffer (the server never reads).
+        let chunk = vec![0u8; 65536];
+        let mut attempts = 0;
+        while client.write(&chunk).is_ok() {
+            attempts += 1;
+            assert!(attempts < 10_000, "the socket never filled up");
+        }
+        let (reader, reader_waker) = counting_waker();
+        let (writer, writer_waker) = counting_waker();
+        reactor.register(fd, Direction::Read, &reader_waker);
+        reactor.register(fd, Direction::Write, &writer_waker);
+        server.write_all(b"reply").unwrap();
+        assert_eq!(reactor.wait(1000).unwrap(), 1);
+        assert_eq!(reader.0.load(Ordering::SeqCst), 1);
+        assert_eq!(
+            writer.0.load(Ordering::SeqCst),
+            0,
+            "woke a writer that still has no room"
+        );
+        assert_eq!(reactor.waiting_count(), 1);
     }
 
     #[test]

@@ -8,3 +8,15 @@
 
 #[doc = include_str!("../notes/01-future-trait.md")]
 pub mod future_trait {}
+
+#[doc = include_str!("../notes/02-pin-and-unpin.md")]
+pub mod pin_and_unpin {}
+
+#[doc = include_str!("../notes/03-waker-mechanism.md")]
+pub mod waker_mechanism {}
+
+#[doc = include_str!("../notes/04-state-machines.md")]
+pub mod state_machines {}
+
+#[doc = include_str!("../notes/05-tokio-internals.md")]
+pub mod tokio_internals {}
