@@ -9,6 +9,11 @@
 //! The library also links `libsensor`, the C library of exercise 04.3 (built by the
 //! `sensor-sys` crate), so that notes can call into it.
 
+#![expect(
+    clippy::needless_doctest_main,
+    reason = "the undefined-behaviour samples spell out `fn main` so that the line numbers in Miri's reports match the lines of the block"
+)]
+
 use sensor_sys as _;
 
 #[doc = include_str!("../notes/01-unsafe-guarantees.md")]
