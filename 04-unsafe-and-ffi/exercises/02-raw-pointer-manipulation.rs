@@ -346,6 +346,11 @@ fn main() {
     list.push_front(1);
     println!("forward {:?}", list.iter().collect::<Vec<_>>());
     println!("backward {:?}", list.iter().rev().collect::<Vec<_>>());
+    println!(
+        "popped {:?} from the back; {} left",
+        list.pop_back(),
+        list.len()
+    );
 
     let shared = SharedList::new();
     std::thread::scope(|scope| {

@@ -267,6 +267,7 @@ fn main() {
     let mut seen = Vec::new();
     let visited = for_each_above(&[5, 50, 7, 70], 10, |value| seen.push(value));
     println!("visited {visited}: {seen:?}");
+    println!("labels still allocated in C: {}", sensor_labels_live());
 }
 
 #[cfg(test)]
@@ -308,7 +309,7 @@ mod tests {
             value: 0x0102_0304,
             flags: 0x7F,
         };
-        assert_eq!(encode(&reading), 0xAB_0102_0304_7F);
+        assert_eq!(encode(&reading), 0xAB01_0203_047F);
         assert_eq!(std::mem::offset_of!(Reading, value), 4);
         assert_eq!(std::mem::offset_of!(Reading, flags), 8);
         assert_eq!(size_of::<Reading>(), 12);
