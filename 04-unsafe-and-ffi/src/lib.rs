@@ -21,3 +21,6 @@ pub mod unsafe_guarantees {}
 
 #[doc = include_str!("../notes/02-raw-pointers.md")]
 pub mod raw_pointers {}
+
+#[doc = include_str!("../notes/03-undefined-behavior.md")]
+pub mod undefined_behavior {}
