@@ -24,3 +24,6 @@ pub mod raw_pointers {}
 
 #[doc = include_str!("../notes/03-undefined-behavior.md")]
 pub mod undefined_behavior {}
+
+#[doc = include_str!("../notes/04-ffi-basics.md")]
+pub mod ffi_basics {}
