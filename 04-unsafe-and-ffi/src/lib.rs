@@ -27,3 +27,6 @@ pub mod undefined_behavior {}
 
 #[doc = include_str!("../notes/04-ffi-basics.md")]
 pub mod ffi_basics {}
+
+#[doc = include_str!("../notes/05-memory-layout.md")]
+pub mod memory_layout {}
