@@ -92,6 +92,8 @@ fn main() {
     let mut reading = 41_u32;
     let tagged = TaggedPtr::new(NonNull::from(&mut reading), 2).expect("a u32 is 4-aligned");
     println!("tag {}", tagged.tag());
+    let tagged = tagged.with_tag(3).expect("3 fits in two bits");
+    println!("retagged {}", tagged.tag());
     // SAFETY: `pointer()` gives back the pointer to `reading` with its provenance, and no
     // reference to `reading` is in use.
     unsafe { *tagged.pointer().as_ptr() += 1 };
