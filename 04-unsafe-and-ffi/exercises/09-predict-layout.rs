@@ -165,7 +165,7 @@ fn main() {
         "(a {} m, mode bytes {:?}, at an address that is a multiple of 16: {})",
         meters.0,
         modes.map(|mode| mode as u8),
-        (&raw const aligned).addr() % 16 == 0 && aligned.0 == 1
+        (&raw const aligned).addr().is_multiple_of(16) && aligned.0 == 1
     );
     println!(
         "records  Record size/align/value/port, then packed: {:?}",

@@ -1,6 +1,6 @@
 //! # Calling libc: `strlen`, and `qsort` with a Rust comparator
 //!
-//! - **Goal:** call the platform's C library through the `libc` crate. `c_len` measures a C string with `strlen`. `qsort_slice` sorts any slice of `T: Ord` with C's `qsort`, which takes a comparator function pointer with no context argument: write one generic `extern "C" fn` that `qsort` can call for any `T`.
+//! - **Goal:** call the platform's C library through the `libc` crate. `c_len` measures the C string at the start of a byte buffer with `strlen`, soundly: `strlen` reads until it finds a NUL, so the wrapper must first make sure there is one inside the buffer. `qsort_slice` sorts any slice of `T: Ord` with C's `qsort`, which takes a comparator function pointer with no context argument: write one generic `extern "C" fn` that `qsort` can call for any `T`.
 //! - **Concepts:** `libc` declarations; `&CStr` and `as_ptr`; `*mut c_void` and element sizes; a generic `extern "C" fn` instantiated per type; `qsort` moves elements bitwise (fine for every Rust type); why the comparator must not panic.
 //! - **Read first:** `notes/04-ffi-basics.md` ("Calling libc", "Callbacks and the context pointer").
 //! - **Run:** `cargo run --bin m04-libc-qsort` in `learn/`.
@@ -10,7 +10,7 @@
 #![expect(unsafe_code, reason = "the exercise calls libc functions")]
 
 use std::cmp::Ordering;
-use std::ffi::{CStr, c_int, c_void};
+use std::ffi::{c_char, c_int, c_void};
 
 /// This process's id, from `getpid` (an example of a libc call with no preconditions).
 fn process_id() -> u32 {
@@ -19,13 +19,22 @@ fn process_id() -> u32 {
     u32::try_from(pid).expect("process ids are positive")
 }
 
-/// The length of `text` in bytes, not counting the NUL, measured by C's `strlen`.
-fn c_len(text: &CStr) -> usize {
-    // course:solution Hand strlen the pointer to the first byte.
-    // SAFETY: `text.as_ptr()` points at a NUL-terminated string that lives for the call.
-    unsafe { libc::strlen(text.as_ptr()) }
+/// The length of the C string at the start of `buffer` (the bytes before the first NUL),
+/// measured by C's `strlen`; `None` if `buffer` holds no NUL, because then `strlen` would read
+/// past its end.
+fn c_len(buffer: &[u8]) -> Option<usize> {
+    // course:solution Make sure there is a NUL inside the buffer before strlen goes looking for it.
+    if !buffer.contains(&0) {
+        return None;
+    }
+    // SAFETY: `buffer` is valid for reads of its whole length and contains a NUL byte (checked
+    // above), so `strlen` stops at or before it and never reads past the end of the slice.
+    Some(unsafe { libc::strlen(buffer.as_ptr().cast::<c_char>()) })
+    // course:decoy no-nul-check Trusts the buffer to hold a NUL, so strlen runs past the end of one that does not.
+    // // SAFETY: (wrong) nothing guarantees a NUL inside the buffer.
+    // Some(unsafe { libc::strlen(buffer.as_ptr().cast::<c_char>()) })
     // course:decoy counts-the-nul Counts the terminating NUL too.
-    // text.to_bytes_with_nul().len()
+    // buffer.iter().position(|&byte| byte == 0).map(|nul| nul + 1)
     // course:end
 }
 
@@ -84,7 +93,7 @@ fn qsort_slice<T: Ord>(items: &mut [T]) {
 
 fn main() {
     println!("pid {} (std says {})", process_id(), std::process::id());
-    println!("strlen: {}", c_len(c"boiler room"));
+    println!("strlen: {:?}", c_len(b"boiler room\0"));
     let mut stations = vec!["north", "harbour", "airport", "east"];
     qsort_slice(&mut stations);
     println!("{stations:?}");
@@ -96,11 +105,21 @@ mod tests {
 
     #[test]
     #[cfg_attr(miri, ignore = "calls C, which Miri cannot run")]
-    fn c_len_stops_at_the_nul() {
-        assert_eq!(c_len(c"sensor"), 6);
-        assert_eq!(c_len(c""), 0);
-        let early = CStr::from_bytes_until_nul(b"ab\0cd\0").expect("has a NUL");
-        assert_eq!(c_len(early), 2);
+    fn c_len_stops_at_the_first_nul() {
+        assert_eq!(c_len(b"sensor\0"), Some(6));
+        assert_eq!(c_len(b"\0"), Some(0));
+        assert_eq!(c_len(b"ab\0cd\0"), Some(2));
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "calls C, which Miri cannot run")]
+    fn c_len_refuses_a_buffer_without_nul() {
+        // The bytes after `text` in memory are zero here, so an unchecked strlen would
+        // find a NUL just past the end and return 4.
+        let memory = *b"textxxxx\0\0\0\0";
+        let text = &memory[..4];
+        assert_eq!(c_len(text), None);
+        assert_eq!(c_len(b""), None);
     }
 
     #[test]
