@@ -292,6 +292,8 @@ unsafe impl<T: Sync> Sync for List<T> {}
 // course:stub
 // // SAFETY: TODO: say when this is true, and add the bound that makes it true.
 // unsafe impl<T> Send for List<T> {}
+// // SAFETY: TODO: say when this is true, and add the bound that makes it true.
+// unsafe impl<T> Sync for List<T> {}
 // course:decoy unbounded-send Promises Send for every T, so a List<Rc<_>> could cross threads.
 // // SAFETY: the list owns its nodes.
 // unsafe impl<T> Send for List<T> {}
