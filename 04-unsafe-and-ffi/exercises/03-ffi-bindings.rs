@@ -48,6 +48,20 @@ unsafe extern "C" {
 }
 // course:stub
 // unsafe extern "C" {}
+// course:decoy struct-by-value Declares `sensor_encode` as taking the struct by value, while C expects a pointer to it.
+// unsafe extern "C" {
+//     fn sensor_checksum(data: *const u8, len: usize) -> u32;
+//     fn sensor_encode(reading: Reading) -> u64;
+//     fn sensor_label_new(id: u8, name: *const c_char) -> *mut c_char;
+//     fn sensor_label_free(label: *mut c_char);
+//     fn sensor_for_each_above(
+//         values: *const u32,
+//         len: usize,
+//         threshold: u32,
+//         visit: extern "C" fn(context: *mut c_void, value: u32),
+//         context: *mut c_void,
+//     ) -> usize;
+// }
 // course:end
 
 /// One reading, passed to C by pointer; it must have exactly `struct sensor_reading`'s layout.
@@ -89,6 +103,9 @@ fn encode(reading: &Reading) -> u64 {
     // SAFETY: `reading` is a valid, aligned `Reading`, which is `repr(C)` and so has the layout
     // of `struct sensor_reading`; C only reads it during the call.
     unsafe { sensor_encode(reading) }
+    // course:decoy struct-by-value
+    // // SAFETY: (wrong) the declaration does not match sensor.h.
+    // unsafe { sensor_encode(*reading) }
     // course:decoy copies-fields-wrong Builds a fresh reading with the fields swapped by mistake.
     // let swapped = Reading {
     //     sensor: reading.flags,

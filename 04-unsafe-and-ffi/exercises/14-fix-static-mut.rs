@@ -15,6 +15,13 @@ static READINGS: AtomicU64 = AtomicU64::new(0);
 // course:stub
 // /// Readings recorded so far, by every thread.
 // static mut READINGS: u64 = 0;
+// course:decoy thread-local Makes the counter thread-local: no race, but each thread counts only its own readings.
+// use std::cell::Cell;
+//
+// thread_local! {
+//     /// Readings recorded so far, by this thread only.
+//     static READINGS: Cell<u64> = const { Cell::new(0) };
+// }
 // course:decoy unsafe-block Keeps the static mut and wraps each access in unsafe: two threads then race on it.
 // #![expect(unsafe_code, reason = "the decoy keeps the static mut")]
 //
@@ -28,6 +35,8 @@ fn record(count: u64) {
     READINGS.fetch_add(count, Ordering::Relaxed);
     // course:stub
     // READINGS += count;
+    // course:decoy thread-local
+    // READINGS.with(|readings| readings.set(readings.get() + count));
     // course:decoy unsafe-block
     // // SAFETY: (wrong) nothing stops two threads from doing this at once.
     // unsafe { *(&raw mut READINGS) += count };
@@ -40,6 +49,8 @@ fn total() -> u64 {
     READINGS.load(Ordering::Relaxed)
     // course:stub
     // READINGS
+    // course:decoy thread-local
+    // READINGS.with(Cell::get)
     // course:decoy unsafe-block
     // // SAFETY: (wrong) a write may be running on another thread.
     // unsafe { *(&raw const READINGS) }
