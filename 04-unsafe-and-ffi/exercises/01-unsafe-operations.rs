@@ -233,14 +233,10 @@ mod tests {
     }
 
     #[test]
-    fn decode_level_accepts_the_three_levels() {
+    fn decode_level_accepts_the_three_levels_and_rejects_every_other_byte() {
         assert_eq!(decode_level(0), Ok(Level::Low));
         assert_eq!(decode_level(1), Ok(Level::Mid));
         assert_eq!(decode_level(2), Ok(Level::High));
-    }
-
-    #[test]
-    fn decode_level_rejects_every_other_byte() {
         for byte in 3..=u8::MAX {
             assert_eq!(decode_level(byte), Err(byte), "byte {byte} is not a level");
         }
