@@ -134,7 +134,7 @@ struct Label {
 }
 
 impl Label {
-    /// Asks libsensor for the label "sensor <id>: <name>".
+    /// Asks libsensor for the label `"sensor <id>: <name>"`.
     fn new(id: u8, name: &str) -> Result<Label, LabelError> {
         // course:solution Make a C string, call the library, and turn NULL into an error.
         let name = CString::new(name).map_err(|_| LabelError::InteriorNul)?;
