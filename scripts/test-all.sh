@@ -46,18 +46,19 @@ if [ "$miri_ok" = 1 ]; then
     # default `--lib`), then test filters. Only tests that exercise the unsafe code run here:
     # Miri interprets every instruction, so it is orders of magnitude slower than native.
     # MIRIFLAGS: the file-system tests need real files, so isolation is off.
-    grep -v '^#' scripts/miri-targets.txt | while read -r package words; do
+    grep -v '^#' scripts/miri-targets.txt | while read -r package rest; do
         [ -n "$package" ] || continue
+        read -ra words <<< "$rest"
         targets=()
         filters=()
-        for word in $words; do
+        for word in "${words[@]}"; do
             case "$word" in
                 --*) targets+=("$word") ;;
                 *) filters+=("$word") ;;
             esac
         done
         [ "${#targets[@]}" -gt 0 ] || targets=(--lib)
-        echo "miri: $package $words"
+        echo "miri: $package $rest"
         MIRIFLAGS="-Zmiri-disable-isolation" cargo +nightly miri test --quiet -p "$package" "${targets[@]}" -- "${filters[@]}"
     done
 else
