@@ -42,14 +42,24 @@ cargo course book
 
 step "Miri (crates with unsafe code)"
 if [ "$miri_ok" = 1 ]; then
-    # Each entry: package and test filter. Only tests that exercise the unsafe code run here:
+    # Each entry: package, then optional cargo target options (words starting with `--`,
+    # default `--lib`), then test filters. Only tests that exercise the unsafe code run here:
     # Miri interprets every instruction, so it is orders of magnitude slower than native.
     # MIRIFLAGS: the file-system tests need real files, so isolation is off.
-    grep -v '^#' scripts/miri-targets.txt | while read -r package filters; do
+    grep -v '^#' scripts/miri-targets.txt | while read -r package rest; do
         [ -n "$package" ] || continue
-        echo "miri: $package $filters"
-        # shellcheck disable=SC2086 # the filters are separate words on purpose
-        MIRIFLAGS="-Zmiri-disable-isolation" cargo +nightly miri test --quiet -p "$package" --lib -- $filters
+        read -ra words <<< "$rest"
+        targets=()
+        filters=()
+        for word in "${words[@]}"; do
+            case "$word" in
+                --*) targets+=("$word") ;;
+                *) filters+=("$word") ;;
+            esac
+        done
+        [ "${#targets[@]}" -gt 0 ] || targets=(--lib)
+        echo "miri: $package $rest"
+        MIRIFLAGS="-Zmiri-disable-isolation" cargo +nightly miri test --quiet -p "$package" "${targets[@]}" -- "${filters[@]}"
     done
 else
     echo "skipped: Miri is not installed"

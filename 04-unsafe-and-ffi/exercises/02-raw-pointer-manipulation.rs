@@ -292,6 +292,8 @@ unsafe impl<T: Sync> Sync for List<T> {}
 // course:stub
 // // SAFETY: TODO: say when this is true, and add the bound that makes it true.
 // unsafe impl<T> Send for List<T> {}
+// // SAFETY: TODO: say when this is true, and add the bound that makes it true.
+// unsafe impl<T> Sync for List<T> {}
 // course:decoy unbounded-send Promises Send for every T, so a List<Rc<_>> could cross threads.
 // // SAFETY: the list owns its nodes.
 // unsafe impl<T> Send for List<T> {}
@@ -346,6 +348,11 @@ fn main() {
     list.push_front(1);
     println!("forward {:?}", list.iter().collect::<Vec<_>>());
     println!("backward {:?}", list.iter().rev().collect::<Vec<_>>());
+    println!(
+        "popped {:?} from the back; {} left",
+        list.pop_back(),
+        list.len()
+    );
 
     let shared = SharedList::new();
     std::thread::scope(|scope| {

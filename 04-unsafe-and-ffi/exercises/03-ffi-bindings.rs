@@ -48,6 +48,20 @@ unsafe extern "C" {
 }
 // course:stub
 // unsafe extern "C" {}
+// course:decoy struct-by-value Declares `sensor_encode` as taking the struct by value, while C expects a pointer to it.
+// unsafe extern "C" {
+//     fn sensor_checksum(data: *const u8, len: usize) -> u32;
+//     fn sensor_encode(reading: Reading) -> u64;
+//     fn sensor_label_new(id: u8, name: *const c_char) -> *mut c_char;
+//     fn sensor_label_free(label: *mut c_char);
+//     fn sensor_for_each_above(
+//         values: *const u32,
+//         len: usize,
+//         threshold: u32,
+//         visit: extern "C" fn(context: *mut c_void, value: u32),
+//         context: *mut c_void,
+//     ) -> usize;
+// }
 // course:end
 
 /// One reading, passed to C by pointer; it must have exactly `struct sensor_reading`'s layout.
@@ -89,6 +103,9 @@ fn encode(reading: &Reading) -> u64 {
     // SAFETY: `reading` is a valid, aligned `Reading`, which is `repr(C)` and so has the layout
     // of `struct sensor_reading`; C only reads it during the call.
     unsafe { sensor_encode(reading) }
+    // course:decoy struct-by-value
+    // // SAFETY: (wrong) the declaration does not match sensor.h.
+    // unsafe { sensor_encode(*reading) }
     // course:decoy copies-fields-wrong Builds a fresh reading with the fields swapped by mistake.
     // let swapped = Reading {
     //     sensor: reading.flags,
@@ -117,7 +134,7 @@ struct Label {
 }
 
 impl Label {
-    /// Asks libsensor for the label "sensor <id>: <name>".
+    /// Asks libsensor for the label `"sensor <id>: <name>"`.
     fn new(id: u8, name: &str) -> Result<Label, LabelError> {
         // course:solution Make a C string, call the library, and turn NULL into an error.
         let name = CString::new(name).map_err(|_| LabelError::InteriorNul)?;
@@ -267,6 +284,7 @@ fn main() {
     let mut seen = Vec::new();
     let visited = for_each_above(&[5, 50, 7, 70], 10, |value| seen.push(value));
     println!("visited {visited}: {seen:?}");
+    println!("labels still allocated in C: {}", sensor_labels_live());
 }
 
 #[cfg(test)]
@@ -308,7 +326,7 @@ mod tests {
             value: 0x0102_0304,
             flags: 0x7F,
         };
-        assert_eq!(encode(&reading), 0xAB_0102_0304_7F);
+        assert_eq!(encode(&reading), 0xAB01_0203_047F);
         assert_eq!(std::mem::offset_of!(Reading, value), 4);
         assert_eq!(std::mem::offset_of!(Reading, flags), 8);
         assert_eq!(size_of::<Reading>(), 12);

@@ -9,6 +9,11 @@
 //! The library also links `libsensor`, the C library of exercise 04.3 (built by the
 //! `sensor-sys` crate), so that notes can call into it.
 
+#![expect(
+    clippy::needless_doctest_main,
+    reason = "the undefined-behaviour samples spell out `fn main` so that the line numbers in Miri's reports match the lines of the block"
+)]
+
 use sensor_sys as _;
 
 #[doc = include_str!("../notes/01-unsafe-guarantees.md")]
@@ -16,3 +21,12 @@ pub mod unsafe_guarantees {}
 
 #[doc = include_str!("../notes/02-raw-pointers.md")]
 pub mod raw_pointers {}
+
+#[doc = include_str!("../notes/03-undefined-behavior.md")]
+pub mod undefined_behavior {}
+
+#[doc = include_str!("../notes/04-ffi-basics.md")]
+pub mod ffi_basics {}
+
+#[doc = include_str!("../notes/05-memory-layout.md")]
+pub mod memory_layout {}
