@@ -73,9 +73,12 @@ pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         return Ok(quote!([0u8; 0]));
     }
     Ok(quote!([#(#bytes),*]))
-    // course:decoy untyped-literals Emits unsuffixed literals, so `hex!("")` has no element type and `hex!("ff")` can become an `[i32; 1]`.
+    // course:decoy untyped-literals Emits unsuffixed literals, so without a type annotation `hex!("ff")` is an `[i32; 1]`.
     // let literal: LitStr = syn::parse2(input)?;
     // let bytes = decode(&literal.value()).map_err(|why| syn::Error::new(literal.span(), why))?;
+    // if bytes.is_empty() {
+    //     return Ok(quote!([0u8; 0]));
+    // }
     // let bytes = bytes.iter().map(|byte| proc_macro2::Literal::u8_unsuffixed(*byte));
     // Ok(quote!([#(#bytes),*]))
     // course:end

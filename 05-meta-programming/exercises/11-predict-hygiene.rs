@@ -1,0 +1,267 @@
+//! # Meta-programming 05.11: predict what a macro expands to
+//!
+//! - **Goal:** for six small macros, predict the value each scenario returns *before* running
+//!   it, then let the tests compare. Each scenario isolates one rule of `macro_rules!`.
+//! - **Concepts:** mixed-site hygiene (locals hygienic, items not); identifiers passed in by the
+//!   caller; `expr` fragments keep their grouping while `tt` sequences do not; an argument pasted
+//!   twice is evaluated twice; rules are tried in order and the first match wins.
+//! - **Read first:** `notes/01-macro-rules-fundamentals.md` (sections "Hygiene", "Fragment
+//!   specifiers" and "How a rule is chosen").
+//! - **Run:** `cargo course run 05.11` (it prints what really happens: run it *after* predicting).
+//! - **Test:** `cargo course verify 05.11` (reference solution:
+//!   `cargo test -p meta-programming --bin m05-predict-hygiene`)
+//! - **Done when:** every prediction is right. A wrong prediction names the section to reread;
+//!   it does not print the answer.
+
+use std::cell::Cell;
+
+/// Declares a local `total` of its own.
+macro_rules! reset_total {
+    () => {
+        let total = 0;
+        let _ = total;
+    };
+}
+
+/// Defines an item.
+macro_rules! define_limit {
+    () => {
+        fn limit() -> i32 {
+            64
+        }
+    };
+}
+
+/// Declares a local whose name the caller passes in.
+macro_rules! reset_named {
+    ($name:ident) => {
+        let $name = 0;
+    };
+}
+
+/// Doubles an expression fragment.
+macro_rules! double_expr {
+    ($value:expr) => {
+        $value * 2
+    };
+}
+
+/// Doubles a sequence of token trees.
+macro_rules! double_tokens {
+    ($($token:tt)*) => {
+        $($token)* * 2
+    };
+}
+
+/// Squares its argument by pasting it twice.
+macro_rules! square {
+    ($value:expr) => {
+        $value * $value
+    };
+}
+
+/// Says which rule matched.
+macro_rules! which_rule {
+    ($value:expr) => {
+        "expr"
+    };
+    ($name:ident) => {
+        "ident"
+    };
+}
+
+/// Scenario 1: the caller's `total` is 5, then the macro declares its own `total`.
+fn scenario_local() -> i32 {
+    let total = 5;
+    reset_total!();
+    total
+}
+
+/// Scenario 2: the macro defines `fn limit` and the caller calls it.
+fn scenario_item() -> i32 {
+    define_limit!();
+    limit()
+}
+
+/// Scenario 3: the caller passes its own identifier `total` to the macro.
+#[expect(unused_variables, reason = "the first `total` is shadowed: that is the scenario")]
+fn scenario_named() -> i32 {
+    let total = 5;
+    reset_named!(total);
+    total
+}
+
+/// Scenario 4: `double_expr!(1 + 2)` and `double_tokens!(1 + 2)`, as a pair.
+fn scenario_grouping() -> (i32, i32) {
+    (double_expr!(1 + 2), double_tokens!(1 + 2))
+}
+
+/// Scenario 5: how many times `square!` calls `next()`, and the value it returns.
+fn scenario_evaluations() -> (u32, u32) {
+    let calls = Cell::new(0);
+    let next = || {
+        calls.set(calls.get() + 1);
+        calls.get()
+    };
+    let squared = square!(next());
+    (calls.get(), squared)
+}
+
+/// Scenario 6: which rule `which_rule!(port)` picks.
+fn scenario_rule_order() -> &'static str {
+    which_rule!(port)
+}
+
+// course:solution
+/// Your prediction for scenario 1.
+fn predict_local() -> i32 {
+    5
+}
+
+/// Your prediction for scenario 2: does it compile and call the macro's `limit`? Give its value.
+fn predict_item() -> i32 {
+    64
+}
+
+/// Your prediction for scenario 3.
+fn predict_named() -> i32 {
+    0
+}
+
+/// Your prediction for scenario 4.
+fn predict_grouping() -> (i32, i32) {
+    (6, 5)
+}
+
+/// Your prediction for scenario 5: (calls, value).
+fn predict_evaluations() -> (u32, u32) {
+    (2, 2)
+}
+
+/// Your prediction for scenario 6: `"expr"` or `"ident"`.
+fn predict_rule_order() -> &'static str {
+    "expr"
+}
+// course:stub
+// /// Your prediction for scenario 1.
+// fn predict_local() -> i32 {
+//     todo!("what does scenario_local return?")
+// }
+//
+// /// Your prediction for scenario 2: does it compile and call the macro's `limit`? Give its value.
+// fn predict_item() -> i32 {
+//     todo!("what does scenario_item return?")
+// }
+//
+// /// Your prediction for scenario 3.
+// fn predict_named() -> i32 {
+//     todo!("what does scenario_named return?")
+// }
+//
+// /// Your prediction for scenario 4.
+// fn predict_grouping() -> (i32, i32) {
+//     todo!("what does scenario_grouping return?")
+// }
+//
+// /// Your prediction for scenario 5: (calls, value).
+// fn predict_evaluations() -> (u32, u32) {
+//     todo!("what does scenario_evaluations return?")
+// }
+//
+// /// Your prediction for scenario 6: `"expr"` or `"ident"`.
+// fn predict_rule_order() -> &'static str {
+//     todo!("which rule matches?")
+// }
+// course:decoy textual-substitution Predicts as if a macro were text pasted into the caller, like a C preprocessor macro.
+// /// Your prediction for scenario 1.
+// fn predict_local() -> i32 {
+//     0
+// }
+//
+// /// Your prediction for scenario 2.
+// fn predict_item() -> i32 {
+//     64
+// }
+//
+// /// Your prediction for scenario 3.
+// fn predict_named() -> i32 {
+//     0
+// }
+//
+// /// Your prediction for scenario 4.
+// fn predict_grouping() -> (i32, i32) {
+//     (5, 5)
+// }
+//
+// /// Your prediction for scenario 5: (calls, value).
+// fn predict_evaluations() -> (u32, u32) {
+//     (2, 2)
+// }
+//
+// /// Your prediction for scenario 6.
+// fn predict_rule_order() -> &'static str {
+//     "ident"
+// }
+// course:end
+
+fn main() {
+    println!("1. local:       {}", scenario_local());
+    println!("2. item:        {}", scenario_item());
+    println!("3. named:       {}", scenario_named());
+    println!("4. grouping:    {:?}", scenario_grouping());
+    println!("5. evaluations: {:?}", scenario_evaluations());
+    println!("6. rule order:  {}", scenario_rule_order());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prediction_for_a_local_declared_by_a_macro() {
+        assert!(
+            predict_local() == scenario_local(),
+            "scenario 1 is wrong: reread \"Hygiene\" (which syntax context does the macro's `let` belong to?)"
+        );
+    }
+
+    #[test]
+    fn prediction_for_an_item_defined_by_a_macro() {
+        assert!(
+            predict_item() == scenario_item(),
+            "scenario 2 is wrong: reread \"Hygiene\" (items versus locals)"
+        );
+    }
+
+    #[test]
+    fn prediction_for_an_identifier_passed_in() {
+        assert!(
+            predict_named() == scenario_named(),
+            "scenario 3 is wrong: reread \"Hygiene\" (whose context does an identifier passed in carry?)"
+        );
+    }
+
+    #[test]
+    fn prediction_for_expr_versus_tt_grouping() {
+        assert!(
+            predict_grouping() == scenario_grouping(),
+            "scenario 4 is wrong: reread \"Fragment specifiers\" (what an `expr` fragment becomes once matched)"
+        );
+    }
+
+    #[test]
+    fn prediction_for_an_argument_pasted_twice() {
+        assert!(
+            predict_evaluations() == scenario_evaluations(),
+            "scenario 5 is wrong: reread \"Evaluate each argument once\""
+        );
+    }
+
+    #[test]
+    fn prediction_for_rule_order() {
+        assert!(
+            predict_rule_order() == scenario_rule_order(),
+            "scenario 6 is wrong: reread \"How a rule is chosen\""
+        );
+    }
+}
