@@ -249,15 +249,26 @@ impl PartialOrd for Sample {
 
 fn main() {
     let ports: Vec<u16> = my_vec![80, 443, 8080];
-    let tokens = count!(fn main ( ) { });
+    let tokens = count!(
+        fn main() {}
+    );
     let services: HashMap<&str, u16> = hashmap! { "http" => 80, "https" => 443 };
     let slowest = max!(
-        Sample { millis: 12, host: "a" },
-        Sample { millis: 40, host: "b" },
-        Sample { millis: 40, host: "c" },
+        Sample {
+            millis: 12,
+            host: "a"
+        },
+        Sample {
+            millis: 40,
+            host: "b"
+        },
+        Sample {
+            millis: 40,
+            host: "c"
+        },
     );
     println!("ports {ports:?} (capacity {})", ports.capacity());
-    println!("`fn main ( ) {{ }}` is {tokens} token trees");
+    println!("`fn main() {{}}` is {tokens} token trees");
     println!("https is port {}", services["https"]);
     println!("slowest host: {}", slowest.host);
 }
@@ -376,7 +387,8 @@ mod tests {
 
     #[test]
     fn hashmap_reserves_room_for_every_pair() {
-        let map: HashMap<u32, u32> = hashmap! { 1 => 1, 2 => 2, 3 => 3, 4 => 4, 5 => 5, 6 => 6, 7 => 7 };
+        let map: HashMap<u32, u32> =
+            hashmap! { 1 => 1, 2 => 2, 3 => 3, 4 => 4, 5 => 5, 6 => 6, 7 => 7 };
         assert!(map.capacity() >= 7);
         assert_eq!(map.len(), 7);
     }
@@ -404,9 +416,18 @@ mod tests {
     #[test]
     fn max_keeps_the_first_of_equal_values() {
         let slowest = max!(
-            Sample { millis: 40, host: "first" },
-            Sample { millis: 10, host: "fast" },
-            Sample { millis: 40, host: "second" },
+            Sample {
+                millis: 40,
+                host: "first"
+            },
+            Sample {
+                millis: 10,
+                host: "fast"
+            },
+            Sample {
+                millis: 40,
+                host: "second"
+            },
         );
         assert_eq!(slowest.host, "first");
     }

@@ -87,7 +87,11 @@ mod tests {
 
     #[test]
     fn macro_resolves_from_its_own_crate_not_the_callers_scope() {
-        assert_eq!(units::percent(1, 2), 999, "the local `units` is a different module");
+        assert_eq!(
+            units::percent(1, 2),
+            999,
+            "the local `units` is a different module"
+        );
         assert_eq!(crate::units::percent_of!(1, 2), 50);
     }
 }

@@ -238,7 +238,12 @@ mod tests {
     fn accepts_a_trailing_comma_and_an_empty_table() {
         let table = parse("GET \"/\" => home,\n").expect("a trailing comma is allowed");
         assert_eq!(table.routes.len(), 1);
-        assert!(parse("").expect("an empty table is valid").routes.is_empty());
+        assert!(
+            parse("")
+                .expect("an empty table is valid")
+                .routes
+                .is_empty()
+        );
     }
 
     #[test]

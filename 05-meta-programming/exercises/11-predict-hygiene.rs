@@ -84,7 +84,10 @@ fn scenario_item() -> i32 {
 }
 
 /// Scenario 3: the caller passes its own identifier `total` to the macro.
-#[expect(unused_variables, reason = "the first `total` is shadowed: that is the scenario")]
+#[expect(
+    unused_variables,
+    reason = "the first `total` is shadowed: that is the scenario"
+)]
 fn scenario_named() -> i32 {
     let total = 5;
     reset_named!(total);
@@ -112,97 +115,83 @@ fn scenario_rule_order() -> &'static str {
     which_rule!(port)
 }
 
-// course:solution
 /// Your prediction for scenario 1.
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "only the tests call predictions")
+)]
 fn predict_local() -> i32 {
+    // course:solution What does `scenario_local` return?
     5
+    // course:decoy textual-substitution Predicts as if a macro were text pasted into the caller, like a C preprocessor macro.
+    // 0
+    // course:end
 }
 
-/// Your prediction for scenario 2: does it compile and call the macro's `limit`? Give its value.
+/// Your prediction for scenario 2: the value it returns (it does compile).
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "only the tests call predictions")
+)]
 fn predict_item() -> i32 {
+    // course:solution What does `scenario_item` return?
     64
+    // course:decoy textual-substitution Predicts as if a macro were text pasted into the caller, like a C preprocessor macro.
+    // 64
+    // course:end
 }
 
 /// Your prediction for scenario 3.
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "only the tests call predictions")
+)]
 fn predict_named() -> i32 {
+    // course:solution What does `scenario_named` return?
     0
+    // course:decoy textual-substitution Predicts as if a macro were text pasted into the caller, like a C preprocessor macro.
+    // 0
+    // course:end
 }
 
 /// Your prediction for scenario 4.
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "only the tests call predictions")
+)]
 fn predict_grouping() -> (i32, i32) {
+    // course:solution What pair does `scenario_grouping` return?
     (6, 5)
+    // course:decoy textual-substitution Predicts as if a macro were text pasted into the caller, like a C preprocessor macro.
+    // (5, 5)
+    // course:end
 }
 
 /// Your prediction for scenario 5: (calls, value).
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "only the tests call predictions")
+)]
 fn predict_evaluations() -> (u32, u32) {
+    // course:solution How many calls, and which value?
     (2, 2)
+    // course:decoy textual-substitution Predicts as if a macro were text pasted into the caller, like a C preprocessor macro.
+    // (2, 2)
+    // course:end
 }
 
 /// Your prediction for scenario 6: `"expr"` or `"ident"`.
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "only the tests call predictions")
+)]
 fn predict_rule_order() -> &'static str {
+    // course:solution Which rule matches `which_rule!(port)`?
     "expr"
+    // course:decoy textual-substitution Predicts as if a macro were text pasted into the caller, like a C preprocessor macro.
+    // "ident"
+    // course:end
 }
-// course:stub
-// /// Your prediction for scenario 1.
-// fn predict_local() -> i32 {
-//     todo!("what does scenario_local return?")
-// }
-//
-// /// Your prediction for scenario 2: does it compile and call the macro's `limit`? Give its value.
-// fn predict_item() -> i32 {
-//     todo!("what does scenario_item return?")
-// }
-//
-// /// Your prediction for scenario 3.
-// fn predict_named() -> i32 {
-//     todo!("what does scenario_named return?")
-// }
-//
-// /// Your prediction for scenario 4.
-// fn predict_grouping() -> (i32, i32) {
-//     todo!("what does scenario_grouping return?")
-// }
-//
-// /// Your prediction for scenario 5: (calls, value).
-// fn predict_evaluations() -> (u32, u32) {
-//     todo!("what does scenario_evaluations return?")
-// }
-//
-// /// Your prediction for scenario 6: `"expr"` or `"ident"`.
-// fn predict_rule_order() -> &'static str {
-//     todo!("which rule matches?")
-// }
-// course:decoy textual-substitution Predicts as if a macro were text pasted into the caller, like a C preprocessor macro.
-// /// Your prediction for scenario 1.
-// fn predict_local() -> i32 {
-//     0
-// }
-//
-// /// Your prediction for scenario 2.
-// fn predict_item() -> i32 {
-//     64
-// }
-//
-// /// Your prediction for scenario 3.
-// fn predict_named() -> i32 {
-//     0
-// }
-//
-// /// Your prediction for scenario 4.
-// fn predict_grouping() -> (i32, i32) {
-//     (5, 5)
-// }
-//
-// /// Your prediction for scenario 5: (calls, value).
-// fn predict_evaluations() -> (u32, u32) {
-//     (2, 2)
-// }
-//
-// /// Your prediction for scenario 6.
-// fn predict_rule_order() -> &'static str {
-//     "ident"
-// }
-// course:end
 
 fn main() {
     println!("1. local:       {}", scenario_local());
