@@ -249,11 +249,11 @@ impl PartialOrd for Sample {
 
 fn main() {
     let ports: Vec<u16> = my_vec![80, 443, 8080];
-    let tokens = count!(
+    let tokens: usize = count!(
         fn main() {}
     );
     let services: HashMap<&str, u16> = hashmap! { "http" => 80, "https" => 443 };
-    let slowest = max!(
+    let slowest: Sample = max!(
         Sample {
             millis: 12,
             host: "a"
@@ -415,7 +415,7 @@ mod tests {
 
     #[test]
     fn max_keeps_the_first_of_equal_values() {
-        let slowest = max!(
+        let slowest: Sample = max!(
             Sample {
                 millis: 40,
                 host: "first"

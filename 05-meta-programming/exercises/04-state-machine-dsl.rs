@@ -5,7 +5,7 @@
 //!   `State::next` and a `run` function that replays events from the initial state.
 //! - **Concepts:** designing a macro's input syntax; literal tokens and keywords in matchers;
 //!   nested repetitions; internal rules (`@count`); generating items (`mod`, `enum`, `impl`,
-//!   `const`); passing attributes and visibility through (`$(#[$attr:meta])*`, `$vis:vis`).
+//!   `fn`); passing attributes and visibility through (`$(#[$attr:meta])*`, `$vis:vis`).
 //! - **Read first:** `notes/02-declarative-macro-patterns.md` (sections "Internal rules" and
 //!   "Designing a DSL").
 //! - **Run:** `cargo course run 05.4`
@@ -34,12 +34,12 @@
 //!
 //! - `enum State { Closed, Open, Locked }` and `enum Event { .. }`, both deriving `Debug`,
 //!   `Clone`, `Copy`, `PartialEq`, `Eq` and `Hash`;
-//! - `const INITIAL: State`, the state named after `initial` (not necessarily the first listed);
-//! - `const STATES: [State; N]`, every state in the order listed (`N` counted by the macro);
-//! - `const TRANSITIONS: &[(State, Event, State)]`, the table in the order written;
+//! - `fn initial() -> State`, the state named after `initial` (not necessarily the first listed);
+//! - `fn states() -> [State; N]`, every state in the order listed (`N` counted by the macro);
+//! - `fn transitions() -> &'static [(State, Event, State)]`, the table in the order written;
 //! - `impl State { fn next(self, event: Event) -> Option<State> }`: `None` for any pair the table
 //!   does not list (the state does **not** stay where it is);
-//! - `fn run(events: &[Event]) -> Result<State, (State, Event)>`: starts at `INITIAL`, applies
+//! - `fn run(events: &[Event]) -> Result<State, (State, Event)>`: starts at `initial()`, applies
 //!   the events in order, and stops at the first event the current state does not accept,
 //!   returning that state and event.
 //!
@@ -80,14 +80,19 @@ macro_rules! state_machine {
             }
 
             /// Where every run starts.
-            pub const INITIAL: State = State::$initial;
+            pub fn initial() -> State {
+                State::$initial
+            }
 
             /// Every state, in the order listed.
-            pub const STATES: [State; state_machine!(@count $($state)+)] = [$(State::$state),+];
+            pub fn states() -> [State; state_machine!(@count $($state)+)] {
+                [$(State::$state),+]
+            }
 
             /// The transition table: `(from, event, to)`, in the order written.
-            pub const TRANSITIONS: &[(State, Event, State)] =
-                &[$((State::$from, Event::$on, State::$to)),*];
+            pub fn transitions() -> &'static [(State, Event, State)] {
+                &[$((State::$from, Event::$on, State::$to)),*]
+            }
 
             impl State {
                 /// The state `event` leads to from `self`, or `None` if the table has no such row.
@@ -100,9 +105,9 @@ macro_rules! state_machine {
                 }
             }
 
-            /// Replays `events` from `INITIAL`; stops at the first one the current state rejects.
+            /// Replays `events` from `initial()`; stops at the first one the current state rejects.
             pub fn run(events: &[Event]) -> ::core::result::Result<State, (State, Event)> {
-                let mut current = INITIAL;
+                let mut current = initial();
                 for &event in events {
                     current = match current.next(event) {
                         ::core::option::Option::Some(next) => next,
@@ -119,8 +124,59 @@ macro_rules! state_machine {
 // course:stub
 // /// Generates a state machine module from a transition table (see the exercise description).
 // macro_rules! state_machine {
-//     ($($anything:tt)*) => {
-//         compile_error!("write the matcher for the state-machine syntax");
+//     (
+//         $(#[$attr:meta])*
+//         $vis:vis mod $name:ident {
+//             states { $($state:ident),+ $(,)? }
+//             events { $($event:ident),+ $(,)? }
+//             initial $initial:ident;
+//             transitions { $($from:ident + $on:ident => $to:ident),* $(,)? }
+//         }
+//     ) => {
+//         $(#[$attr])*
+//         $vis mod $name {
+//             /// The machine's states.
+//             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+//             pub enum State {
+//                 $($state,)+
+//             }
+//
+//             /// The events that move it between states.
+//             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+//             pub enum Event {
+//                 $($event,)+
+//             }
+//
+//             // TODO: every body below. `states()` may return an array `[State; N]` instead, with `N`
+//             // counted by an internal rule of the macro: no allocation.
+//
+//             /// Where every run starts.
+//             pub fn initial() -> State {
+//                 todo!()
+//             }
+//
+//             /// Every state, in the order listed.
+//             pub fn states() -> ::std::vec::Vec<State> {
+//                 todo!()
+//             }
+//
+//             /// The transition table: `(from, event, to)`, in the order written.
+//             pub fn transitions() -> &'static [(State, Event, State)] {
+//                 todo!()
+//             }
+//
+//             impl State {
+//                 /// The state `event` leads to from `self`, or `None` if the table has no such row.
+//                 pub fn next(self, event: Event) -> ::core::option::Option<State> {
+//                     todo!("{self:?} {event:?}")
+//                 }
+//             }
+//
+//             /// Replays `events` from `initial()`; stops at the first one the current state rejects.
+//             pub fn run(events: &[Event]) -> ::core::result::Result<State, (State, Event)> {
+//                 todo!("{events:?}")
+//             }
+//         }
 //     };
 // }
 // course:decoy stays-put Makes `next` return `Some(self)` for a pair the table does not list, so a rejected event looks like a self-loop.
@@ -146,12 +202,17 @@ macro_rules! state_machine {
 //             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 //             pub enum Event { $($event,)+ }
 //             /// Where every run starts.
-//             pub const INITIAL: State = State::$initial;
+//             pub fn initial() -> State {
+//                 State::$initial
+//             }
 //             /// Every state, in the order listed.
-//             pub const STATES: [State; state_machine!(@count $($state)+)] = [$(State::$state),+];
+//             pub fn states() -> [State; state_machine!(@count $($state)+)] {
+//                 [$(State::$state),+]
+//             }
 //             /// The transition table.
-//             pub const TRANSITIONS: &[(State, Event, State)] =
-//                 &[$((State::$from, Event::$on, State::$to)),*];
+//             pub fn transitions() -> &'static [(State, Event, State)] {
+//                 &[$((State::$from, Event::$on, State::$to)),*]
+//             }
 //             impl State {
 //                 /// The state `event` leads to from `self`.
 //                 pub fn next(self, event: Event) -> ::core::option::Option<State> {
@@ -162,9 +223,9 @@ macro_rules! state_machine {
 //                     }
 //                 }
 //             }
-//             /// Replays `events` from `INITIAL`.
+//             /// Replays `events` from `initial()`.
 //             pub fn run(events: &[Event]) -> ::core::result::Result<State, (State, Event)> {
-//                 let mut current = INITIAL;
+//                 let mut current = initial();
 //                 for &event in events {
 //                     current = match current.next(event) {
 //                         ::core::option::Option::Some(next) => next,
@@ -201,13 +262,17 @@ macro_rules! state_machine {
 //             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 //             pub enum Event { $($event,)+ }
 //             /// Where every run starts.
-//             pub const INITIAL: State = State::$first;
+//             pub fn initial() -> State {
+//                 State::$first
+//             }
 //             /// Every state, in the order listed.
-//             pub const STATES: [State; state_machine!(@count $first $($state)*)] =
-//                 [State::$first, $(State::$state),*];
+//             pub fn states() -> [State; state_machine!(@count $first $($state)*)] {
+//                 [State::$first, $(State::$state),*]
+//             }
 //             /// The transition table.
-//             pub const TRANSITIONS: &[(State, Event, State)] =
-//                 &[$((State::$from, Event::$on, State::$to)),*];
+//             pub fn transitions() -> &'static [(State, Event, State)] {
+//                 &[$((State::$from, Event::$on, State::$to)),*]
+//             }
 //             impl State {
 //                 /// The state `event` leads to from `self`.
 //                 pub fn next(self, event: Event) -> ::core::option::Option<State> {
@@ -218,9 +283,9 @@ macro_rules! state_machine {
 //                     }
 //                 }
 //             }
-//             /// Replays `events` from `INITIAL`.
+//             /// Replays `events` from `initial()`.
 //             pub fn run(events: &[Event]) -> ::core::result::Result<State, (State, Event)> {
-//                 let mut current = INITIAL;
+//                 let mut current = initial();
 //                 for &event in events {
 //                     current = match current.next(event) {
 //                         ::core::option::Option::Some(next) => next,
@@ -257,12 +322,17 @@ macro_rules! state_machine {
 //             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 //             pub enum Event { $($event,)+ }
 //             /// Where every run starts.
-//             pub const INITIAL: State = State::$initial;
+//             pub fn initial() -> State {
+//                 State::$initial
+//             }
 //             /// Every state, in the order listed.
-//             pub const STATES: [State; state_machine!(@count $($state)+)] = [$(State::$state),+];
+//             pub fn states() -> [State; state_machine!(@count $($state)+)] {
+//                 [$(State::$state),+]
+//             }
 //             /// The transition table.
-//             pub const TRANSITIONS: &[(State, Event, State)] =
-//                 &[$((State::$from, Event::$on, State::$to)),*];
+//             pub fn transitions() -> &'static [(State, Event, State)] {
+//                 &[$((State::$from, Event::$on, State::$to)),*]
+//             }
 //             impl State {
 //                 /// The state `event` leads to from `self`.
 //                 pub fn next(self, event: Event) -> ::core::option::Option<State> {
@@ -273,9 +343,9 @@ macro_rules! state_machine {
 //                     }
 //                 }
 //             }
-//             /// Replays `events` from `INITIAL`.
+//             /// Replays `events` from `initial()`.
 //             pub fn run(events: &[Event]) -> ::core::result::Result<State, (State, Event)> {
-//                 let mut current = INITIAL;
+//                 let mut current = initial();
 //                 for &event in events {
 //                     if let ::core::option::Option::Some(next) = current.next(event) {
 //                         current = next;
@@ -305,8 +375,8 @@ state_machine! {
 
 fn main() {
     use door::Event::{Lock, Pull, Push, Unlock};
-    println!("door states: {:?}", door::STATES);
-    for (from, event, to) in door::TRANSITIONS {
+    println!("door states: {:?}", door::states());
+    for (from, event, to) in door::transitions() {
         println!("  {from:?} --{event:?}--> {to:?}");
     }
     println!("pull, push, lock: {:?}", door::run(&[Pull, Push, Lock]));
@@ -350,28 +420,28 @@ mod tests {
 
     #[test]
     fn states_are_listed_in_order() {
-        assert_eq!(door::STATES, [State::Closed, State::Open, State::Locked]);
-        assert_eq!(connection::STATES.len(), 4);
-        assert_eq!(connection::STATES[3], connection::State::Established);
+        assert_eq!(door::states(), [State::Closed, State::Open, State::Locked]);
+        assert_eq!(connection::states().len(), 4);
+        assert_eq!(connection::states()[3], connection::State::Established);
     }
 
     #[test]
     fn transitions_are_the_table_as_data() {
-        assert_eq!(door::TRANSITIONS.len(), 4);
-        assert_eq!(connection::TRANSITIONS.len(), 4);
+        assert_eq!(door::transitions().len(), 4);
+        assert_eq!(connection::transitions().len(), 4);
         assert_eq!(
-            door::TRANSITIONS[2],
+            door::transitions()[2],
             (State::Closed, Event::Lock, State::Locked)
         );
-        for &(from, event, to) in door::TRANSITIONS {
+        for &(from, event, to) in door::transitions() {
             assert_eq!(from.next(event), Some(to));
         }
     }
 
     #[test]
     fn initial_is_the_named_state_not_the_first_listed() {
-        assert_eq!(door::INITIAL, State::Closed);
-        assert_eq!(connection::INITIAL, connection::State::Listen);
+        assert_eq!(door::initial(), State::Closed);
+        assert_eq!(connection::initial(), connection::State::Listen);
     }
 
     #[test]
