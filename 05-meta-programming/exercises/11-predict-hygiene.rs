@@ -5,8 +5,9 @@
 //! - **Concepts:** mixed-site hygiene (locals hygienic, items not); identifiers passed in by the
 //!   caller; `expr` fragments keep their grouping while `tt` sequences do not; an argument pasted
 //!   twice is evaluated twice; rules are tried in order and the first match wins.
-//! - **Read first:** `notes/01-macro-rules-fundamentals.md` (sections "Hygiene", "Fragment
-//!   specifiers" and "How a rule is chosen").
+//! - **Read first:** `notes/01-macro-rules-fundamentals.md` (sections "Hygiene", "Fragments are
+//!   parsed, then opaque" and "How a rule is chosen") and `notes/02-declarative-macro-patterns.md`
+//!   (section "Evaluate each argument once").
 //! - **Run:** `cargo course run 05.11` (it prints what really happens: run it *after* predicting).
 //! - **Test:** `cargo course verify 05.11` (reference solution:
 //!   `cargo test -p meta-programming --bin m05-predict-hygiene`)
@@ -206,51 +207,62 @@ fn main() {
 mod tests {
     use super::*;
 
+    /// Fails with `hint` (never with the real value) when the prediction is wrong.
+    fn check<T: PartialEq>(predicted: T, actual: T, hint: &str) {
+        assert!(predicted == actual, "{hint}");
+    }
+
     #[test]
     fn prediction_for_a_local_declared_by_a_macro() {
-        assert!(
-            predict_local() == scenario_local(),
-            "scenario 1 is wrong: reread \"Hygiene\" (which syntax context does the macro's `let` belong to?)"
+        check(
+            predict_local(),
+            scenario_local(),
+            "scenario 1 is wrong: reread \"Hygiene\" (which syntax context does the macro's `let` belong to?)",
         );
     }
 
     #[test]
     fn prediction_for_an_item_defined_by_a_macro() {
-        assert!(
-            predict_item() == scenario_item(),
-            "scenario 2 is wrong: reread \"Hygiene\" (items versus locals)"
+        check(
+            predict_item(),
+            scenario_item(),
+            "scenario 2 is wrong: reread \"Hygiene\" (items versus locals)",
         );
     }
 
     #[test]
     fn prediction_for_an_identifier_passed_in() {
-        assert!(
-            predict_named() == scenario_named(),
-            "scenario 3 is wrong: reread \"Hygiene\" (whose context does an identifier passed in carry?)"
+        check(
+            predict_named(),
+            scenario_named(),
+            "scenario 3 is wrong: reread \"Hygiene\" (whose context does an identifier passed in carry?)",
         );
     }
 
     #[test]
     fn prediction_for_expr_versus_tt_grouping() {
-        assert!(
-            predict_grouping() == scenario_grouping(),
-            "scenario 4 is wrong: reread \"Fragment specifiers\" (what an `expr` fragment becomes once matched)"
+        check(
+            predict_grouping(),
+            scenario_grouping(),
+            "scenario 4 is wrong: reread \"Fragments are parsed, then opaque\"",
         );
     }
 
     #[test]
     fn prediction_for_an_argument_pasted_twice() {
-        assert!(
-            predict_evaluations() == scenario_evaluations(),
-            "scenario 5 is wrong: reread \"Evaluate each argument once\""
+        check(
+            predict_evaluations(),
+            scenario_evaluations(),
+            "scenario 5 is wrong: reread \"Evaluate each argument once\" in note 02",
         );
     }
 
     #[test]
     fn prediction_for_rule_order() {
-        assert!(
-            predict_rule_order() == scenario_rule_order(),
-            "scenario 6 is wrong: reread \"How a rule is chosen\""
+        check(
+            predict_rule_order(),
+            scenario_rule_order(),
+            "scenario 6 is wrong: reread \"How a rule is chosen\"",
         );
     }
 }
