@@ -1,7 +1,9 @@
 //! # Fix E0599: `#[derive(Clone)]` on a generic type asks too much
 //!
 //! - **Goal:** make a `Shared<Connection>` cloneable without making `Connection` cloneable: cloning
-//!   a handle must copy the pointer, never the connection.
+//!   a handle must copy the pointer, never the connection. The starting file spells out the
+//!   `Clone` impl that `#[derive(Clone)]` generates for `Shared<T>`, so you can see the bound it
+//!   adds; decide which bound the impl really needs.
 //! - **Concepts:** what a built-in derive generates for a generic type (`impl<T: Clone> Clone for
 //!   Shared<T>`: a bound on every type parameter, whether or not a field needs it); writing the
 //!   impl by hand with the bounds it really needs; E0599 "method exists but its trait bounds
@@ -37,9 +39,19 @@ impl<T> Clone for Shared<T> {
 }
 // course:stub
 // /// A reference-counted handle to a `T`.
-// #[derive(Debug, Clone)]
+// #[derive(Debug)]
 // struct Shared<T> {
 //     inner: Rc<T>,
+// }
+//
+// // The `Clone` impl exactly as `#[derive(Clone)]` on `Shared<T>` generates it (`cargo expand`
+// // shows it): one `Clone` bound per type parameter, needed or not.
+// impl<T: Clone> Clone for Shared<T> {
+//     fn clone(&self) -> Self {
+//         Shared {
+//             inner: Clone::clone(&self.inner),
+//         }
+//     }
 // }
 // course:decoy clone-the-connection Keeps the derive and makes the payload `Clone` as well, which lets anyone duplicate the socket.
 // /// A reference-counted handle to a `T`.
