@@ -1,8 +1,9 @@
 //! # Meta-programming 05.3: using a custom derive
 //!
-//! - **Goal:** configure a logger from a `key = value` text file by deriving `FromPairs` (the
-//!   macro of exercise 05.2) on the configuration struct, giving it the `FromStr` impls its field
-//!   types need, and writing the line parser in front of it.
+//! - **Goal:** configure a logger from a `key = value` text file with `#[derive(FromPairs)]` (the
+//!   macro of exercise 05.2): give the derive what it needs (a `FromStr` impl for the field type
+//!   it cannot parse, the helper attribute for a key that is not a field name) and write the line
+//!   parser in front of it.
 //! - **Concepts:** what a derive generates and what it asks of you (`FromStr` on each field type,
 //!   `Option<T>` for optional keys, a helper attribute to rename a key); derives on generic
 //!   structs; testing generated code through its behaviour.
@@ -89,41 +90,15 @@ struct LoggerConfig {
     max_size: Option<u64>,
     rotate: Option<bool>,
 }
-
-/// Alert thresholds of any numeric type: both keys are required.
-#[derive(Debug, PartialEq, FromPairs)]
-struct Thresholds<T> {
-    warn: T,
-    critical: T,
-}
 // course:stub
 // /// The logger's settings: `level` and `path` are required, `max-size` (bytes) and `rotate` are
-// /// optional. Derive `FromPairs` instead of writing `from_pairs` by hand.
-// #[derive(Debug, PartialEq)]
+// /// optional. The file's key for `max_size` is `max-size`.
+// #[derive(Debug, PartialEq, FromPairs)]
 // struct LoggerConfig {
 //     level: Level,
 //     path: String,
 //     max_size: Option<u64>,
 //     rotate: Option<bool>,
-// }
-//
-// impl LoggerConfig {
-//     fn from_pairs(pairs: &[(&str, &str)]) -> Result<Self, String> {
-//         todo!("derive this instead: {pairs:?}")
-//     }
-// }
-//
-// /// Alert thresholds of any numeric type: both keys are required.
-// #[derive(Debug, PartialEq)]
-// struct Thresholds<T> {
-//     warn: T,
-//     critical: T,
-// }
-//
-// impl<T> Thresholds<T> {
-//     fn from_pairs(pairs: &[(&str, &str)]) -> Result<Self, String> {
-//         todo!("derive this instead: {pairs:?}")
-//     }
 // }
 // course:decoy field-name-as-key Derives without the `#[pairs(key = "max-size")]` attribute, so the file's `max-size` key is unknown.
 // /// The logger's settings.
@@ -134,14 +109,14 @@ struct Thresholds<T> {
 //     max_size: Option<u64>,
 //     rotate: Option<bool>,
 // }
-//
-// /// Alert thresholds of any numeric type: both keys are required.
-// #[derive(Debug, PartialEq, FromPairs)]
-// struct Thresholds<T> {
-//     warn: T,
-//     critical: T,
-// }
 // course:end
+
+/// Alert thresholds of any parsable type: both keys are required.
+#[derive(Debug, PartialEq, FromPairs)]
+struct Thresholds<T> {
+    warn: T,
+    critical: T,
+}
 
 /// Splits `text` into `(key, value)` pairs: one `key = value` per line, trimmed; blank lines and
 /// lines starting with `#` (after leading spaces) are skipped. A line without `=` is an error
@@ -290,6 +265,10 @@ mod tests {
 
     #[test]
     fn thresholds_work_for_any_parsable_type() {
+        let levels: Thresholds<Level> =
+            Thresholds::from_pairs(&[("warn", "Warn"), ("critical", "ERROR")])
+                .expect("both keys given");
+        assert_eq!((levels.warn, levels.critical), (Level::Warn, Level::Error));
         let pairs = [("warn", "80"), ("critical", "95")];
         let integers: Thresholds<u8> = Thresholds::from_pairs(&pairs).expect("both keys given");
         let floats: Thresholds<f32> = Thresholds::from_pairs(&pairs).expect("both keys given");
