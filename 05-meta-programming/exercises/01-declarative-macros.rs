@@ -414,6 +414,28 @@ mod tests {
     }
 
     #[test]
+    fn max_compares_samples_by_milliseconds() {
+        let fast = Sample {
+            millis: 10,
+            host: "fast",
+        };
+        let slow = Sample {
+            millis: 40,
+            host: "slow",
+        };
+        let slowest: Sample = max!(fast, slow);
+        assert_eq!(slowest.host, "slow");
+        assert!(
+            fast == Sample {
+                millis: 10,
+                host: "other"
+            },
+            "samples tie on milliseconds alone"
+        );
+        assert!(fast != slow);
+    }
+
+    #[test]
     fn max_keeps_the_first_of_equal_values() {
         let slowest: Sample = max!(
             Sample {

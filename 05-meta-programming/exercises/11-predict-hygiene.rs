@@ -34,9 +34,9 @@ macro_rules! define_limit {
 }
 
 /// Declares a local whose name the caller passes in.
-macro_rules! reset_named {
-    ($name:ident) => {
-        let $name = 0;
+macro_rules! set_named {
+    ($name:ident, $value:expr) => {
+        let $name = $value;
     };
 }
 
@@ -84,14 +84,14 @@ fn scenario_item() -> i32 {
     limit()
 }
 
-/// Scenario 3: the caller passes its own identifier `total` to the macro.
+/// Scenario 3: the caller passes its own identifier `total` (and the value 3) to the macro.
 #[expect(
     unused_variables,
     reason = "the first `total` is shadowed: that is the scenario"
 )]
 fn scenario_named() -> i32 {
     let total = 5;
-    reset_named!(total);
+    set_named!(total, 3);
     total
 }
 
@@ -149,9 +149,9 @@ fn predict_item() -> i32 {
 )]
 fn predict_named() -> i32 {
     // course:solution What does `scenario_named` return?
-    0
+    3
     // course:decoy textual-substitution Predicts as if a macro were text pasted into the caller, like a C preprocessor macro.
-    // 0
+    // 3
     // course:end
 }
 
