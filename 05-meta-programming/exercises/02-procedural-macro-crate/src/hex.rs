@@ -27,7 +27,7 @@ fn decode(text: &str) -> Result<Vec<u8>, String> {
     }
     Ok(digits
         .chunks_exact(2)
-        .map(|pair| pair[0] << 4 | pair[1])
+        .map(|pair| (pair[0] << 4) + pair[1])
         .collect())
     // course:decoy swapped-nibbles Puts the first digit of each pair in the low nibble, so "1f" becomes 0xf1.
     // let mut digits = Vec::new();
@@ -45,7 +45,7 @@ fn decode(text: &str) -> Result<Vec<u8>, String> {
     // }
     // Ok(digits
     //     .chunks_exact(2)
-    //     .map(|pair| pair[1] << 4 | pair[0])
+    //     .map(|pair| (pair[1] << 4) + pair[0])
     //     .collect())
     // course:decoy drops-odd-digit Silently ignores a last unpaired digit instead of reporting it.
     // let mut digits = Vec::new();
@@ -57,7 +57,7 @@ fn decode(text: &str) -> Result<Vec<u8>, String> {
     // }
     // Ok(digits
     //     .chunks_exact(2)
-    //     .map(|pair| pair[0] << 4 | pair[1])
+    //     .map(|pair| (pair[0] << 4) + pair[1])
     //     .collect())
     // course:end
 }
