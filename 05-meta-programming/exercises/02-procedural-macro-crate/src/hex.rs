@@ -27,7 +27,7 @@ fn decode(text: &str) -> Result<Vec<u8>, String> {
     }
     Ok(digits
         .chunks_exact(2)
-        .map(|pair| pair[0] << 4 | pair[1])
+        .map(|pair| (pair[0] << 4) + pair[1])
         .collect())
     // course:decoy swapped-nibbles Puts the first digit of each pair in the low nibble, so "1f" becomes 0xf1.
     // let mut digits = Vec::new();
@@ -45,7 +45,7 @@ fn decode(text: &str) -> Result<Vec<u8>, String> {
     // }
     // Ok(digits
     //     .chunks_exact(2)
-    //     .map(|pair| pair[1] << 4 | pair[0])
+    //     .map(|pair| (pair[1] << 4) + pair[0])
     //     .collect())
     // course:decoy drops-odd-digit Silently ignores a last unpaired digit instead of reporting it.
     // let mut digits = Vec::new();
@@ -57,7 +57,7 @@ fn decode(text: &str) -> Result<Vec<u8>, String> {
     // }
     // Ok(digits
     //     .chunks_exact(2)
-    //     .map(|pair| pair[0] << 4 | pair[1])
+    //     .map(|pair| (pair[0] << 4) + pair[1])
     //     .collect())
     // course:end
 }
@@ -73,9 +73,12 @@ pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         return Ok(quote!([0u8; 0]));
     }
     Ok(quote!([#(#bytes),*]))
-    // course:decoy untyped-literals Emits unsuffixed literals, so `hex!("")` has no element type and `hex!("ff")` can become an `[i32; 1]`.
+    // course:decoy untyped-literals Emits unsuffixed literals, so without a type annotation `hex!("ff")` is an `[i32; 1]`.
     // let literal: LitStr = syn::parse2(input)?;
     // let bytes = decode(&literal.value()).map_err(|why| syn::Error::new(literal.span(), why))?;
+    // if bytes.is_empty() {
+    //     return Ok(quote!([0u8; 0]));
+    // }
     // let bytes = bytes.iter().map(|byte| proc_macro2::Literal::u8_unsuffixed(*byte));
     // Ok(quote!([#(#bytes),*]))
     // course:end

@@ -17,6 +17,21 @@
 //!   to compile with exactly the message and span in its `.stderr` file, and each
 //!   `tests/ui/pass-*.rs` must compile and run.
 //!
+//! ## Order of work
+//!
+//! Like a workshop, one failing test at a time (each command from this crate's folder):
+//!
+//! 1. `hex.rs`: `decode`, then `expand`: `cargo test --lib hex`, then `cargo test --test hex`.
+//! 2. `retry.rs`: `attempts`, `result_type`, `expand`: `cargo test --lib retry`, then
+//!    `cargo test --test retry`.
+//! 3. `from_pairs.rs`: `named_fields`, `option_inner`, `plan_field`, `locals`,
+//!    `constructor_body`, `expand`: `cargo test --test from_pairs`.
+//! 4. The UI tests, `cargo test --test ui`: read each `tests/ui/*.rs` first. A `pass-*` case
+//!    that fails to compile shows the compiler's error in the test output; a `fail-*` case shows
+//!    the expected and the actual output side by side.
+//!
+//! ## How the crate is put together
+//!
 //! This file is only the entry points. The compiler hands each macro a `proc_macro::TokenStream`;
 //! the entry point converts it, calls an `expand` function that works on `proc_macro2` types (so
 //! it can be unit-tested outside the compiler), and turns an error into `compile_error!` tokens.

@@ -184,20 +184,46 @@ mod tests {
 
     #[test]
     fn retry_rejects_zero_attempts() {
-        let message = error_of(quote!(0), quote!(fn f() -> Result<(), ()> { Ok(()) }));
+        let message = error_of(
+            quote!(0),
+            quote!(
+                fn f() -> Result<(), ()> {
+                    Ok(())
+                }
+            ),
+        );
         assert_eq!(message, "`retry` needs at least one attempt");
     }
 
     #[test]
     fn retry_rejects_a_count_that_is_not_an_integer() {
-        let message = error_of(quote!("three"), quote!(fn f() -> Result<(), ()> { Ok(()) }));
+        let message = error_of(
+            quote!("three"),
+            quote!(
+                fn f() -> Result<(), ()> {
+                    Ok(())
+                }
+            ),
+        );
         assert_eq!(message, "expected integer literal");
     }
 
     #[test]
     fn retry_rejects_functions_that_do_not_return_result() {
-        let without = error_of(quote!(2), quote!(fn f() {}));
-        let other = error_of(quote!(2), quote!(fn f() -> Option<u8> { None }));
+        let without = error_of(
+            quote!(2),
+            quote!(
+                fn f() {}
+            ),
+        );
+        let other = error_of(
+            quote!(2),
+            quote!(
+                fn f() -> Option<u8> {
+                    None
+                }
+            ),
+        );
         for message in [without, other] {
             assert_eq!(message, "`retry` needs a function that returns `Result`");
         }
@@ -207,7 +233,11 @@ mod tests {
     fn retry_rejects_async_functions() {
         let message = error_of(
             quote!(2),
-            quote!(async fn f() -> Result<(), ()> { Ok(()) }),
+            quote!(
+                async fn f() -> Result<(), ()> {
+                    Ok(())
+                }
+            ),
         );
         assert_eq!(message, "`retry` does not support `async fn`");
     }

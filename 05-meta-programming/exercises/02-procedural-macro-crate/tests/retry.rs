@@ -56,7 +56,11 @@ fn retry_tries_again_after_a_failure() {
 fn retry_gives_up_after_n_attempts_with_the_last_error() {
     let flaky = Flaky::new(10);
     assert_eq!(flaky.call(), Err("attempt 3 failed".to_string()));
-    assert_eq!(flaky.calls.get(), 3, "#[retry(3)] runs the body at most three times");
+    assert_eq!(
+        flaky.calls.get(),
+        3,
+        "#[retry(3)] runs the body at most three times"
+    );
 }
 
 #[test]
