@@ -52,7 +52,7 @@ fn main() {
     let counters: Vec<PaddedCounter> = (0..4).map(|_| PaddedCounter::default()).collect();
     let total = count_in_parallel(&counters, 1_000_000);
     println!(
-        "total {total}; each counter is {} bytes, aligned to {}",
+        "total {total}; each counter is {} bytes, aligned to {} (cache line: {CACHE_LINE})",
         size_of::<PaddedCounter>(),
         align_of::<PaddedCounter>()
     );

@@ -58,7 +58,9 @@ pub fn count_byte_scalar(haystack: &[u8], needle: u8) -> usize {
 
 /// Counts `needle` in `haystack` with AVX2, 32 bytes per step, and the scalar loop for the tail.
 ///
-/// Only call this on a CPU that has AVX2.
+/// # Safety
+///
+/// Call it only on a CPU that has AVX2: elsewhere its instructions are illegal.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 pub fn count_byte_avx2(haystack: &[u8], needle: u8) -> usize {

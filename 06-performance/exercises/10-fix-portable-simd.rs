@@ -7,10 +7,10 @@
 //! - **Test:** `cargo course verify 06.10`
 //! - **Done when:** it compiles on stable, and the tests pass for every length, including those that are not a multiple of 8.
 
-// course:solution
 /// The number of independent accumulators: 8 `f32`s fill one 256-bit AVX register (or two
 /// 128-bit SSE registers), and break the chain of dependent additions.
 const LANES: usize = 8;
+// course:solution
 // course:stub
 // use std::simd::{f32x8, num::SimdFloat};
 // course:end
