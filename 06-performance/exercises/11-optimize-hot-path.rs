@@ -42,7 +42,14 @@ pub fn top_words(text: &str, k: usize) -> Vec<(String, usize)> {
             continue;
         }
         lowered.clear();
-        lowered.extend(word.chars().flat_map(char::to_lowercase));
+        if word.is_ascii() {
+            // The common case, found by profiling this function: byte-wise lowercasing
+            // is far cheaper than the general Unicode mapping below.
+            lowered.push_str(word);
+            lowered.make_ascii_lowercase();
+        } else {
+            lowered.extend(word.chars().flat_map(char::to_lowercase));
+        }
         match counts.get_mut(lowered.as_str()) {
             Some(count) => *count += 1,
             None => {
