@@ -3,9 +3,9 @@
 //! - **Goal:** count how often a byte occurs in a buffer, 32 bytes per step with AVX2 intrinsics, and dispatch to that kernel only when the CPU has AVX2; everywhere else (and for the tail) use the scalar loop.
 //! - **Concepts:** `std::arch::x86_64` intrinsics (`_mm256_set1_epi8`, `_mm256_loadu_si256`, `_mm256_cmpeq_epi8`, `_mm256_movemask_epi8`); `#[target_feature(enable = "avx2")]`; `is_x86_feature_detected!`; why calling a `#[target_feature]` function is `unsafe`; tails that are not a multiple of the vector width.
 //! - **Read first:** `notes/03-simd-and-vectorization.md` (sections "`std::arch`: intrinsics on stable" and "Runtime detection and dispatch").
-//! - **Run:** `cargo course run 06.8`
+//! - **Run:** `cargo run --bin m06-vectorize-byte-count` in `learn/`, after `cargo course start 06.8`
 //! - **Test:** `cargo course verify 06.8`
-//! - **Done when:** the tests pass: the AVX2 count equals the scalar count for every length and byte, the dispatcher uses AVX2 when (and only when) it is allowed to, and `cargo bench -p performance --bench simd-count` shows the speed-up on your machine.
+//! - **Done when:** the tests pass: the AVX2 count equals the scalar count for every length and byte, and the dispatcher uses AVX2 when (and only when) it is allowed to. Then see what it buys: `cargo bench -p performance --bench simd-count` measures the reference solution's two paths on your machine.
 //!
 //! The kernel exists only on x86-64; on other targets the dispatcher always takes the scalar path.
 #![expect(

@@ -3,7 +3,7 @@
 //! - **Goal:** call an AVX2-compiled checksum from ordinary code; the compiler refuses the plain call, and the right fix is not just `unsafe { }` but a runtime check with a fallback.
 //! - **Concepts:** `#[target_feature(enable = "avx2")]` compiles one function for a newer CPU than the rest of the program (function multiversioning); calling it from code without the feature is `unsafe` (E0133) because on an older CPU it executes illegal instructions; `is_x86_feature_detected!`; a detection seam that tests can force off.
 //! - **Read first:** `notes/03-simd-and-vectorization.md` (section "Runtime detection and dispatch").
-//! - **Run:** `cargo course run 06.9`
+//! - **Run:** `cargo run --bin m06-fix-target-feature-call` in `learn/`, after `cargo course start 06.9`
 //! - **Test:** `cargo course verify 06.9`
 //! - **Done when:** it compiles, the checksum is right on every path, the AVX2 version runs when the CPU has AVX2, and never when the features say it does not.
 //!

@@ -3,7 +3,7 @@
 //! - **Goal:** the starting code uses `std::simd`, which is still nightly-only in Rust 1.95; rewrite the dot product on stable with eight independent lane accumulators that LLVM vectorises, handling lengths that are not a multiple of 8.
 //! - **Concepts:** `std::simd` (portable SIMD) is unstable (E0658); `chunks_exact` and its `remainder`; several accumulators break the dependency chain and let LLVM use vector registers; floating-point addition is not associative, so the result depends on the order of additions.
 //! - **Read first:** `notes/03-simd-and-vectorization.md` (sections "`std::simd`: portable SIMD, nightly only" and "Helping the auto-vectoriser").
-//! - **Run:** `cargo course run 06.10`
+//! - **Run:** `cargo run --bin m06-fix-portable-simd` in `learn/`, after `cargo course start 06.10`
 //! - **Test:** `cargo course verify 06.10`
 //! - **Done when:** it compiles on stable, and the tests pass for every length, including those that are not a multiple of 8.
 

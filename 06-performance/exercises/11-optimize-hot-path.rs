@@ -3,9 +3,9 @@
 //! - **Goal:** make `top_words` give exactly the answers of `top_words_slow`, many times faster, guided by what a profile of the slow version shows: a linear search that makes the whole thing quadratic, and one `String` allocation per word.
 //! - **Concepts:** reading a profile (`perf report`, a flamegraph, callgrind's inclusive counts) to find where the time goes; `HashMap` instead of a linear scan; avoiding per-item allocation by reusing a buffer and allocating only for new keys; `HashMap::get_mut` with a `&str` key; a total order for ties; tests that pin behaviour before you optimise.
 //! - **Read first:** `notes/04-profiling-tools.md` (sections "A worked example" and "From profile to fix").
-//! - **Run:** `cargo course run 06.11`
+//! - **Run:** `cargo run --bin m06-optimize-hot-path` in `learn/`, after `cargo course start 06.11`
 //! - **Test:** `cargo course verify 06.11`
-//! - **Done when:** the tests pass (same results as the slow version, Unicode included, and at most a few allocations beyond one per distinct word), and `cargo bench -p performance --bench hot-path` shows the speed-up.
+//! - **Done when:** the tests pass: the same results as the slow version, Unicode included, and at most a few allocations beyond one per distinct word. `cargo bench -p performance --bench hot-path` measures the reference solution against the slow version on your machine; profile your own with note 04's recipes.
 
 use std::collections::HashMap;
 

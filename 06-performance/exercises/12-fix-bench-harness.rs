@@ -3,7 +3,7 @@
 //! - **Goal:** the starting code marks its timing loop `#[bench]`, which stable Rust refuses; write the measurement loop yourself so that every iteration really runs the work: the input is hidden from the optimiser and every result is consumed.
 //! - **Concepts:** the built-in `#[bench]` harness is nightly-only (E0658); `std::hint::black_box` stops the optimiser from constant-folding the input or deleting unused results; a benchmark that discards its result measures nothing in a release build; consuming results into a checksum; criterion does all this for you (`b.iter(|| ...)`).
 //! - **Read first:** `notes/05-benchmarking-with-criterion.md` (sections "What the optimiser does to a benchmark" and "`black_box`").
-//! - **Run:** `cargo course run 06.12` (a debug build; try `cargo run --release -p performance --bin m06-fix-bench-harness` to see the difference the optimiser makes)
+//! - **Run:** `cargo run --bin m06-fix-bench-harness` in `learn/`, after `cargo course start 06.12` (a debug build; add `--release` to see the difference the optimiser makes)
 //! - **Test:** `cargo course verify 06.12`
 //! - **Done when:** it compiles on stable and the tests pass: the work runs once per iteration, each time on the input it was given, and every result ends up in the checksum.
 
