@@ -80,13 +80,13 @@ fn observe_growth() -> [usize; 4] {
     ]
 }
 
-/// Collecting: `(0..10u64).collect::<Vec<_>>()`; the even numbers of `0..10u64` collected
+/// Collecting: `(0..10u64).collect::<Vec<_>>()`; the multiples of 4 in `0..20u64` collected
 /// through `filter`; `"a b c".split(' ').map(String::from).collect::<Vec<String>>()`;
 /// `vec![1, 2, 3].into_boxed_slice()`.
 fn observe_collect() -> [usize; 4] {
     [
         allocations_in(|| (0..10u64).collect::<Vec<_>>()),
-        allocations_in(|| (0..10u64).filter(|n| n % 2 == 0).collect::<Vec<_>>()),
+        allocations_in(|| (0..20u64).filter(|n| n % 4 == 0).collect::<Vec<_>>()),
         allocations_in(|| {
             "a b c"
                 .split(' ')

@@ -147,10 +147,15 @@ mod tests {
     #[test]
     fn rendering_many_records_allocates_only_a_few_times() {
         let records = sample_records(200);
+        assert_eq!(records.len(), 200);
         let before = ALLOCATIONS.with(Cell::get);
         let total = total_rendered_len(&records);
         let allocations = ALLOCATIONS.with(Cell::get) - before;
         assert_eq!(total, expected_len(&records));
+        assert!(
+            total > 200 * 40,
+            "every record renders to a line of over 40 bytes"
+        );
         assert!(
             allocations <= 4,
             "{allocations} allocations for 200 records: the buffer is not being reused"

@@ -232,7 +232,14 @@ mod tests {
         let before = avx2_calls();
         let count = count_byte_with(cpu, &data, b'c');
         assert_eq!(count, count_byte_scalar(&data, b'c'));
-        if cpu.has_avx2() {
+        // Ask the CPU directly, not through `CpuFeatures`, so that a detection that always
+        // says "no" cannot pass this test.
+        #[cfg(target_arch = "x86_64")]
+        let cpu_has_avx2 = std::arch::is_x86_feature_detected!("avx2");
+        #[cfg(not(target_arch = "x86_64"))]
+        let cpu_has_avx2 = false;
+        assert_eq!(cpu.has_avx2(), cpu_has_avx2);
+        if cpu_has_avx2 {
             assert_eq!(
                 avx2_calls(),
                 before + 1,

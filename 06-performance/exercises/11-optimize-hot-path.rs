@@ -173,6 +173,28 @@ mod tests {
     static GLOBAL: CountingAllocator = CountingAllocator;
 
     #[test]
+    fn sample_text_has_the_promised_shape() {
+        // The other tests and the bench rely on this shape: the right number of words, a
+        // bounded vocabulary, a skew towards a few common words, mixed case and punctuation.
+        let text = sample_text(4_000, 40);
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(words.len(), 4_000);
+        let ranked = top_words_slow(&text, usize::MAX);
+        assert!(
+            (30..=40).contains(&ranked.len()),
+            "{} distinct words",
+            ranked.len()
+        );
+        assert!(
+            ranked[0].1 > 400,
+            "the commonest word appears {} times",
+            ranked[0].1
+        );
+        assert!(text.contains("WORD") && text.contains(", "));
+        assert!(words[0].starts_with("WORD") && words[1].starts_with("word"));
+    }
+
+    #[test]
     fn top_words_match_the_slow_version() {
         let text = sample_text(3_000, 300);
         for k in [0, 1, 5, 50, 1000] {

@@ -153,6 +153,16 @@ mod tests {
     }
 
     #[test]
+    fn per_iteration_divides_the_elapsed_time() {
+        let measurement = Measurement {
+            iterations: 4,
+            elapsed: Duration::from_millis(8),
+            checksum: 0,
+        };
+        assert_eq!(measurement.per_iteration(), Duration::from_millis(2));
+    }
+
+    #[test]
     fn zero_iterations_run_nothing() {
         let measurement = run_benchmark(0, &[1], |_| panic!("the work must not run"));
         assert_eq!(measurement.checksum, 0);

@@ -126,39 +126,52 @@ fn step(columns: &mut Columns, dt: f32) {
     // course:end
 }
 
-/// Deterministic particles: every third one is dead.
-fn sample_particles(count: usize) -> Vec<Particle> {
-    (0..count)
-        .map(|i| {
-            let f = i as f32;
-            Particle {
-                position: [f, -f],
-                velocity: [1.0 + f * 0.5, 2.0 - f],
-                mass: (i % 5 + 1) as f32,
-                alive: i % 3 != 0,
-            }
-        })
-        .collect()
-}
-
 fn main() {
-    let mut particles = sample_particles(10);
+    let mut particles = vec![
+        Particle {
+            position: [0.0, 0.0],
+            velocity: [1.0, 2.0],
+            mass: 3.0,
+            alive: true,
+        },
+        Particle {
+            position: [5.0, 5.0],
+            velocity: [-1.0, 0.5],
+            mass: 10.0,
+            alive: false,
+        },
+    ];
     let mut columns = to_columns(&particles);
     step_structs(&mut particles, 0.5);
     step(&mut columns, 0.5);
     println!(
-        "{} particles; live mass {} (structs: {}); particle 1 at {:?} (structs: {:?})",
+        "{} particles; live mass {} (structs: {}); particle 0 at {:?} (structs: {:?})",
         columns.len(),
         total_live_mass(&columns),
         total_live_mass_structs(&particles),
-        columns.position[1],
-        particles[1].position
+        columns.position[0],
+        particles[0].position
     );
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Deterministic particles: every third one is dead.
+    fn sample_particles(count: usize) -> Vec<Particle> {
+        (0..count)
+            .map(|i| {
+                let f = i as f32;
+                Particle {
+                    position: [f, -f],
+                    velocity: [1.0 + f * 0.5, 2.0 - f],
+                    mass: (i % 5 + 1) as f32,
+                    alive: i % 3 != 0,
+                }
+            })
+            .collect()
+    }
 
     #[test]
     fn columns_hold_every_particle_in_order() {
