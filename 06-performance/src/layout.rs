@@ -125,6 +125,22 @@ mod tests {
     }
 
     #[test]
+    fn sample_particles_have_the_promised_values() {
+        let particles = sample_particles(4);
+        assert_eq!(
+            particles[3],
+            Particle {
+                position: [3.0, 1.5, -3.0],
+                velocity: [1.0, 0.0, -1.0],
+                mass: 4.0,
+                charge: -1.0,
+            }
+        );
+        assert_eq!(particles[2].charge, 1.0);
+        assert_eq!(total_mass_structs(&sample_particles(14)), 2.0 * 28.0);
+    }
+
+    #[test]
     fn both_layouts_give_the_same_total_mass() {
         let structs = sample_particles(1000);
         let arrays = Particles::from_structs(&structs);
