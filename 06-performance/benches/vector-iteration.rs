@@ -74,6 +74,34 @@ fn bounds_checks(c: &mut Criterion) {
     group.finish();
 }
 
+/// What happens when a benchmark lets the optimiser delete the work (note 05). The sum is
+/// written inline in the closure, so the optimiser sees all of it: discarded, nothing forces
+/// it to be computed; returned, criterion passes it through `black_box`. The last case calls
+/// the `#[inline(never)]` kernel and discards its result, to show that an opaque call is
+/// *not* reliably deleted (nor reliably kept: do not rely on either).
+fn deleted_work(c: &mut Criterion) {
+    let data: Vec<u32> = (0..1u32 << 14).collect();
+    let mut group = c.benchmark_group("black_box");
+    group.bench_function("inline_sum_discarded", |b| {
+        b.iter(|| {
+            let _ = data.iter().fold(0u32, |t, &v| t.wrapping_add(v));
+        })
+    });
+    group.bench_function("inline_sum_returned", |b| {
+        b.iter(|| {
+            black_box(&data)
+                .iter()
+                .fold(0u32, |t, &v| t.wrapping_add(v))
+        })
+    });
+    group.bench_function("opaque_call_discarded", |b| {
+        b.iter(|| {
+            sum_iter(&data);
+        })
+    });
+    group.finish();
+}
+
 fn float_sums(c: &mut Criterion) {
     let mut group = c.benchmark_group("sum_f32");
     let len = 1 << 14;
@@ -112,6 +140,7 @@ criterion_group!(
     benches,
     integer_sums,
     bounds_checks,
+    deleted_work,
     float_sums,
     structs_against_arrays
 );

@@ -3,7 +3,7 @@
 //! - **Goal:** predict `size_of`, `align_of` and `offset_of!` for a set of types, then write a `#[repr(C)]` struct whose field order matches a given C header and takes 16 bytes instead of 24.
 //! - **Concepts:** alignment and padding; `#[repr(C)]` keeps declaration order while the default representation may reorder; `#[repr(packed)]` and `#[repr(align(N))]`; enum tags and niches; `offset_of!`.
 //! - **Read first:** `notes/02-memory-layout-optimization.md` (sections "Padding, alignment and `repr(C)`" and "Niches").
-//! - **Run:** `cargo course run 06.1` (prints the real numbers: predict first)
+//! - **Run:** `cargo run --bin m06-memory-layout-analysis` in `learn/`, after `cargo course start 06.1` (prints the real numbers: predict first)
 //! - **Test:** `cargo course verify 06.1`
 //! - **Done when:** every prediction matches and `CompactReading` is 16 bytes with the C header's offsets. The answers assume x86-64 or AArch64 (8-byte pointers, 8-byte `u64` alignment).
 

@@ -3,7 +3,7 @@
 //! - **Goal:** rewrite an eager text-processing function, which builds a new `Vec` or `String` at every stage, as one lazy iterator chain that borrows from its input and makes no heap allocation at all.
 //! - **Concepts:** iterator adapters are lazy and fuse into one loop; `impl Iterator<Item = &str>` in return position borrows the input (edition 2024 captures the lifetime); `str::split`, `trim_matches`, `chars().count()`; measuring allocations instead of guessing.
 //! - **Read first:** `notes/01-zero-cost-abstractions.md` (sections "Iterators compile to loops" and "What zero-cost does not promise").
-//! - **Run:** `cargo course run 06.2`
+//! - **Run:** `cargo run --bin m06-iterator-pipeline` in `learn/`, after `cargo course start 06.2`
 //! - **Test:** `cargo course verify 06.2`
 //! - **Done when:** `long_words` returns the same words as `long_words_eager`, every word points into the input text, and consuming the iterator allocates nothing (a counting allocator in the tests checks).
 

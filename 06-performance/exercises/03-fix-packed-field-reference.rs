@@ -3,7 +3,7 @@
 //! - **Goal:** read fields of a `#[repr(C, packed)]` wire header without ever creating a reference to them, and keep the packed layout that the C side of the protocol expects.
 //! - **Concepts:** `#[repr(packed)]` removes padding and lowers alignment to 1; a reference must always be aligned, so `&header.length` is refused (E0793); copying the field out (`{ header.length }` or a `let`) is always fine; `format!` and `max()` take references behind your back; `offset_of!` pins a layout.
 //! - **Read first:** `notes/02-memory-layout-optimization.md` (section "`repr(packed)`: no padding, no references").
-//! - **Run:** `cargo course run 06.3`
+//! - **Run:** `cargo run --bin m06-fix-packed-field-reference` in `learn/`, after `cargo course start 06.3`
 //! - **Test:** `cargo course verify 06.3`
 //! - **Done when:** it compiles, the tests pass, and the header is still 7 bytes with the C offsets.
 

@@ -3,7 +3,7 @@
 //! - **Goal:** stop two threads' counters from sharing a cache line (false sharing) by aligning the counter type to the cache line, with a `repr(align)` the compiler accepts.
 //! - **Concepts:** cache lines (64 bytes on current x86-64 and most AArch64 cores); false sharing; `#[repr(align(N))]` needs a power of two and rounds the size up to a multiple of the alignment; checking layout with `align_of` and addresses.
 //! - **Read first:** `notes/02-memory-layout-optimization.md` (section "Cache lines and false sharing").
-//! - **Run:** `cargo course run 06.4`
+//! - **Run:** `cargo run --bin m06-fix-cache-line-alignment` in `learn/`, after `cargo course start 06.4`
 //! - **Test:** `cargo course verify 06.4`
 //! - **Done when:** it compiles, the tests pass, and you can say why 48 bytes of padding was never going to be enough.
 
@@ -52,7 +52,7 @@ fn main() {
     let counters: Vec<PaddedCounter> = (0..4).map(|_| PaddedCounter::default()).collect();
     let total = count_in_parallel(&counters, 1_000_000);
     println!(
-        "total {total}; each counter is {} bytes, aligned to {}",
+        "total {total}; each counter is {} bytes, aligned to {} (cache line: {CACHE_LINE})",
         size_of::<PaddedCounter>(),
         align_of::<PaddedCounter>()
     );

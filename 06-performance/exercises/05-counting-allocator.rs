@@ -3,7 +3,7 @@
 //! - **Goal:** write the `GlobalAlloc` implementation that forwards to the system allocator while counting, per thread, the allocations, the deallocations, the live bytes and their peak; then a `measure` function that reports those figures for one closure.
 //! - **Concepts:** `#[global_allocator]`; the `GlobalAlloc` contract (`alloc`, `dealloc`, `realloc`) and why implementing it is `unsafe`; an allocator must not allocate; `thread_local!` with a `const` initialiser; measuring instead of guessing where allocations happen.
 //! - **Read first:** `notes/02-memory-layout-optimization.md` (section "Counting allocations").
-//! - **Run:** `cargo course run 06.5`
+//! - **Run:** `cargo run --bin m06-counting-allocator` in `learn/`, after `cargo course start 06.5`
 //! - **Test:** `cargo course verify 06.5`
 //! - **Done when:** the tests pass: a `Vec::with_capacity` is one allocation, growing a `Vec` counts its reallocations, dropping returns the live bytes to zero, and `measure` reports only what happened inside it.
 #![expect(

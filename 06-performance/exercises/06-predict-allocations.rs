@@ -3,7 +3,7 @@
 //! - **Goal:** for each snippet, predict how many heap allocations (calls to `alloc` or `realloc`) it makes; a counting global allocator measures, and the tests compare.
 //! - **Concepts:** allocations are not visible in the syntax; `Vec` growth (capacity 0, then 4 or 8, then doubling); `with_capacity`; `size_hint` and `collect`; zero-sized types; reference counting; `String` formatting.
 //! - **Read first:** `notes/02-memory-layout-optimization.md` (sections "`Vec` growth and `with_capacity`" and "Counting allocations").
-//! - **Run:** `cargo course run 06.6` (prints the real counts: predict first)
+//! - **Run:** `cargo run --bin m06-predict-allocations` in `learn/`, after `cargo course start 06.6` (prints the real counts: predict first)
 //! - **Test:** `cargo course verify 06.6`
 //! - **Done when:** every prediction matches. The counts are those of Rust 1.95's standard library on a 64-bit target; `Vec`'s growth policy is an implementation detail that may change.
 #![expect(
@@ -80,13 +80,13 @@ fn observe_growth() -> [usize; 4] {
     ]
 }
 
-/// Collecting: `(0..10u64).collect::<Vec<_>>()`; the even numbers of `0..10u64` collected
+/// Collecting: `(0..10u64).collect::<Vec<_>>()`; the multiples of 4 in `0..20u64` collected
 /// through `filter`; `"a b c".split(' ').map(String::from).collect::<Vec<String>>()`;
 /// `vec![1, 2, 3].into_boxed_slice()`.
 fn observe_collect() -> [usize; 4] {
     [
         allocations_in(|| (0..10u64).collect::<Vec<_>>()),
-        allocations_in(|| (0..10u64).filter(|n| n % 2 == 0).collect::<Vec<_>>()),
+        allocations_in(|| (0..20u64).filter(|n| n % 4 == 0).collect::<Vec<_>>()),
         allocations_in(|| {
             "a b c"
                 .split(' ')

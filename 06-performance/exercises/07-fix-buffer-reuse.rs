@@ -3,7 +3,7 @@
 //! - **Goal:** render every log record into one `String` that is cleared and reused, so the loop stops allocating after its first iterations; the starting code moves the buffer into the renderer and cannot use it again.
 //! - **Concepts:** a value moved into a function is gone (E0382 "value moved here, in previous iteration of loop"); `&mut String` lends the buffer and gets it back; `clear` keeps the capacity; `fmt::Write` into a `String`; checking "no allocation per record" with a counting allocator.
 //! - **Read first:** `notes/02-memory-layout-optimization.md` (section "Reusing buffers").
-//! - **Run:** `cargo course run 06.7`
+//! - **Run:** `cargo run --bin m06-fix-buffer-reuse` in `learn/`, after `cargo course start 06.7`
 //! - **Test:** `cargo course verify 06.7`
 //! - **Done when:** it compiles, the lengths are right, and rendering 200 records allocates only a handful of times, not once per record.
 
@@ -147,10 +147,15 @@ mod tests {
     #[test]
     fn rendering_many_records_allocates_only_a_few_times() {
         let records = sample_records(200);
+        assert_eq!(records.len(), 200);
         let before = ALLOCATIONS.with(Cell::get);
         let total = total_rendered_len(&records);
         let allocations = ALLOCATIONS.with(Cell::get) - before;
         assert_eq!(total, expected_len(&records));
+        assert!(
+            total > 200 * 40,
+            "every record renders to a line of over 40 bytes"
+        );
         assert!(
             allocations <= 4,
             "{allocations} allocations for 200 records: the buffer is not being reused"

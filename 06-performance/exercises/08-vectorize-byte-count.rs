@@ -3,9 +3,9 @@
 //! - **Goal:** count how often a byte occurs in a buffer, 32 bytes per step with AVX2 intrinsics, and dispatch to that kernel only when the CPU has AVX2; everywhere else (and for the tail) use the scalar loop.
 //! - **Concepts:** `std::arch::x86_64` intrinsics (`_mm256_set1_epi8`, `_mm256_loadu_si256`, `_mm256_cmpeq_epi8`, `_mm256_movemask_epi8`); `#[target_feature(enable = "avx2")]`; `is_x86_feature_detected!`; why calling a `#[target_feature]` function is `unsafe`; tails that are not a multiple of the vector width.
 //! - **Read first:** `notes/03-simd-and-vectorization.md` (sections "`std::arch`: intrinsics on stable" and "Runtime detection and dispatch").
-//! - **Run:** `cargo course run 06.8`
+//! - **Run:** `cargo run --bin m06-vectorize-byte-count` in `learn/`, after `cargo course start 06.8`
 //! - **Test:** `cargo course verify 06.8`
-//! - **Done when:** the tests pass: the AVX2 count equals the scalar count for every length and byte, the dispatcher uses AVX2 when (and only when) it is allowed to, and `cargo bench -p performance --bench simd-count` shows the speed-up on your machine.
+//! - **Done when:** the tests pass: the AVX2 count equals the scalar count for every length and byte, and the dispatcher uses AVX2 when (and only when) it is allowed to. Then see what it buys: `cargo bench -p performance --bench simd-count` measures the reference solution's two paths on your machine.
 //!
 //! The kernel exists only on x86-64; on other targets the dispatcher always takes the scalar path.
 #![expect(
@@ -58,7 +58,9 @@ pub fn count_byte_scalar(haystack: &[u8], needle: u8) -> usize {
 
 /// Counts `needle` in `haystack` with AVX2, 32 bytes per step, and the scalar loop for the tail.
 ///
-/// Only call this on a CPU that has AVX2.
+/// # Safety
+///
+/// Call it only on a CPU that has AVX2: elsewhere its instructions are illegal.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 pub fn count_byte_avx2(haystack: &[u8], needle: u8) -> usize {
@@ -230,7 +232,14 @@ mod tests {
         let before = avx2_calls();
         let count = count_byte_with(cpu, &data, b'c');
         assert_eq!(count, count_byte_scalar(&data, b'c'));
-        if cpu.has_avx2() {
+        // Ask the CPU directly, not through `CpuFeatures`, so that a detection that always
+        // says "no" cannot pass this test.
+        #[cfg(target_arch = "x86_64")]
+        let cpu_has_avx2 = std::arch::is_x86_feature_detected!("avx2");
+        #[cfg(not(target_arch = "x86_64"))]
+        let cpu_has_avx2 = false;
+        assert_eq!(cpu.has_avx2(), cpu_has_avx2);
+        if cpu_has_avx2 {
             assert_eq!(
                 avx2_calls(),
                 before + 1,

@@ -12,7 +12,9 @@ binary=$(cargo bench -p performance --bench instruction-counts --no-run --messag
 [ -x "$binary" ] || { echo "could not build the instruction-counts bench" >&2; exit 1; }
 
 kernels=("$@")
+all=no
 if [ ${#kernels[@]} -eq 0 ]; then
+    all=yes
     kernels=(sum_indexed sum_first_indexed sum_first_sliced sum_iter sum_chunks sum_avx2
              triple_indexed triple_zipped triple_resliced histogram_slice histogram_array
              sum_f32_sequential sum_f32_lanes total_mass_structs total_mass_arrays
@@ -34,4 +36,25 @@ for kernel in "${kernels[@]}"; do
     allocations=$(sed -n "s/^$kernel: \([0-9]*\) allocations$/\1/p" "$log")
     printf '%-20s %13s %11s %11s %12s\n' "$kernel" "$instructions" "$((d1mr + d1mw))" \
         "$((dlmr + dlmw))" "$allocations"
+done
+
+# The exercises' benches (hot-path, simd-count) compile the exercise files in, where the
+# measured functions are inlined into criterion's `Bencher::iter`. Criterion's `--test` mode runs
+# each benchmark routine exactly once, so collecting inside `Bencher::iter` counts one call.
+[ "$all" = yes ] || exit 0
+bench_binary() {
+    cargo bench -p performance --bench "$1" --no-run --message-format=json 2>/dev/null \
+        | sed -n "s/.*\"executable\":\"\([^\"]*$2[^\"]*\)\".*/\1/p" | tail -n 1
+}
+for spec in "hot-path hot_path top_words/slow/20000" "hot-path hot_path top_words/optimised/20000" \
+            "simd-count simd_count count_byte/scalar/1048576" \
+            "simd-count simd_count count_byte/dispatched/1048576"; do
+    read -r bench stem filter <<<"$spec"
+    exe=$(bench_binary "$bench" "$stem")
+    log="$out/bench.log"
+    valgrind --tool=callgrind --callgrind-out-file="$out/bench.out" --cache-sim=yes \
+        --collect-atstart=no '--toggle-collect=*Bencher*iter*' \
+        "$exe" --bench --test "$filter" >"$log" 2>&1
+    read -r instructions _ _ _ d1mr d1mw _ dlmr dlmw < <(sed -n 's/.*Collected : //p' "$log" | sort -n | tail -n 1)
+    printf '%-40s %13s %11s %11s\n' "$filter" "$instructions" "$((d1mr + d1mw))" "$((dlmr + dlmw))"
 done

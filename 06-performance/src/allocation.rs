@@ -200,6 +200,24 @@ mod tests {
     }
 
     #[test]
+    fn sample_records_have_the_promised_content() {
+        let records = sample_records(4);
+        assert_eq!(records.len(), 4);
+        assert_eq!(records[3].millis, 51);
+        assert_eq!(records[3].level, "INFO");
+        assert_eq!(records[2].message, "request 2 served from cache");
+    }
+
+    #[test]
+    fn arena_is_allocated_once_with_room_for_every_node() {
+        let arena = ArenaTree::build(10, 1010);
+        // `2 * leaves` reserved up front: the 1,999 nodes never made the vector grow.
+        assert_eq!(arena.nodes.capacity(), 2 * 1000);
+        assert!(!arena.is_empty());
+        assert!(ArenaTree::default().is_empty());
+    }
+
+    #[test]
     fn box_tree_and_arena_tree_sum_the_same() {
         let expected: u64 = (10..1010).sum();
         assert_eq!(BoxTree::build(10, 1010).sum(), expected);

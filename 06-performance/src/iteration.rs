@@ -34,6 +34,10 @@ pub fn sum_indexed(data: &[u32]) -> u32 {
 #[inline(never)]
 pub fn sum_first_indexed(data: &[u32], count: usize) -> u32 {
     let mut total = 0u32;
+    #[expect(
+        clippy::needless_range_loop,
+        reason = "the index loop is the style being measured"
+    )]
     for index in 0..count {
         total = total.wrapping_add(data[index]);
     }

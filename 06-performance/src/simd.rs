@@ -25,8 +25,11 @@ pub fn sum_simd(data: &[u32]) -> u32 {
 
 /// The AVX2 kernel: eight 32-bit lanes per instruction, then the lanes and the tail.
 ///
-/// Callers must only call it on a CPU with AVX2: that is why calling a `#[target_feature]`
-/// function from code without the feature is `unsafe`.
+/// # Safety
+///
+/// Call it only on a CPU with AVX2 (check with `is_x86_feature_detected!("avx2")`): on
+/// another CPU its instructions are illegal. That is why calling a `#[target_feature]`
+/// function from code compiled without the feature is `unsafe`.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[inline(never)]
