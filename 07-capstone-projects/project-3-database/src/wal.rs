@@ -222,6 +222,14 @@ pub fn scan(bytes: &[u8]) -> Result<Scan, WalError> {
         match try_record(bytes, offset)? {
             Attempt::Valid(record, next) => {
                 if let Some(previous) = result.records.last()
+                    && record.sequence <= previous.sequence
+                {
+                    // Sequence numbers grow for the store's whole life, also across log
+                    // resets, so an older record here is a leftover of the log before the
+                    // last reset whose truncation did not reach the disk: the end of the log.
+                    return Ok(torn_at(result, offset));
+                }
+                if let Some(previous) = result.records.last()
                     && record.sequence != previous.sequence + 1
                 {
                     return Err(WalError::Corrupt {
@@ -253,13 +261,19 @@ pub fn scan(bytes: &[u8]) -> Result<Scan, WalError> {
                         reason: format!("damaged record followed by a valid one at {at}"),
                     });
                 }
-                result.torn_tail = true;
-                break;
+                return Ok(torn_at(result, offset));
             }
         }
     }
     result.valid_len = offset as u64;
     Ok(result)
+}
+
+/// Ends a scan at `offset`: what follows is a torn tail.
+fn torn_at(mut result: Scan, offset: usize) -> Scan {
+    result.torn_tail = true;
+    result.valid_len = offset as u64;
+    result
 }
 
 #[derive(Debug)]
@@ -605,6 +619,19 @@ mod tests {
         let mut bytes = encode_record(&record(0)).unwrap();
         bytes.extend(encode_record(&record(2)).unwrap());
         assert!(matches!(scan(&bytes), Err(WalError::Corrupt { .. })));
+    }
+
+    #[test]
+    fn wal_older_record_after_a_reset_marker_is_a_torn_tail() {
+        // A reset wrote its marker at offset 0, but the truncation before it did not reach
+        // the disk: the old log's records follow, with lower sequence numbers.
+        let marker = encode_record(&record(23)).unwrap();
+        let mut bytes = marker.clone();
+        bytes.extend(encode_record(&record(20)).unwrap());
+        let scanned = scan(&bytes).unwrap();
+        assert_eq!(scanned.records, vec![record(23)]);
+        assert!(scanned.torn_tail);
+        assert_eq!(scanned.valid_len, marker.len() as u64);
     }
 
     proptest! {
