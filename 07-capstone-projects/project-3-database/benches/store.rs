@@ -1,5 +1,6 @@
 //! Criterion benches for the store on 24-byte keys and 150-byte values: point reads, single
-//! puts (durable and deferred), batches of 1,000 puts, and range scans of 10 keys.
+//! puts (durable and deferred), batches of 1,000 puts, and range scans of 10 keys; and loading
+//! and reading compressible 1.7 KB documents with and without LZ4 value compression.
 //!
 //! Run with `cargo bench -p kv --bench store`. These are the per-operation numbers; the
 //! comparison against redb and sled lives in the `kv-compare` crate.
@@ -7,7 +8,7 @@
 use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use kv::{Durability, Options, Store};
+use kv::{Compression, Durability, Options, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -111,5 +112,71 @@ fn benches(c: &mut Criterion) {
     durable.finish();
 }
 
-criterion_group!(store_benches, benches);
+/// A JSON-like document of about 1.7 KB whose records repeat their field names.
+fn document(index: u64) -> Vec<u8> {
+    let mut doc = b"[".to_vec();
+    for record in 0..12 {
+        doc.extend(
+            format!(
+                r#"{{"id":{},"name":"customer-{}","city":"Lisbon","balance":{},"active":true}},"#,
+                index * 12 + record,
+                index % 997,
+                index * 31 % 10007
+            )
+            .bytes(),
+        );
+    }
+    doc.push(b']');
+    doc
+}
+
+/// Loading and reading 2,000 compressible documents with and without LZ4; prints the data
+/// file's size for each, since that is the point of compressing.
+fn compression(c: &mut Criterion) {
+    const DOCUMENTS: u64 = 2_000;
+    let mut group = c.benchmark_group("documents");
+    group.sample_size(10);
+    for (name, codec) in [("none", Compression::None), ("lz4", Compression::Lz4)] {
+        let load = |dir: &std::path::Path| {
+            let options = Options {
+                compression: codec,
+                ..Options::default()
+            };
+            let store = Store::open(dir, options).expect("open");
+            store
+                .transaction(|tx| {
+                    for index in 0..DOCUMENTS {
+                        tx.put(&key(index), &document(index))?;
+                    }
+                    Ok(())
+                })
+                .expect("load");
+            store
+        };
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = load(dir.path());
+        store.checkpoint().expect("checkpoint");
+        let bytes = std::fs::metadata(dir.path().join("data.kv"))
+            .expect("data file")
+            .len();
+        eprintln!("documents/{name}: data file {bytes} bytes for {DOCUMENTS} documents");
+        group.bench_function(format!("load_{DOCUMENTS}_{name}"), |b| {
+            b.iter_batched(
+                || tempfile::tempdir().expect("temp dir"),
+                |dir| drop(load(dir.path())),
+                BatchSize::PerIteration,
+            )
+        });
+        let mut rng = StdRng::seed_from_u64(2);
+        group.bench_function(format!("get_{name}"), |b| {
+            b.iter(|| {
+                let index = rng.random_range(0..DOCUMENTS);
+                black_box(store.get(&key(index)).expect("get"));
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(store_benches, benches, compression);
 criterion_main!(store_benches);

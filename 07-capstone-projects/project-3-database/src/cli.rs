@@ -1,7 +1,8 @@
 //! The `kv` command-line tool: argument parsing (clap) and the commands.
 //!
 //! ```text
-//! kv [--db DIR] [--cache-bytes N] [--wal-limit N] [--compact-min-free N] COMMAND
+//! kv [--db DIR] [--cache-bytes N] [--wal-limit N] [--compact-min-free N]
+//!    [--compression none|lz4] COMMAND
 //!   get HEXKEY | put HEXKEY HEXVALUE | del HEXKEY
 //!   scan [--prefix HEX] [START [END]] | dump | stats | verify | checkpoint | batch
 //! ```
@@ -15,7 +16,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::error::Error;
-use crate::store::{Options, Store};
+use crate::store::{Compression, Options, Store};
 
 /// Exit code for "the key does not exist" and other non-corruption failures.
 pub const EXIT_FAILURE: u8 = 1;
@@ -130,8 +131,20 @@ struct Cli {
     /// Compact only when at least this many pages are free.
     #[arg(long)]
     compact_min_free: Option<u64>,
+    /// Value compression of a store created by this command (an existing store keeps its own).
+    #[arg(long, value_enum, default_value_t = CompressionArg::None)]
+    compression: CompressionArg,
     #[command(subcommand)]
     command: Command,
+}
+
+/// `--compression` values.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum CompressionArg {
+    /// Values stored as given.
+    None,
+    /// LZ4 for values that shrink.
+    Lz4,
 }
 
 #[derive(Debug, Subcommand)]
@@ -187,6 +200,10 @@ impl Cli {
         if let Some(pages) = self.compact_min_free {
             options.compact_min_free_pages = pages;
         }
+        options.compression = match self.compression {
+            CompressionArg::None => Compression::None,
+            CompressionArg::Lz4 => Compression::Lz4,
+        };
         options
     }
 }

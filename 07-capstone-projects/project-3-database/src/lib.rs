@@ -47,11 +47,12 @@ mod lru;
 mod page;
 mod pager;
 pub mod store;
+mod values;
 pub mod wal;
 
 pub use backend::{Backend, FileBackend, MemBackend};
 pub use error::{BTreeError, CodecError, Error, Result, WalError};
 pub use page::{MAX_KEY_LEN, MAX_VALUE_LEN, PAGE_SIZE};
 pub use store::{
-    Backends, Durability, Iter, Options, ReadTxn, Stats, Store, VerifyReport, WriteTxn,
+    Backends, Compression, Durability, Iter, Options, ReadTxn, Stats, Store, VerifyReport, WriteTxn,
 };

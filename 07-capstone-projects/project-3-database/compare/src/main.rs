@@ -10,7 +10,7 @@
 //! rows show MiB and `kv size / engine size`.
 //!
 //! Run: `cargo run --release -p kv-compare` (optionally `-- --keys 50000`; `--only-kv` runs
-//! just this store, for profiling).
+//! just this store, for profiling; `--lz4` adds the store created with LZ4 value compression).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -68,8 +68,19 @@ struct Kv(kv::Store);
 
 impl Kv {
     fn open(path: &Path) -> Result<Box<dyn Engine>> {
+        Self::open_with(path, kv::Compression::None)
+    }
+
+    /// The same store created with LZ4 value compression (`--lz4`), to measure what the
+    /// attempt to compress costs on values that do not compress.
+    fn open_lz4(path: &Path) -> Result<Box<dyn Engine>> {
+        Self::open_with(path, kv::Compression::Lz4)
+    }
+
+    fn open_with(path: &Path, compression: kv::Compression) -> Result<Box<dyn Engine>> {
         let options = kv::Options {
             cache_bytes: CACHE_BYTES,
+            compression,
             ..kv::Options::default()
         };
         Ok(Box::new(Kv(kv::Store::open(path, options)?)))
@@ -578,6 +589,9 @@ fn main() -> Result<()> {
             contender("sled", Sled::open),
         ]
     };
+    if args.iter().any(|arg| arg == "--lz4") {
+        contenders.push(contender("kv-lz4", Kv::open_lz4));
+    }
     let table = run(&work, &mut contenders)?;
     println!(
         "keys: {keys} loaded (+{} written later), key {KEY_LEN} B, value {VALUE_LEN} B",

@@ -92,6 +92,7 @@ impl Store {
             freelist: plan.first_list_page(),
             page_count: plan.page_count(),
             key_count,
+            compression: self.compression,
         };
         // 3. Pages durable before the meta that points at them.
         self.pager.sync()?;

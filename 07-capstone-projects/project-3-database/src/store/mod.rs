@@ -32,9 +32,10 @@ use crate::btree::{self, Cursor};
 use crate::error::{Error, Result};
 use crate::page::{PAGE_SIZE, PageId};
 use crate::pager::Pager;
+use crate::values;
 use crate::wal::{Op, Wal};
 
-pub use options::{COMPACT_MIN_FREE_PAGES, Durability, Options, Stats, VerifyReport};
+pub use options::{COMPACT_MIN_FREE_PAGES, Compression, Durability, Options, Stats, VerifyReport};
 pub use txn::{Iter, ReadTxn, WriteTxn};
 
 /// Name of the data file inside the store directory.
@@ -106,6 +107,8 @@ struct Counters {
 pub struct Store {
     dir: Option<PathBuf>,
     options: Options,
+    /// The codec recorded in the meta when the store was created.
+    compression: Compression,
     pager: Pager,
     wal: Wal,
     writer: Mutex<WriterState>,
@@ -186,7 +189,7 @@ impl Store {
         let data_path = dir.join(DATA_FILE);
         let wal_path = dir.join(WAL_FILE);
         if !data_path.exists() {
-            recovery::create_files(&dir)?;
+            recovery::create_files(&dir, options.compression)?;
         } else if !wal_path.exists() {
             return Err(Error::Corrupt(format!("{} is missing", wal_path.display())));
         }
@@ -209,7 +212,11 @@ impl Store {
     pub fn open_with(backends: Backends, options: Options) -> Result<Store> {
         Self::check_options(&options)?;
         if backends.data.is_empty()? {
-            recovery::initialize(backends.data.as_ref(), backends.wal.as_ref())?;
+            recovery::initialize(
+                backends.data.as_ref(),
+                backends.wal.as_ref(),
+                options.compression,
+            )?;
         }
         recovery::recover(backends, options)
     }
@@ -266,7 +273,8 @@ impl Store {
             match op {
                 Op::Put(key, value) => {
                     btree::check_sizes(key, value.len())?;
-                    let stored = btree::store_value(&self.pager, alloc, value);
+                    let encoded = values::encode(self.compression, value);
+                    let stored = btree::store_value(&self.pager, alloc, &encoded);
                     let (root, old) = btree::insert(&self.pager, alloc, tree.root, key, stored)?;
                     tree.root = Some(root);
                     match old {
@@ -298,7 +306,20 @@ impl Store {
     pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
         self.check_poisoned()?;
         let tree = self.read_tree();
-        Ok(btree::get(&self.pager, tree.root, key)?)
+        self.lookup(tree.root, key)
+    }
+
+    /// Looks `key` up in the tree at `root` and decodes the stored value.
+    fn lookup(&self, root: Option<PageId>, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        match btree::get(&self.pager, root, key)? {
+            Some(stored) => Ok(Some(values::decode(self.compression, stored)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// How this store keeps its values (recorded when it was created).
+    pub fn compression(&self) -> Compression {
+        self.compression
     }
 
     /// Sets `key` to `value` in its own transaction.
@@ -342,7 +363,7 @@ impl Store {
             as_slice_bound(range.start_bound()),
             owned_bound(as_slice_bound(range.end_bound())),
         )?;
-        Ok(Iter::new(&self.pager, cursor, Some(tree)))
+        Ok(Iter::new(self, cursor, Some(tree)))
     }
 
     /// Iterates every key that starts with `prefix`, in order.
@@ -401,6 +422,7 @@ impl Store {
             checkpoints: self.counters.checkpoints.load(Ordering::Relaxed),
             compactions: self.counters.compactions.load(Ordering::Relaxed),
             generation: self.shape[0].load(Ordering::Relaxed),
+            compression: self.compression,
         }
     }
 

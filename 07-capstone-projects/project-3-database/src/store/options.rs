@@ -1,6 +1,8 @@
 //! The store's settings and the numbers it reports: [`Options`], [`Durability`], [`Stats`],
 //! [`VerifyReport`]. Plain data, no behaviour.
 
+pub use crate::page::Compression;
+
 /// Default of [`Options::compact_min_free_pages`].
 pub const COMPACT_MIN_FREE_PAGES: u64 = 16;
 
@@ -28,6 +30,9 @@ pub struct Options {
     /// file's pages are free and at least this many, so a small store is not rewritten
     /// for a few pages.
     pub compact_min_free_pages: u64,
+    /// How a *new* store keeps its values. An existing store keeps the codec it was created
+    /// with (it is recorded in the meta), whatever this says.
+    pub compression: Compression,
 }
 
 impl Default for Options {
@@ -37,6 +42,7 @@ impl Default for Options {
             wal_limit: 64 << 20,
             durability: Durability::Immediate,
             compact_min_free_pages: COMPACT_MIN_FREE_PAGES,
+            compression: Compression::None,
         }
     }
 }
@@ -76,6 +82,8 @@ pub struct Stats {
     pub compactions: u64,
     /// Current checkpoint generation.
     pub generation: u64,
+    /// How values are stored.
+    pub compression: Compression,
 }
 
 /// What [`Store::verify`](crate::Store::verify) checked.

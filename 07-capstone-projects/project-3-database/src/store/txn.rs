@@ -11,7 +11,7 @@ use super::{Durability, Store, TreeState, WriterState, as_slice_bound, owned_bou
 use crate::btree::{self, Cursor};
 use crate::error::{Error, Result};
 use crate::page::PAGE_SIZE;
-use crate::pager::Pager;
+use crate::values;
 use crate::wal::{self, Op, Record};
 
 /// A consistent read snapshot; see [`Store::read`].
@@ -32,7 +32,7 @@ impl<'a> ReadTxn<'a> {
     /// I/O, corruption, or [`Error::Poisoned`].
     pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
         self.store.check_poisoned()?;
-        Ok(btree::get(&self.store.pager, self.tree.root, key)?)
+        self.store.lookup(self.tree.root, key)
     }
 
     /// Iterates `range` in this snapshot.
@@ -47,7 +47,7 @@ impl<'a> ReadTxn<'a> {
             as_slice_bound(range.start_bound()),
             owned_bound(as_slice_bound(range.end_bound())),
         )?;
-        Ok(Iter::new(&self.store.pager, cursor, None))
+        Ok(Iter::new(self.store, cursor, None))
     }
 
     /// Number of keys in this snapshot.
@@ -64,7 +64,7 @@ impl<'a> ReadTxn<'a> {
 /// An ordered iterator over key-value pairs; stops after the first error.
 #[derive(Debug)]
 pub struct Iter<'a> {
-    pager: &'a Pager,
+    store: &'a Store,
     cursor: Cursor,
     _snapshot: Option<RwLockReadGuard<'a, TreeState>>,
     failed: bool,
@@ -72,12 +72,12 @@ pub struct Iter<'a> {
 
 impl<'a> Iter<'a> {
     pub(super) fn new(
-        pager: &'a Pager,
+        store: &'a Store,
         cursor: Cursor,
         snapshot: Option<RwLockReadGuard<'a, TreeState>>,
     ) -> Self {
         Iter {
-            pager,
+            store,
             cursor,
             _snapshot: snapshot,
             failed: false,
@@ -92,13 +92,18 @@ impl Iterator for Iter<'_> {
         if self.failed {
             return None;
         }
-        match self.cursor.next(self.pager) {
-            Ok(item) => item.map(Ok),
-            Err(err) => {
-                self.failed = true;
-                Some(Err(err.into()))
-            }
+        let item = match self.cursor.next(&self.store.pager) {
+            Ok(item) => item.map(|(key, stored)| {
+                values::decode(self.store.compression, stored)
+                    .map(|value| (key, value))
+                    .map_err(Error::from)
+            }),
+            Err(err) => Some(Err(err.into())),
+        };
+        if matches!(item, Some(Err(_))) {
+            self.failed = true;
         }
+        item
     }
 }
 
