@@ -39,6 +39,7 @@
 
 mod alloc;
 pub mod backend;
+mod backup;
 mod btree;
 pub mod cli;
 mod codec;
@@ -54,5 +55,6 @@ pub use backend::{Backend, FileBackend, MemBackend};
 pub use error::{BTreeError, CodecError, Error, Result, WalError};
 pub use page::{MAX_KEY_LEN, MAX_VALUE_LEN, PAGE_SIZE};
 pub use store::{
-    Backends, Compression, Durability, Iter, Options, ReadTxn, Stats, Store, VerifyReport, WriteTxn,
+    Backends, BackupReport, Compression, Durability, Iter, Options, ReadTxn, RestoreReport, Stats,
+    Store, VerifyReport, WriteTxn,
 };

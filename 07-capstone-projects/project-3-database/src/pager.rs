@@ -366,6 +366,21 @@ impl Pager {
         Ok(())
     }
 
+    /// Reads the raw bytes of page `id` from the file after checking that they decode (used
+    /// by backups, which copy pages as they are).
+    ///
+    /// # Errors
+    /// I/O errors or [`BTreeError::CorruptPage`].
+    pub fn read_raw(&self, id: PageId) -> Result<Vec<u8>, BTreeError> {
+        let mut buf = vec![0u8; PAGE_SIZE];
+        self.backend.read_exact_at(&mut buf, id.offset())?;
+        page::decode_page(&buf, id).map_err(|source| BTreeError::CorruptPage {
+            page: id.get(),
+            source,
+        })?;
+        Ok(buf)
+    }
+
     /// Reads a page straight from the file, bypassing the pool (used by `verify`).
     ///
     /// # Errors

@@ -2,6 +2,7 @@
 //! meta, always under the writer lock. The order of the steps in [`Store::checkpoint_inner`]
 //! is the correctness argument; `ARCHITECTURE.md` walks through a crash between each pair.
 
+use std::sync::PoisonError;
 use std::sync::atomic::Ordering;
 
 use super::{PoisonGuard, Store, VerifyReport, WriterState};
@@ -25,6 +26,11 @@ impl Store {
         if !writer.changed {
             return Ok(());
         }
+        // Waits for a running backup (see `Store::backup`).
+        let _gate = self
+            .backup_gate
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
         let mut result = self.checkpoint_inner(writer);
         if result.is_ok()
             && writer
@@ -42,6 +48,19 @@ impl Store {
             });
         }
         self.poison_on_error(result)
+    }
+
+    /// The checkpoint a commit runs when the log passes its limit: skipped while a backup
+    /// holds the gate (the log just grows a little longer meanwhile). A backup takes the gate
+    /// only while it holds the writer lock, which the caller holds now, so the gate cannot be
+    /// taken between the check and the checkpoint.
+    pub(super) fn checkpoint_unless_backing_up(&self, writer: &mut WriterState) -> Result<()> {
+        let free = self.backup_gate.try_write().is_ok();
+        if free {
+            self.checkpoint_locked(writer)
+        } else {
+            Ok(())
+        }
     }
 
     /// Moves the tree's pages from the end of the data file into free pages near its start

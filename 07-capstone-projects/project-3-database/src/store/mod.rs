@@ -14,6 +14,7 @@
 //! memory, releases both locks, and waits for `fdatasync` (shared with other committers:
 //! group commit). A reader holds the read side for as long as it needs one consistent state.
 
+mod backup;
 mod checkpoint;
 mod lock;
 mod options;
@@ -24,7 +25,7 @@ use std::fs::{self, File, OpenOptions};
 use std::ops::{Bound, RangeBounds};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError, RwLockReadGuard};
+use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard};
 
 use crate::alloc::Allocator;
 use crate::backend::{Backend, FileBackend};
@@ -35,6 +36,8 @@ use crate::pager::Pager;
 use crate::values;
 use crate::wal::{Op, Wal};
 
+pub use crate::backup::BackupReport;
+pub use backup::RestoreReport;
 pub use options::{COMPACT_MIN_FREE_PAGES, Compression, Durability, Options, Stats, VerifyReport};
 pub use txn::{Iter, ReadTxn, WriteTxn};
 
@@ -121,6 +124,11 @@ pub struct Store {
     /// waits for (or deadlocks against) an open write transaction.
     shape: [AtomicU64; 3],
     closed: AtomicBool,
+    /// Held (shared) by a backup while it copies the pages of a checkpoint; a checkpoint
+    /// takes it exclusively, so none completes under a running backup.
+    backup_gate: RwLock<()>,
+    /// Admits one backup at a time.
+    backup_running: Mutex<()>,
     _lock: Option<File>,
 }
 

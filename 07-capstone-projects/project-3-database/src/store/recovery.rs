@@ -108,6 +108,8 @@ pub(super) fn recover(backends: Backends, options: super::Options) -> Result<Sto
         counters: super::Counters::default(),
         shape: Default::default(),
         closed: AtomicBool::new(false),
+        backup_gate: std::sync::RwLock::new(()),
+        backup_running: Mutex::new(()),
         _lock: None,
     };
     if let Err(err) = replay(&store, &meta, &scanned.records) {

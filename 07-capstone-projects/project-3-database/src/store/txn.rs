@@ -230,7 +230,7 @@ impl<'a> WriteTxn<'a> {
             store.poison_on_error(store.pager.write_back().map_err(Error::from))?;
         }
         if store.wal.len() > store.options.wal_limit {
-            store.checkpoint_locked(writer)?;
+            store.checkpoint_unless_backing_up(writer)?;
         }
         // Release the writer lock before waiting for the disk, so the next transaction can
         // run and its commit can share our fdatasync.
