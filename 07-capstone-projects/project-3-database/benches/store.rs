@@ -1,6 +1,7 @@
 //! Criterion benches for the store on 24-byte keys and 150-byte values: point reads, single
 //! puts (durable and deferred), batches of 1,000 puts, and range scans of 10 keys; and loading
-//! and reading compressible 1.7 KB documents with and without LZ4 value compression.
+//! and reading compressible 1.7 KB documents with and without LZ4 value compression; and
+//! random reads that miss a small pool, through `pread` and through a memory map.
 //!
 //! Run with `cargo bench -p kv --bench store`. These are the per-operation numbers; the
 //! comparison against redb and sled lives in the `kv-compare` crate.
@@ -8,7 +9,7 @@
 use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use kv::{Compression, Durability, Options, Store};
+use kv::{Compression, Durability, Options, ReadMode, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -178,5 +179,30 @@ fn compression(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(store_benches, benches, compression);
+/// Random reads that mostly miss a 1 MiB pool, so each one reads a page from the file:
+/// `pread` against copying out of a memory map.
+fn cold_reads(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    drop(loaded_store(dir.path()));
+    let mut group = c.benchmark_group("cold_reads");
+    for (name, read_mode) in [("pread", ReadMode::Pread), ("mmap", ReadMode::Mmap)] {
+        let options = Options {
+            cache_bytes: 1 << 20,
+            read_mode,
+            ..Options::default()
+        };
+        let store = Store::open(dir.path(), options).expect("open");
+        let mut rng = StdRng::seed_from_u64(3);
+        group.bench_function(format!("get_random_{name}"), |b| {
+            b.iter(|| {
+                let index = rng.random_range(0..KEYS);
+                black_box(store.get(&key(index)).expect("get"));
+            })
+        });
+        drop(store);
+    }
+    group.finish();
+}
+
+criterion_group!(store_benches, benches, compression, cold_reads);
 criterion_main!(store_benches);

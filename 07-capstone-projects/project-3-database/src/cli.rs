@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! kv [--db DIR] [--cache-bytes N] [--wal-limit N] [--compact-min-free N]
-//!    [--compression none|lz4] COMMAND
+//!    [--compression none|lz4] [--mmap] COMMAND
 //!   get HEXKEY | put HEXKEY HEXVALUE | del HEXKEY
 //!   scan [--prefix HEX] [START [END]] | dump | stats | verify [--backup DIR] | checkpoint
 //!   batch | backup BACKUP_DIR | restore BACKUP_DIR
@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::error::Error;
-use crate::store::{Compression, Options, Store};
+use crate::store::{Compression, Options, ReadMode, Store};
 
 /// Exit code for "the key does not exist" and other non-corruption failures.
 pub const EXIT_FAILURE: u8 = 1;
@@ -135,6 +135,9 @@ struct Cli {
     /// Value compression of a store created by this command (an existing store keeps its own).
     #[arg(long, value_enum, default_value_t = CompressionArg::None)]
     compression: CompressionArg,
+    /// Read data pages through a memory map instead of `pread`.
+    #[arg(long)]
+    mmap: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -215,6 +218,9 @@ impl Cli {
         }
         if let Some(pages) = self.compact_min_free {
             options.compact_min_free_pages = pages;
+        }
+        if self.mmap {
+            options.read_mode = ReadMode::Mmap;
         }
         options.compression = match self.compression {
             CompressionArg::None => Compression::None,

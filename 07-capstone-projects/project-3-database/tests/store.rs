@@ -5,7 +5,7 @@ mod util;
 
 use std::collections::BTreeMap;
 
-use kv::{Compression, Durability, Error, Options, Store};
+use kv::{Compression, Durability, Error, Options, ReadMode, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use util::crash_image;
@@ -392,4 +392,48 @@ fn store_compression_shrinks_documents_and_is_kept_by_the_store() {
     // Each document needs an overflow page of its own uncompressed; compressed, it fits
     // in a leaf next to others.
     assert!(sizes[1] * 3 < sizes[0], "pages: {sizes:?}");
+}
+
+#[test]
+fn store_mmap_reads_survive_growth_cuts_and_compaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = || Options {
+        read_mode: ReadMode::Mmap,
+        // A pool of 16 pages, so nearly every read goes to the file.
+        cache_bytes: 16 * 4096,
+        ..Options::default()
+    };
+    let store = Store::open(dir.path(), options()).unwrap();
+    let mut model = BTreeMap::new();
+    store
+        .transaction(|tx| {
+            for index in 0..4000u32 {
+                let value = vec![index as u8; if index % 50 == 0 { 5000 } else { 100 }];
+                tx.put(&index.to_be_bytes(), &value)?;
+                model.insert(index.to_be_bytes().to_vec(), value);
+            }
+            Ok(())
+        })
+        .unwrap();
+    store.checkpoint().unwrap();
+    let before = store.stats();
+    store
+        .transaction(|tx| {
+            for index in (0..4000u32).filter(|index| index % 3 != 0) {
+                tx.delete(&index.to_be_bytes())?;
+                model.remove(index.to_be_bytes().as_slice());
+            }
+            Ok(())
+        })
+        .unwrap();
+    // Compaction moves pages and the cut shrinks the file (and the map) under the reads.
+    store.checkpoint().unwrap();
+    let after = store.stats();
+    assert!(after.compactions > before.compactions, "{after:?}");
+    assert!(after.pages < before.pages, "{before:?} {after:?}");
+    assert_holds(&store, &model);
+    assert!(store.stats().cache_misses > 0);
+    store.close().unwrap();
+    let store = Store::open(dir.path(), options()).unwrap();
+    assert_holds(&store, &model);
 }

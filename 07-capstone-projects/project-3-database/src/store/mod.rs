@@ -38,7 +38,9 @@ use crate::wal::{Op, Wal};
 
 pub use crate::backup::BackupReport;
 pub use backup::RestoreReport;
-pub use options::{COMPACT_MIN_FREE_PAGES, Compression, Durability, Options, Stats, VerifyReport};
+pub use options::{
+    COMPACT_MIN_FREE_PAGES, Compression, Durability, Options, ReadMode, Stats, VerifyReport,
+};
 pub use txn::{Iter, ReadTxn, WriteTxn};
 
 /// Name of the data file inside the store directory.
@@ -201,8 +203,13 @@ impl Store {
         } else if !wal_path.exists() {
             return Err(Error::Corrupt(format!("{} is missing", wal_path.display())));
         }
+        let data_file = open_rw(&data_path)?;
+        let data: Box<dyn Backend> = match options.read_mode {
+            ReadMode::Pread => Box::new(FileBackend::new(data_file)),
+            ReadMode::Mmap => Box::new(crate::mmap::MmapBackend::new(data_file)?),
+        };
         let backends = Backends {
-            data: Box::new(FileBackend::new(open_rw(&data_path)?)),
+            data,
             wal: Box::new(FileBackend::new(open_rw(&wal_path)?)),
         };
         let mut store = Self::open_with(backends, options)?;

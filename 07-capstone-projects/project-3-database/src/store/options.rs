@@ -33,6 +33,20 @@ pub struct Options {
     /// How a *new* store keeps its values. An existing store keeps the codec it was created
     /// with (it is recorded in the meta), whatever this says.
     pub compression: Compression,
+    /// How [`Store::open`](crate::Store::open) reads the data file.
+    pub read_mode: ReadMode,
+}
+
+/// How the data file is read when a page is not in the buffer pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReadMode {
+    /// `pread` into a buffer (the default): an I/O error is an error value.
+    #[default]
+    Pread,
+    /// Copy out of a read-only shared memory map of the file, which saves a system call per
+    /// miss. A device I/O error then kills the process with `SIGBUS` instead of returning an
+    /// error; see the `mmap` module for the safety argument.
+    Mmap,
 }
 
 impl Default for Options {
@@ -43,6 +57,7 @@ impl Default for Options {
             durability: Durability::Immediate,
             compact_min_free_pages: COMPACT_MIN_FREE_PAGES,
             compression: Compression::None,
+            read_mode: ReadMode::Pread,
         }
     }
 }
