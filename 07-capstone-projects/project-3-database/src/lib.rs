@@ -44,6 +44,7 @@ mod btree;
 pub mod cli;
 mod codec;
 pub mod error;
+mod index;
 mod lru;
 mod mmap;
 mod page;
@@ -56,6 +57,6 @@ pub use backend::{Backend, FileBackend, MemBackend};
 pub use error::{BTreeError, CodecError, Error, Result, WalError};
 pub use page::{MAX_KEY_LEN, MAX_VALUE_LEN, PAGE_SIZE};
 pub use store::{
-    Backends, BackupReport, Compression, Durability, Iter, Options, ReadMode, ReadTxn,
+    Backends, BackupReport, Compression, Durability, IndexHit, Iter, Options, ReadMode, ReadTxn,
     RestoreReport, Stats, Store, VerifyReport, WriteTxn,
 };

@@ -23,10 +23,12 @@ pub const PAGE_ID: usize = PAGE_COUNT + 2;
 pub const PAGE_BODY: usize = PAGE_ID + 8;
 /// Bytes available for a body.
 pub const BODY_CAPACITY: usize = PAGE_SIZE - PAGE_BODY;
-/// The page format version this code writes. Version 2 added the meta's compression byte.
+/// The page format version this code writes. Version 2 added the meta's compression byte
+/// and index tree fields.
 pub const FORMAT_VERSION: u8 = 2;
 /// The oldest version this code reads. A version 1 meta has zero padding where version 2
-/// keeps the compression byte, and zero means [`Compression::None`], so it reads the same.
+/// keeps the compression byte and the index tree, and zeros mean [`Compression::None`] and
+/// an empty index tree, so it reads the same.
 pub const MIN_FORMAT_VERSION: u8 = 1;
 
 /// Page kind: meta slot.
@@ -58,6 +60,10 @@ pub const META_PAGE_COUNT: usize = META_FREELIST + 8;
 pub const META_KEY_COUNT: usize = META_PAGE_COUNT + 8;
 /// Offset of the value compression byte (see [`Compression`]).
 pub const META_COMPRESSION: usize = META_KEY_COUNT + 8;
+/// Offset of the root page of the index tree, 0 when it is empty.
+pub const META_INDEX_ROOT: usize = META_COMPRESSION + 1;
+/// Offset of the number of entries in the index tree.
+pub const META_INDEX_ENTRIES: usize = META_INDEX_ROOT + 8;
 /// The two meta slots are pages 0 and 1; tree pages start here.
 pub const FIRST_DATA_PAGE: u64 = 2;
 
@@ -308,6 +314,10 @@ pub struct Meta {
     pub key_count: u64,
     /// How values are stored; fixed when the store is created.
     pub compression: Compression,
+    /// Root of the index tree (every secondary index's entries), `None` when empty.
+    pub index_root: Option<PageId>,
+    /// Number of entries in the index tree.
+    pub index_entries: u64,
 }
 
 /// How a store keeps its values; chosen when the store is created and recorded in its meta.
@@ -366,6 +376,10 @@ pub fn encode_meta(meta: &Meta, slot: u64) -> Box<[u8; PAGE_SIZE]> {
     page[META_PAGE_COUNT..META_PAGE_COUNT + 8].copy_from_slice(&meta.page_count.to_le_bytes());
     page[META_KEY_COUNT..META_KEY_COUNT + 8].copy_from_slice(&meta.key_count.to_le_bytes());
     page[META_COMPRESSION] = meta.compression.to_byte();
+    page[META_INDEX_ROOT..META_INDEX_ROOT + 8]
+        .copy_from_slice(&PageId::encode_ref(meta.index_root).to_le_bytes());
+    page[META_INDEX_ENTRIES..META_INDEX_ENTRIES + 8]
+        .copy_from_slice(&meta.index_entries.to_le_bytes());
     seal(&mut page, KIND_META, 0, slot);
     page
 }
@@ -435,9 +449,15 @@ pub fn decode_meta(bytes: &[u8], slot: u64) -> Result<Meta, CodecError> {
         page_count: reader.u64()?,
         key_count: reader.u64()?,
         compression: Compression::from_byte(reader.u8()?)?,
+        index_root: PageId::decode_ref(reader.u64()?, "meta index root")?,
+        index_entries: reader.u64()?,
     };
     let page_ok = |page: Option<PageId>| page.is_none_or(|page| page.get() < meta.page_count);
-    if meta.page_count < FIRST_DATA_PAGE || !page_ok(meta.root) || !page_ok(meta.freelist) {
+    if meta.page_count < FIRST_DATA_PAGE
+        || !page_ok(meta.root)
+        || !page_ok(meta.freelist)
+        || !page_ok(meta.index_root)
+    {
         return Err(CodecError::Invalid {
             field: "meta page numbers",
             reason: format!("{meta:?}"),
@@ -698,6 +718,8 @@ mod tests {
             page_count: 10,
             key_count: 3,
             compression: Compression::Lz4,
+            index_root: Some(PageId(7)),
+            index_entries: 12,
         };
         assert_eq!(decode_meta(&encode_meta(&meta, 1)[..], 1).unwrap(), meta);
     }

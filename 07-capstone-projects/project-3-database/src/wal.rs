@@ -45,6 +45,8 @@ pub const WAL_PREALLOCATE: u64 = 1 << 20;
 
 const OP_PUT: u8 = 1;
 const OP_DELETE: u8 = 2;
+const OP_INDEX_PUT: u8 = 3;
+const OP_INDEX_DELETE: u8 = 4;
 
 /// One change inside a transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +55,10 @@ pub enum Op {
     Put(Vec<u8>, Vec<u8>),
     /// Remove a key.
     Delete(Vec<u8>),
+    /// Add an entry to the index tree (its value is empty).
+    IndexPut(Vec<u8>),
+    /// Remove an entry from the index tree.
+    IndexDelete(Vec<u8>),
 }
 
 /// One committed transaction as it is logged.
@@ -79,7 +85,7 @@ pub fn encode_record(record: &Record) -> Result<Vec<u8>, WalError> {
             .iter()
             .map(|op| match op {
                 Op::Put(key, value) => 1 + 4 + key.len() + 4 + value.len(),
-                Op::Delete(key) => 1 + 4 + key.len(),
+                Op::Delete(key) | Op::IndexPut(key) | Op::IndexDelete(key) => 1 + 4 + key.len(),
             })
             .sum::<usize>();
     let too_large = || WalError::TooLarge { bytes: payload_len };
@@ -99,8 +105,12 @@ pub fn encode_record(record: &Record) -> Result<Vec<u8>, WalError> {
                 out.u32(u32::try_from(value.len()).map_err(|_| too_large())?);
                 out.raw(value);
             }
-            Op::Delete(key) => {
-                out.u8(OP_DELETE);
+            Op::Delete(key) | Op::IndexPut(key) | Op::IndexDelete(key) => {
+                out.u8(match op {
+                    Op::Delete(_) => OP_DELETE,
+                    Op::IndexPut(_) => OP_INDEX_PUT,
+                    _ => OP_INDEX_DELETE,
+                });
                 out.u32(u32::try_from(key.len()).map_err(|_| too_large())?);
                 out.raw(key);
             }
@@ -139,6 +149,8 @@ pub fn decode_payload(payload: &[u8]) -> Result<Record, CodecError> {
                 Op::Put(key, reader.take(value_len)?.to_vec())
             }
             OP_DELETE => Op::Delete(key),
+            OP_INDEX_PUT => Op::IndexPut(key),
+            OP_INDEX_DELETE => Op::IndexDelete(key),
             other => {
                 return Err(CodecError::Invalid {
                     field: "log op tag",

@@ -6,8 +6,8 @@
 //! the same workload with the power cut at sync `k`: that sync fails, every later operation
 //! fails, and both files fall back to what their last successful sync made durable. The store
 //! is then recovered from those images and must hold exactly the state after some prefix of
-//! the committed transactions that contains every acknowledged one (the prefix property), pass
-//! `verify`, and accept new commits.
+//! the committed transactions that contains every acknowledged one (the prefix property), have
+//! a secondary index that agrees exactly with that data, pass `verify`, and accept new commits.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -82,6 +82,40 @@ impl Backend for Plugged {
         self.switch.check()?;
         self.file.set_len(len)
     }
+}
+
+/// The secondary index of the workload: pairs by the first byte of their value.
+const INDEX: &str = "by_first_byte";
+
+fn first_byte(_key: &[u8], value: &[u8]) -> Option<Vec<u8>> {
+    value.first().map(|byte| vec![*byte])
+}
+
+/// Checks that index and data agree exactly: every entry names a pair whose value has that
+/// first byte, and every pair has its entry.
+fn check_index(store: &Store, state: &State, case: &str) {
+    let hits = store
+        .index_range::<&[u8], _>(INDEX, ..)
+        .unwrap_or_else(|err| panic!("{case}: index lookup failed: {err}"));
+    let mut indexed = State::new();
+    for hit in hits {
+        assert_eq!(
+            Some(hit.indexed.clone()),
+            first_byte(&hit.key, &hit.value),
+            "{case}: stale entry"
+        );
+        indexed.insert(hit.key, hit.value);
+    }
+    let missing = state
+        .keys()
+        .filter(|key| !indexed.contains_key(*key))
+        .count();
+    assert!(
+        &indexed == state,
+        "{case}: index and data disagree ({} entries, {} pairs, {missing} pairs without an entry)",
+        indexed.len(),
+        state.len()
+    );
 }
 
 fn options() -> Options {
@@ -159,6 +193,10 @@ fn run_workload(backends: Backends, txns: &[Txn], backup_dir: &std::path::Path) 
     let Ok(store) = Store::open_with(backends, options()) else {
         return outcome;
     };
+    // The index is maintained in the same log records as the data it describes.
+    if store.define_index(INDEX, first_byte).is_err() {
+        return outcome;
+    }
     for (index, txn) in txns.iter().enumerate() {
         outcome.attempted += 1;
         let result = store.transaction(|tx| {
@@ -206,6 +244,9 @@ fn check_recovery(images: Backends, txns: &[Txn], outcome: &Outcome, case: &str)
         "{case}: recovered state is not a prefix with all {} acknowledged commits",
         outcome.acknowledged
     );
+    // Before any redefinition (which would rebuild it), the index as recovered must agree
+    // with the data as recovered (a crash test only passes once some entries exist).
+    check_index(&store, &recovered, case);
     store.check_invariants().unwrap();
     store.verify().unwrap_or_else(|err| panic!("{case}: {err}"));
     store.put(b"after the cut", b"still works").unwrap();
@@ -254,6 +295,7 @@ fn power_loss_at_every_sync_point_keeps_the_prefix_property() {
         .map(Result::unwrap)
         .collect();
     assert_eq!(all, full);
+    check_index(&reopened, &full, "dry run");
     drop(reopened);
 
     let mut cases = 0;

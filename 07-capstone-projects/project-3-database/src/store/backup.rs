@@ -57,7 +57,13 @@ impl Store {
             (meta, writer.alloc.freelist_pages().to_vec(), gate)
         };
         let tree = btree::check_invariants(&self.pager, meta.root, true)?;
-        let mut pages: Vec<_> = tree.pages.into_iter().chain(list_pages).collect();
+        let index = btree::check_invariants(&self.pager, meta.index_root, true)?;
+        let mut pages: Vec<_> = tree
+            .pages
+            .into_iter()
+            .chain(index.pages)
+            .chain(list_pages)
+            .collect();
         pages.sort_unstable();
         let report = backup::write_backup(dir.as_ref(), &meta, &pages, |page| {
             Ok(self.pager.read_raw(page)?)

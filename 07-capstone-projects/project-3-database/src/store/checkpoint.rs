@@ -85,6 +85,15 @@ impl Store {
                 0,
             )?);
         }
+        if let Some(root) = tree.index_root {
+            tree.index_root = Some(btree::relocate(
+                &self.pager,
+                &mut writer.alloc,
+                root,
+                limit,
+                0,
+            )?);
+        }
         drop(tree);
         guard.defuse();
         writer.changed = true;
@@ -101,9 +110,14 @@ impl Store {
         for (page, node) in plan.list_nodes() {
             self.pager.write_node(page, &node)?;
         }
-        let (root, key_count) = {
+        let (root, key_count, index_root, index_entries) = {
             let tree = self.read_tree();
-            (tree.root, tree.key_count)
+            (
+                tree.root,
+                tree.key_count,
+                tree.index_root,
+                tree.index_entries,
+            )
         };
         let meta = Meta {
             generation: writer.generation + 1,
@@ -112,6 +126,8 @@ impl Store {
             page_count: plan.page_count(),
             key_count,
             compression: self.compression,
+            index_root,
+            index_entries,
         };
         // 3. Pages durable before the meta that points at them.
         self.pager.sync()?;
@@ -162,13 +178,33 @@ impl Store {
                 report.keys, tree.key_count
             )));
         }
+        let index = btree::check_invariants(&self.pager, tree.index_root, true)?;
+        if index.keys != tree.index_entries {
+            return Err(Error::Corrupt(format!(
+                "index tree holds {} entries, meta says {}",
+                index.keys, tree.index_entries
+            )));
+        }
+        if let Some(page) = report.pages.intersection(&index.pages).next() {
+            return Err(Error::Corrupt(format!("page {page} is in both trees")));
+        }
         let alloc = &writer.alloc;
-        for page in report.pages.iter().chain(alloc.freelist_pages()) {
+        for page in report
+            .pages
+            .iter()
+            .chain(&index.pages)
+            .chain(alloc.freelist_pages())
+        {
             if page.get() >= alloc.page_count() {
                 return Err(Error::Corrupt(format!("page {page} lies past the end")));
             }
         }
-        if let Some(page) = report.pages.iter().find(|page| alloc.is_free(**page)) {
+        if let Some(page) = report
+            .pages
+            .iter()
+            .chain(&index.pages)
+            .find(|page| alloc.is_free(**page))
+        {
             return Err(Error::Corrupt(format!("page {page} is both used and free")));
         }
         for page in alloc.freelist_pages() {
@@ -181,7 +217,7 @@ impl Store {
         }
         Ok(VerifyReport {
             keys: report.keys,
-            tree_pages: report.pages.len() as u64,
+            tree_pages: (report.pages.len() + index.pages.len()) as u64,
             free_pages: alloc.free_count(),
             depth: report.depth,
         })

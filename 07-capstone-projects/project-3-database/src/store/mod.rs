@@ -16,6 +16,7 @@
 
 mod backup;
 mod checkpoint;
+mod index;
 mod lock;
 mod options;
 mod recovery;
@@ -25,19 +26,21 @@ use std::fs::{self, File, OpenOptions};
 use std::ops::{Bound, RangeBounds};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard};
 
 use crate::alloc::Allocator;
 use crate::backend::{Backend, FileBackend};
 use crate::btree::{self, Cursor};
 use crate::error::{Error, Result};
+use crate::index::KeyExtractor;
 use crate::page::{PAGE_SIZE, PageId};
 use crate::pager::Pager;
 use crate::values;
-use crate::wal::{Op, Wal};
+use crate::wal::{self, Op, Record, Wal};
 
 pub use crate::backup::BackupReport;
 pub use backup::RestoreReport;
+pub use index::IndexHit;
 pub use options::{
     COMPACT_MIN_FREE_PAGES, Compression, Durability, Options, ReadMode, Stats, VerifyReport,
 };
@@ -64,6 +67,24 @@ pub struct Backends {
 struct TreeState {
     root: Option<PageId>,
     key_count: u64,
+    /// The index tree: every secondary index's entries (see `index`).
+    index_root: Option<PageId>,
+    index_entries: u64,
+}
+
+/// A secondary index that commits maintain: its name and key extractor.
+#[derive(Clone)]
+struct IndexDef {
+    name: String,
+    extract: Arc<KeyExtractor>,
+}
+
+impl std::fmt::Debug for IndexDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IndexDef")
+            .field("name", &self.name)
+            .finish()
+    }
 }
 
 #[derive(Debug)]
@@ -73,6 +94,8 @@ struct WriterState {
     next_sequence: u64,
     /// Something changed since the last checkpoint.
     changed: bool,
+    /// The indexes defined since open, maintained by every commit.
+    indexes: Vec<IndexDef>,
 }
 
 /// Sets the flag when dropped while still armed (an early return or a panic).
@@ -305,6 +328,23 @@ impl Store {
                         tree.key_count -= 1;
                     }
                 }
+                Op::IndexPut(entry) => {
+                    btree::check_sizes(entry, 0)?;
+                    let empty = btree::store_value(&self.pager, alloc, &[]);
+                    let (root, old) =
+                        btree::insert(&self.pager, alloc, tree.index_root, entry, empty)?;
+                    tree.index_root = Some(root);
+                    if old.is_none() {
+                        tree.index_entries += 1;
+                    }
+                }
+                Op::IndexDelete(entry) => {
+                    let (root, old) = btree::delete(&self.pager, alloc, tree.index_root, entry)?;
+                    tree.index_root = root;
+                    if old.is_some() {
+                        tree.index_entries -= 1;
+                    }
+                }
             }
         }
         writer.changed = true;
@@ -312,6 +352,32 @@ impl Store {
         guard.defuse();
         self.publish_shape(writer);
         Ok(())
+    }
+
+    /// The commit path after the changes are known: log `ops` as one record, apply them to
+    /// the pages in memory, keep the pool within budget, and checkpoint when the log is past
+    /// its limit. Returns the record's number for `Wal::sync_to`; the caller releases the
+    /// writer lock and then waits for durability.
+    fn log_and_apply(&self, writer: &mut WriterState, ops: Vec<Op>) -> Result<u64> {
+        let record = Record {
+            generation: writer.generation,
+            sequence: writer.next_sequence,
+            ops,
+        };
+        let bytes = wal::encode_record(&record)?;
+        let lsn = self.poison_on_error(self.wal.append(&bytes).map_err(Error::from))?;
+        drop(bytes);
+        writer.next_sequence += 1;
+        self.apply(writer, &record.ops)?;
+        self.counters.commits.fetch_add(1, Ordering::Relaxed);
+        // Keep the pool within budget: dirty pages may be written early (they are fresh).
+        if self.pager.dirty_pages() * PAGE_SIZE > self.pager.budget() / 2 {
+            self.poison_on_error(self.pager.write_back().map_err(Error::from))?;
+        }
+        if self.wal.len() > self.options.wal_limit {
+            self.checkpoint_unless_backing_up(writer)?;
+        }
+        Ok(lsn)
     }
 
     /// Reads `key`.
@@ -454,6 +520,17 @@ impl Store {
                 "{} keys in tree, {} counted",
                 report.keys, tree.key_count
             ));
+        }
+        let index = btree::check_invariants(&self.pager, tree.index_root, false)
+            .map_err(|err| err.to_string())?;
+        if index.keys != tree.index_entries {
+            return Err(format!(
+                "{} entries in the index tree, {} counted",
+                index.keys, tree.index_entries
+            ));
+        }
+        if let Some(page) = report.pages.intersection(&index.pages).next() {
+            return Err(format!("page {page} is in both trees"));
         }
         self.pager.check_invariants()
     }

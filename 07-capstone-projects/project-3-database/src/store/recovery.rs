@@ -24,6 +24,8 @@ fn empty_meta(compression: Compression) -> Meta {
         page_count: FIRST_DATA_PAGE,
         key_count: 0,
         compression,
+        index_root: None,
+        index_entries: 0,
     }
 }
 
@@ -99,10 +101,13 @@ pub(super) fn recover(backends: Backends, options: super::Options) -> Result<Sto
             generation: meta.generation,
             next_sequence,
             changed: false,
+            indexes: Vec::new(),
         }),
         tree: FairRwLock::new(TreeState {
             root: meta.root,
             key_count: meta.key_count,
+            index_root: meta.index_root,
+            index_entries: meta.index_entries,
         }),
         poisoned: AtomicBool::new(false),
         counters: super::Counters::default(),

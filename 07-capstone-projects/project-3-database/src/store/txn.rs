@@ -4,21 +4,19 @@
 
 use std::collections::BTreeMap;
 use std::ops::RangeBounds;
-use std::sync::atomic::Ordering;
 use std::sync::{MutexGuard, RwLockReadGuard};
 
 use super::{Durability, Store, TreeState, WriterState, as_slice_bound, owned_bound};
 use crate::btree::{self, Cursor};
 use crate::error::{Error, Result};
-use crate::page::PAGE_SIZE;
 use crate::values;
-use crate::wal::{self, Op, Record};
+use crate::wal::Op;
 
 /// A consistent read snapshot; see [`Store::read`].
 #[derive(Debug)]
 pub struct ReadTxn<'a> {
-    store: &'a Store,
-    tree: RwLockReadGuard<'a, TreeState>,
+    pub(super) store: &'a Store,
+    pub(super) tree: RwLockReadGuard<'a, TreeState>,
 }
 
 impl<'a> ReadTxn<'a> {
@@ -206,32 +204,13 @@ impl<'a> WriteTxn<'a> {
         if self.changes.is_empty() {
             return Ok(());
         }
-        let ops: Vec<Op> = std::mem::take(&mut self.changes)
-            .into_iter()
-            .map(|(key, change)| match change {
-                Some(value) => Op::Put(key, value),
-                None => Op::Delete(key),
-            })
-            .collect();
-        let writer = &mut *self.writer;
-        let record = Record {
-            generation: writer.generation,
-            sequence: writer.next_sequence,
-            ops,
-        };
-        let bytes = wal::encode_record(&record)?;
-        let lsn = store.poison_on_error(store.wal.append(&bytes).map_err(Error::from))?;
-        drop(bytes);
-        writer.next_sequence += 1;
-        store.apply(writer, &record.ops)?;
-        store.counters.commits.fetch_add(1, Ordering::Relaxed);
-        // Keep the pool within budget: dirty pages may be written early (they are fresh).
-        if store.pager.dirty_pages() * PAGE_SIZE > store.pager.budget() / 2 {
-            store.poison_on_error(store.pager.write_back().map_err(Error::from))?;
-        }
-        if store.wal.len() > store.options.wal_limit {
-            store.checkpoint_unless_backing_up(writer)?;
-        }
+        let changes = std::mem::take(&mut self.changes);
+        let mut ops = store.index_ops(&self.writer, &changes)?;
+        ops.extend(changes.into_iter().map(|(key, change)| match change {
+            Some(value) => Op::Put(key, value),
+            None => Op::Delete(key),
+        }));
+        let lsn = store.log_and_apply(&mut self.writer, ops)?;
         // Release the writer lock before waiting for the disk, so the next transaction can
         // run and its commit can share our fdatasync.
         let durability = self.durability;
