@@ -6,6 +6,9 @@
 //! Run with `cargo bench -p kv --bench store`. These are the per-operation numbers; the
 //! comparison against redb and sled lives in the `kv-compare` crate.
 
+#[path = "../tests/util/mod.rs"]
+mod util;
+
 use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
@@ -113,24 +116,6 @@ fn benches(c: &mut Criterion) {
     durable.finish();
 }
 
-/// A JSON-like document of about 1.7 KB whose records repeat their field names.
-fn document(index: u64) -> Vec<u8> {
-    let mut doc = b"[".to_vec();
-    for record in 0..12 {
-        doc.extend(
-            format!(
-                r#"{{"id":{},"name":"customer-{}","city":"Lisbon","balance":{},"active":true}},"#,
-                index * 12 + record,
-                index % 997,
-                index * 31 % 10007
-            )
-            .bytes(),
-        );
-    }
-    doc.push(b']');
-    doc
-}
-
 /// Loading and reading 2,000 compressible documents with and without LZ4; prints the data
 /// file's size for each, since that is the point of compressing.
 fn compression(c: &mut Criterion) {
@@ -147,7 +132,7 @@ fn compression(c: &mut Criterion) {
             store
                 .transaction(|tx| {
                     for index in 0..DOCUMENTS {
-                        tx.put(&key(index), &document(index))?;
+                        tx.put(&key(index), &util::document(index))?;
                     }
                     Ok(())
                 })

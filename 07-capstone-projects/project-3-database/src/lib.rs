@@ -8,7 +8,11 @@
 //! - `alloc`: page allocation under the copy-on-write rule, and the checkpoint's free-list plan.
 //! - `btree`: the B+tree over pages; it never touches a file.
 //! - [`wal`]: the write-ahead log, group commit and the recovery scan.
-//! - [`backend`]: where the bytes go (files, or memory that can simulate a power cut).
+//! - [`backend`]: where the bytes go (files, or memory that can simulate a power cut);
+//!   `mmap`: reading the data file through a memory map (the only `unsafe` code).
+//! - `values`: the value codec of compressed stores.
+//! - `index`: the entry encoding of secondary indexes.
+//! - `backup`: the backup directory format, restore and its checks.
 //! - [`store`]: the public [`Store`], transactions, checkpoints and recovery.
 //! - [`cli`]: the `kv` command-line tool.
 //!

@@ -85,13 +85,6 @@ impl Shard {
         });
     }
 
-    /// Moves `id` to the front of the LRU (we hold the exclusive lock anyway).
-    fn promote(&mut self, id: PageId) -> Option<Arc<Node>> {
-        let cached = self.clean.get(&id)?;
-        cached.referenced.store(false, Ordering::Relaxed);
-        Some(Arc::clone(&cached.node))
-    }
-
     /// Clean pages may use whatever the dirty ones leave of the shard's budget.
     fn rebalance(&mut self) {
         let dirty_bytes = self.dirty.len() * PAGE_SIZE;
@@ -213,14 +206,16 @@ impl Pager {
             });
         }
         {
-            let mut shard = lock(self.shard(id));
-            if let Some(cached) = shard.dirty.get(&id) {
-                self.counters.hits.fetch_add(1, Ordering::Relaxed);
+            // A hit needs only the shared lock, as in `with_page`: it sets the page's
+            // `referenced` flag instead of moving it in the list.
+            let shard = lock_shared(self.shard(id));
+            let cached = shard.dirty.get(&id).or_else(|| shard.clean.peek(&id));
+            if let Some(cached) = cached {
+                if !cached.referenced.load(Ordering::Relaxed) {
+                    cached.referenced.store(true, Ordering::Relaxed);
+                }
+                shard.hits.fetch_add(1, Ordering::Relaxed);
                 return Ok(Arc::clone(&cached.node));
-            }
-            if let Some(node) = shard.promote(id) {
-                self.counters.hits.fetch_add(1, Ordering::Relaxed);
-                return Ok(node);
             }
         }
         // Read outside the lock so other pages of this shard stay available meanwhile.

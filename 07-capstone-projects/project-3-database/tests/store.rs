@@ -336,25 +336,6 @@ fn store_mass_delete_compacts_and_truncates_the_data_file() {
     assert_holds(&store, &model);
 }
 
-/// A JSON-like document of about 1.7 KB whose records repeat their field names, as stored
-/// documents do.
-fn document(index: u32) -> Vec<u8> {
-    let mut doc = b"[".to_vec();
-    for record in 0..12 {
-        doc.extend(
-            format!(
-                r#"{{"id":{},"name":"customer-{}","city":"Lisbon","balance":{},"active":true}},"#,
-                index * 12 + record,
-                index % 997,
-                index * 31 % 10007
-            )
-            .bytes(),
-        );
-    }
-    doc.push(b']');
-    doc
-}
-
 #[test]
 fn store_compression_shrinks_documents_and_is_kept_by_the_store() {
     let sizes: Vec<u64> = [Compression::None, Compression::Lz4]
@@ -369,7 +350,7 @@ fn store_compression_shrinks_documents_and_is_kept_by_the_store() {
             store
                 .transaction(|tx| {
                     for index in 0..500u32 {
-                        tx.put(&index.to_be_bytes(), &document(index))?;
+                        tx.put(&index.to_be_bytes(), &util::document(u64::from(index)))?;
                     }
                     Ok(())
                 })
@@ -381,7 +362,7 @@ fn store_compression_shrinks_documents_and_is_kept_by_the_store() {
             for index in (0..500u32).step_by(37) {
                 assert_eq!(
                     store.get(&index.to_be_bytes()).unwrap(),
-                    Some(document(index))
+                    Some(util::document(u64::from(index)))
                 );
             }
             assert_eq!(collect(store.range::<&[u8], _>(..).unwrap()).len(), 500);

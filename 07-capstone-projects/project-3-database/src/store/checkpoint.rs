@@ -5,7 +5,7 @@
 use std::sync::PoisonError;
 use std::sync::atomic::Ordering;
 
-use super::{PoisonGuard, Store, VerifyReport, WriterState};
+use super::{PoisonGuard, Store, TreeState, VerifyReport, WriterState};
 use crate::btree;
 use crate::error::{Error, Result};
 use crate::page::{FIRST_DATA_PAGE, Meta, PAGE_SIZE};
@@ -76,23 +76,19 @@ impl Store {
         // Same discipline as `apply`: a failure half-way poisons the store.
         let guard = PoisonGuard::arm(&self.poisoned);
         let mut tree = self.tree.write();
-        if let Some(root) = tree.root {
-            tree.root = Some(btree::relocate(
-                &self.pager,
-                &mut writer.alloc,
-                root,
-                limit,
-                0,
-            )?);
-        }
-        if let Some(root) = tree.index_root {
-            tree.index_root = Some(btree::relocate(
-                &self.pager,
-                &mut writer.alloc,
-                root,
-                limit,
-                0,
-            )?);
+        let TreeState {
+            root, index_root, ..
+        } = &mut *tree;
+        for slot in [root, index_root] {
+            if let Some(page) = *slot {
+                *slot = Some(btree::relocate(
+                    &self.pager,
+                    &mut writer.alloc,
+                    page,
+                    limit,
+                    0,
+                )?);
+            }
         }
         drop(tree);
         guard.defuse();
@@ -161,6 +157,32 @@ impl Store {
         Ok(())
     }
 
+    /// Walks the main tree and the index tree (`uncached`: from the file, checking every
+    /// checksum) and checks their rules, their counts, and that no page is in both.
+    pub(super) fn walk_trees(
+        &self,
+        tree: &TreeState,
+        uncached: bool,
+    ) -> Result<(btree::TreeReport, btree::TreeReport)> {
+        let report = btree::check_invariants(&self.pager, tree.root, uncached)?;
+        let index = btree::check_invariants(&self.pager, tree.index_root, uncached)?;
+        let counts = [
+            ("tree", report.keys, tree.key_count),
+            ("index tree", index.keys, tree.index_entries),
+        ];
+        for (name, found, counted) in counts {
+            if found != counted {
+                return Err(Error::Corrupt(format!(
+                    "{name} holds {found} keys, the meta counts {counted}"
+                )));
+            }
+        }
+        if let Some(page) = report.pages.intersection(&index.pages).next() {
+            return Err(Error::Corrupt(format!("page {page} is in both trees")));
+        }
+        Ok((report, index))
+    }
+
     /// Checkpoints, then re-reads every page of the tree and the free list from the file,
     /// checking every checksum and every structural rule.
     ///
@@ -171,23 +193,7 @@ impl Store {
         self.check_poisoned()?;
         self.checkpoint_locked(&mut writer)?;
         let tree = self.read_tree();
-        let report = btree::check_invariants(&self.pager, tree.root, true)?;
-        if report.keys != tree.key_count {
-            return Err(Error::Corrupt(format!(
-                "tree holds {} keys, meta says {}",
-                report.keys, tree.key_count
-            )));
-        }
-        let index = btree::check_invariants(&self.pager, tree.index_root, true)?;
-        if index.keys != tree.index_entries {
-            return Err(Error::Corrupt(format!(
-                "index tree holds {} entries, meta says {}",
-                index.keys, tree.index_entries
-            )));
-        }
-        if let Some(page) = report.pages.intersection(&index.pages).next() {
-            return Err(Error::Corrupt(format!("page {page} is in both trees")));
-        }
+        let (report, index) = self.walk_trees(&tree, true)?;
         let alloc = &writer.alloc;
         for page in report
             .pages
