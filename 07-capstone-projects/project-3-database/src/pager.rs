@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::backend::Backend;
 use crate::error::BTreeError;
@@ -51,7 +51,10 @@ pub type PageIdHash = std::hash::BuildHasherDefault<PageIdHasher>;
 #[derive(Debug)]
 struct Cached {
     node: Arc<Node>,
-    heads: Box<[u64]>,
+    /// Computed by the first lookup that needs them, not when the page is cached: a writer
+    /// that changes a page key by key (a bulk load) replaces it far more often than anyone
+    /// searches it.
+    heads: OnceLock<Box<[u64]>>,
     /// Set by a hit under the shared lock; consumed by eviction (unused while dirty).
     referenced: AtomicBool,
 }
@@ -59,7 +62,7 @@ struct Cached {
 impl Cached {
     fn new(node: Arc<Node>) -> Self {
         Cached {
-            heads: page::key_heads(&node),
+            heads: OnceLock::new(),
             node,
             referenced: AtomicBool::new(false),
         }
@@ -187,7 +190,8 @@ impl Pager {
                 cached.referenced.store(true, Ordering::Relaxed);
             }
             guard.hits.fetch_add(1, Ordering::Relaxed);
-            return Ok(inspect(&cached.node, &cached.heads));
+            let heads = cached.heads.get_or_init(|| page::key_heads(&cached.node));
+            return Ok(inspect(&cached.node, heads));
         }
         drop(guard);
         let node = self.read(id)?;
