@@ -75,10 +75,12 @@ impl Store {
         };
         // Same discipline as `apply`: a failure half-way poisons the store.
         let guard = PoisonGuard::arm(&self.poisoned);
-        let mut tree = self.tree.write();
+        let mut tree = (*self.versions.current()).clone();
+        tree.version += 1;
+        writer.alloc.begin(tree.version);
         let TreeState {
             root, index_root, ..
-        } = &mut *tree;
+        } = &mut tree;
         for slot in [root, index_root] {
             if let Some(page) = *slot {
                 *slot = Some(btree::relocate(
@@ -90,7 +92,7 @@ impl Store {
                 )?);
             }
         }
-        drop(tree);
+        self.publish(writer, tree);
         guard.defuse();
         writer.changed = true;
         self.counters.compactions.fetch_add(1, Ordering::Relaxed);
@@ -102,12 +104,13 @@ impl Store {
         self.pager.write_back()?;
         // 2. The free list as it will be once the new meta is durable, written to pages
         // that are free now.
-        let plan = writer.alloc.plan_checkpoint();
+        let oldest = self.versions.oldest();
+        let plan = writer.alloc.plan_checkpoint(oldest);
         for (page, node) in plan.list_nodes() {
             self.pager.write_node(page, &node)?;
         }
         let (root, key_count, index_root, index_entries) = {
-            let tree = self.read_tree();
+            let tree = self.versions.current();
             (
                 tree.root,
                 tree.key_count,
@@ -141,7 +144,11 @@ impl Store {
         for page in plan.cut() {
             self.pager.forget(*page);
         }
-        writer.alloc.finish_checkpoint(plan);
+        // Retired pages of the old durable tree now wait only for snapshots; those that no
+        // snapshot can read are free (and out of the pool) from now on.
+        for page in writer.alloc.finish_checkpoint(plan, oldest) {
+            self.pager.forget(page);
+        }
         writer.changed = false;
         self.publish_shape(writer);
         self.counters.checkpoints.fetch_add(1, Ordering::Relaxed);

@@ -4,29 +4,31 @@
 //! - `recovery`: creating a new store and recovering an existing one from meta and log.
 //! - `checkpoint`: checkpoints, compaction and `verify`.
 //! - `txn`: read snapshots, write transactions and iterators.
-//! - `lock`: the reader/writer lock that keeps readers from starving the writer.
+//! - `versions`: the published version of the trees and the snapshots that read it.
 //! - `options`: settings and reports.
 //!
 //! Concurrency in one paragraph: a `Mutex` (the writer lock) admits one write transaction or
-//! checkpoint at a time; the tree's root sits in a [`lock::FairRwLock`]. A write transaction
-//! collects its changes in a private `BTreeMap`, so readers cannot see them. On commit it
-//! appends one log record, takes the write side only to apply the changes to the pages in
-//! memory, releases both locks, and waits for `fdatasync` (shared with other committers:
-//! group commit). A reader holds the read side for as long as it needs one consistent state.
+//! checkpoint at a time. A write transaction collects its changes in a private `BTreeMap`,
+//! so readers cannot see them. On commit it appends one log record, applies the changes to
+//! copies of the pages they touch (copy-on-write per transaction), publishes the new roots as
+//! the next version, releases the writer lock, and waits for `fdatasync` (shared with other
+//! committers: group commit). A reader takes a snapshot of the current version and reads it
+//! for as long as it likes: no commit waits for it, and no page it can reach is reused
+//! until it is dropped.
 
 mod backup;
 mod checkpoint;
 mod index;
-mod lock;
 mod options;
 mod recovery;
 mod txn;
+mod versions;
 
 use std::fs::{self, File, OpenOptions};
 use std::ops::{Bound, RangeBounds};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use crate::alloc::Allocator;
 use crate::backend::{Backend, FileBackend};
@@ -45,6 +47,7 @@ pub use options::{
     COMPACT_MIN_FREE_PAGES, Compression, Durability, Options, ReadMode, Stats, VerifyReport,
 };
 pub use txn::{Iter, ReadTxn, WriteTxn};
+use versions::{Snapshot, TreeState, Versions};
 
 /// Name of the data file inside the store directory.
 pub const DATA_FILE: &str = "data.kv";
@@ -61,15 +64,6 @@ pub struct Backends {
     pub data: Box<dyn Backend>,
     /// The log (`wal.kv`).
     pub wal: Box<dyn Backend>,
-}
-
-#[derive(Debug)]
-struct TreeState {
-    root: Option<PageId>,
-    key_count: u64,
-    /// The index tree: every secondary index's entries (see `index`).
-    index_root: Option<PageId>,
-    index_entries: u64,
 }
 
 /// A secondary index that commits maintain: its name and key extractor.
@@ -140,7 +134,7 @@ pub struct Store {
     pager: Pager,
     wal: Wal,
     writer: Mutex<WriterState>,
-    tree: lock::FairRwLock<TreeState>,
+    versions: Versions,
     /// Set when applying a commit failed or panicked, or a sync failed: the in-memory state
     /// can no longer be trusted.
     poisoned: AtomicBool,
@@ -282,8 +276,22 @@ impl Store {
         self.writer.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn read_tree(&self) -> RwLockReadGuard<'_, TreeState> {
-        self.tree.read()
+    /// A counted snapshot of the current version.
+    fn read_tree(&self) -> Snapshot<'_> {
+        self.versions.snapshot()
+    }
+
+    /// Publishes `tree` as the current version, then lets the allocator reuse the pages no
+    /// open snapshot can reach any more, dropping them from the pool.
+    fn publish(&self, writer: &mut WriterState, tree: TreeState) {
+        self.versions.publish(tree);
+        self.reclaim(writer);
+    }
+
+    fn reclaim(&self, writer: &mut WriterState) {
+        for page in writer.alloc.reclaim(self.versions.oldest()) {
+            self.pager.forget(page);
+        }
     }
 
     fn check_poisoned(&self) -> Result<()> {
@@ -301,12 +309,16 @@ impl Store {
         result
     }
 
-    /// Applies logged operations to the in-memory tree under the tree's write lock.
+    /// Applies logged operations as the next version: on copies of the pages they touch,
+    /// published when all of them are applied.
     fn apply(&self, writer: &mut WriterState, ops: &[Op]) -> Result<()> {
-        // If anything below fails or panics, the tree is half-updated: poison the store.
+        // If anything below fails or panics, the allocator and the pool are half-updated:
+        // poison the store (the published version is still whole).
         let guard = PoisonGuard::arm(&self.poisoned);
-        let mut tree = self.tree.write();
+        let mut tree = (*self.versions.current()).clone();
+        tree.version += 1;
         let alloc = &mut writer.alloc;
+        alloc.begin(tree.version);
         for op in ops {
             match op {
                 Op::Put(key, value) => {
@@ -348,7 +360,7 @@ impl Store {
             }
         }
         writer.changed = true;
-        drop(tree);
+        self.publish(writer, tree);
         guard.defuse();
         self.publish_shape(writer);
         Ok(())
@@ -485,7 +497,7 @@ impl Store {
 
     /// Counters and sizes. Takes no writer lock, so it is safe to call anywhere.
     pub fn stats(&self) -> Stats {
-        let keys = self.read_tree().key_count;
+        let keys = self.versions.current().key_count;
         let pool = self.pager.counters();
         Stats {
             keys,

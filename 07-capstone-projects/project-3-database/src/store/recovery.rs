@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::{Backends, Store, TreeState, WriterState, lock::FairRwLock, sync_dir};
+use super::{Backends, Store, TreeState, Versions, WriterState, sync_dir};
 use crate::alloc::Allocator;
 use crate::backend::{Backend, FileBackend};
 use crate::error::{Error, Result};
@@ -103,11 +103,12 @@ pub(super) fn recover(backends: Backends, options: super::Options) -> Result<Sto
             changed: false,
             indexes: Vec::new(),
         }),
-        tree: FairRwLock::new(TreeState {
+        versions: Versions::new(TreeState {
             root: meta.root,
             key_count: meta.key_count,
             index_root: meta.index_root,
             index_entries: meta.index_entries,
+            version: 0,
         }),
         poisoned: AtomicBool::new(false),
         counters: super::Counters::default(),

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 use std::ops::RangeBounds;
-use std::sync::{MutexGuard, RwLockReadGuard};
+use std::sync::MutexGuard;
 
-use super::{Durability, Store, TreeState, WriterState, as_slice_bound, owned_bound};
+use super::{Durability, Snapshot, Store, WriterState, as_slice_bound, owned_bound};
 use crate::btree::{self, Cursor};
 use crate::error::{Error, Result};
 use crate::values;
@@ -16,11 +16,11 @@ use crate::wal::Op;
 #[derive(Debug)]
 pub struct ReadTxn<'a> {
     pub(super) store: &'a Store,
-    pub(super) tree: RwLockReadGuard<'a, TreeState>,
+    pub(super) tree: Snapshot<'a>,
 }
 
 impl<'a> ReadTxn<'a> {
-    pub(super) fn new(store: &'a Store, tree: RwLockReadGuard<'a, TreeState>) -> Self {
+    pub(super) fn new(store: &'a Store, tree: Snapshot<'a>) -> Self {
         ReadTxn { store, tree }
     }
 
@@ -64,16 +64,12 @@ impl<'a> ReadTxn<'a> {
 pub struct Iter<'a> {
     store: &'a Store,
     cursor: Cursor,
-    _snapshot: Option<RwLockReadGuard<'a, TreeState>>,
+    _snapshot: Option<Snapshot<'a>>,
     failed: bool,
 }
 
 impl<'a> Iter<'a> {
-    pub(super) fn new(
-        store: &'a Store,
-        cursor: Cursor,
-        snapshot: Option<RwLockReadGuard<'a, TreeState>>,
-    ) -> Self {
+    pub(super) fn new(store: &'a Store, cursor: Cursor, snapshot: Option<Snapshot<'a>>) -> Self {
         Iter {
             store,
             cursor,
