@@ -21,9 +21,6 @@ use crate::page::{FIRST_DATA_PAGE, FREELIST_CAPACITY, Node, PageId};
 struct Retired {
     version: u64,
     page: PageId,
-    /// The durable meta reaches it (it was written before the last checkpoint), so it stays
-    /// unused until the next checkpoint as well.
-    durable: bool,
 }
 
 /// Page numbers for the single writer. Owned by the store's writer state.
@@ -31,9 +28,12 @@ struct Retired {
 pub(crate) struct Allocator {
     /// Pages free in the durable state and unseen by any snapshot: safe to overwrite now.
     free: BTreeSet<PageId>,
-    /// Released pages waiting for older snapshots to end (and for a checkpoint, if durable),
-    /// in the order they were released, so versions never decrease.
+    /// Released pages that are not durable, waiting for older snapshots to end, in the order
+    /// they were released, so versions never decrease along the queue.
     retired: VecDeque<Retired>,
+    /// Released pages that the durable meta reaches: they wait for the next checkpoint (and
+    /// then, in `retired`, for snapshots). Kept apart so reclaiming never walks them.
+    pending: Vec<Retired>,
     /// Pages allocated by the transaction being applied: may be changed in place.
     fresh: HashSet<PageId>,
     /// Pages allocated since the last checkpoint by earlier transactions: not durable, but
@@ -104,6 +104,7 @@ impl Allocator {
         Allocator {
             free,
             retired: VecDeque::new(),
+            pending: Vec::new(),
             fresh: HashSet::new(),
             unsynced: HashSet::new(),
             version: 0,
@@ -146,12 +147,15 @@ impl Allocator {
             self.free.insert(id);
             return;
         }
-        let durable = !self.unsynced.remove(&id);
-        self.retired.push_back(Retired {
+        let entry = Retired {
             version: self.version,
             page: id,
-            durable,
-        });
+        };
+        if self.unsynced.remove(&id) {
+            self.retired.push_back(entry);
+        } else {
+            self.pending.push(entry);
+        }
     }
 
     /// Moves the retired pages that no open snapshot can see any more to `free` and returns
@@ -160,22 +164,15 @@ impl Allocator {
     /// version `v` is reachable only from versions before `v`.
     pub(crate) fn reclaim(&mut self, oldest: u64) -> Vec<PageId> {
         let mut reclaimed = Vec::new();
-        let mut waiting = VecDeque::with_capacity(self.retired.len());
-        while let Some(entry) = self.retired.pop_front() {
+        while let Some(entry) = self.retired.front() {
+            // Versions never decrease along the queue: the rest is younger still.
             if entry.version > oldest {
-                // Versions never decrease along the queue: the rest is younger still.
-                waiting.push_back(entry);
-                waiting.extend(self.retired.drain(..));
                 break;
             }
-            if entry.durable {
-                waiting.push_back(entry);
-            } else {
-                self.free.insert(entry.page);
-                reclaimed.push(entry.page);
-            }
+            reclaimed.push(entry.page);
+            self.free.insert(entry.page);
+            self.retired.pop_front();
         }
-        self.retired = waiting;
         reclaimed
     }
 
@@ -217,13 +214,19 @@ impl Allocator {
         let retired: HashSet<PageId> = self
             .retired
             .iter()
+            .chain(&self.pending)
             .filter(|entry| entry.version > oldest)
             .map(|entry| entry.page)
             .collect();
         let mut after: BTreeSet<PageId> = self
             .free
             .iter()
-            .chain(self.retired.iter().map(|entry| &entry.page))
+            .chain(
+                self.retired
+                    .iter()
+                    .chain(&self.pending)
+                    .map(|entry| &entry.page),
+            )
             .chain(&self.freelist_pages)
             .copied()
             .collect();
@@ -284,14 +287,13 @@ impl Allocator {
     /// read wait only for snapshots now; every allocated page is durable. Returns the retired
     /// pages that became free, for the caller to drop from the pool.
     pub(crate) fn finish_checkpoint(&mut self, plan: CheckpointPlan, oldest: u64) -> Vec<PageId> {
-        let (waiting, reclaimed): (VecDeque<Retired>, VecDeque<Retired>) = self
+        let (mut waiting, reclaimed): (Vec<Retired>, Vec<Retired>) = self
             .retired
             .drain(..)
+            .chain(self.pending.drain(..))
             .partition(|entry| entry.version > oldest);
-        self.retired = waiting;
-        for entry in &mut self.retired {
-            entry.durable = false;
-        }
+        waiting.sort_by_key(|entry| entry.version);
+        self.retired = waiting.into();
         let still_retired: HashSet<PageId> = self.retired.iter().map(|entry| entry.page).collect();
         self.free = plan
             .free_after
@@ -341,8 +343,12 @@ impl Allocator {
     /// tree, which has no store around it).
     #[cfg(test)]
     pub(crate) fn pretend_checkpoint(&mut self) {
-        self.free
-            .extend(self.retired.drain(..).map(|entry| entry.page));
+        self.free.extend(
+            self.retired
+                .drain(..)
+                .chain(self.pending.drain(..))
+                .map(|entry| entry.page),
+        );
         self.fresh.clear();
         self.unsynced.clear();
     }
@@ -350,7 +356,11 @@ impl Allocator {
     /// Pages released and not yet reusable (for tests).
     #[cfg(test)]
     pub(crate) fn pending_free(&self) -> Vec<PageId> {
-        self.retired.iter().map(|entry| entry.page).collect()
+        self.retired
+            .iter()
+            .chain(&self.pending)
+            .map(|entry| entry.page)
+            .collect()
     }
 }
 
