@@ -1,13 +1,18 @@
 //! Criterion benches for the store on 24-byte keys and 150-byte values: point reads, single
-//! puts (durable and deferred), batches of 1,000 puts, and range scans of 10 keys.
+//! puts (durable and deferred), batches of 1,000 puts, and range scans of 10 keys; and loading
+//! and reading compressible 1.7 KB documents with and without LZ4 value compression; and
+//! random reads that miss a small pool, through `pread` and through a memory map.
 //!
 //! Run with `cargo bench -p kv --bench store`. These are the per-operation numbers; the
 //! comparison against redb and sled lives in the `kv-compare` crate.
 
+#[path = "../tests/util/mod.rs"]
+mod util;
+
 use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use kv::{Durability, Options, Store};
+use kv::{Compression, Durability, Options, ReadMode, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -111,5 +116,78 @@ fn benches(c: &mut Criterion) {
     durable.finish();
 }
 
-criterion_group!(store_benches, benches);
+/// Loading and reading 2,000 compressible documents with and without LZ4; prints the data
+/// file's size for each, since that is the point of compressing.
+fn compression(c: &mut Criterion) {
+    const DOCUMENTS: u64 = 2_000;
+    let mut group = c.benchmark_group("documents");
+    group.sample_size(10);
+    for (name, codec) in [("none", Compression::None), ("lz4", Compression::Lz4)] {
+        let load = |dir: &std::path::Path| {
+            let options = Options {
+                compression: codec,
+                ..Options::default()
+            };
+            let store = Store::open(dir, options).expect("open");
+            store
+                .transaction(|tx| {
+                    for index in 0..DOCUMENTS {
+                        tx.put(&key(index), &util::document(index))?;
+                    }
+                    Ok(())
+                })
+                .expect("load");
+            store
+        };
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = load(dir.path());
+        store.checkpoint().expect("checkpoint");
+        let bytes = std::fs::metadata(dir.path().join("data.kv"))
+            .expect("data file")
+            .len();
+        eprintln!("documents/{name}: data file {bytes} bytes for {DOCUMENTS} documents");
+        group.bench_function(format!("load_{DOCUMENTS}_{name}"), |b| {
+            b.iter_batched(
+                || tempfile::tempdir().expect("temp dir"),
+                |dir| drop(load(dir.path())),
+                BatchSize::PerIteration,
+            )
+        });
+        let mut rng = StdRng::seed_from_u64(2);
+        group.bench_function(format!("get_{name}"), |b| {
+            b.iter(|| {
+                let index = rng.random_range(0..DOCUMENTS);
+                black_box(store.get(&key(index)).expect("get"));
+            })
+        });
+    }
+    group.finish();
+}
+
+/// Random reads that mostly miss a 1 MiB pool, so each one reads a page from the file:
+/// `pread` against copying out of a memory map.
+fn cold_reads(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    drop(loaded_store(dir.path()));
+    let mut group = c.benchmark_group("cold_reads");
+    for (name, read_mode) in [("pread", ReadMode::Pread), ("mmap", ReadMode::Mmap)] {
+        let options = Options {
+            cache_bytes: 1 << 20,
+            read_mode,
+            ..Options::default()
+        };
+        let store = Store::open(dir.path(), options).expect("open");
+        let mut rng = StdRng::seed_from_u64(3);
+        group.bench_function(format!("get_random_{name}"), |b| {
+            b.iter(|| {
+                let index = rng.random_range(0..KEYS);
+                black_box(store.get(&key(index)).expect("get"));
+            })
+        });
+        drop(store);
+    }
+    group.finish();
+}
+
+criterion_group!(store_benches, benches, compression, cold_reads);
 criterion_main!(store_benches);

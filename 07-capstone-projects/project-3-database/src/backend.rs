@@ -76,16 +76,35 @@ impl Backend for FileBackend {
     }
 }
 
+/// A change made since the last sync, kept so that a sync can apply it to the durable image.
+#[derive(Debug)]
+enum Unsynced {
+    Write { offset: usize, bytes: Vec<u8> },
+    SetLen(usize),
+}
+
+fn write_into(file: &mut Vec<u8>, offset: usize, bytes: &[u8]) {
+    let end = offset + bytes.len();
+    if file.len() < end {
+        file.resize(end, 0);
+    }
+    file[offset..end].copy_from_slice(bytes);
+}
+
 #[derive(Debug, Default)]
 struct MemFile {
     /// What a reader sees now (page cache).
     current: Vec<u8>,
     /// What would survive a power cut: the state at the last sync.
     durable: Vec<u8>,
+    /// Changes since the last sync, in order; a sync applies them to `durable`, so its cost
+    /// is the size of the changes, not of the file.
+    unsynced: Vec<Unsynced>,
     syncs: u64,
 }
 
-/// An in-memory file that remembers what was synced, for crash tests.
+/// An in-memory file that remembers what was synced, for crash tests: a power cut
+/// ([`MemBackend::crash`]) loses every write since the last sync, as redb's crash tests model it.
 ///
 /// Clones share the same bytes, so a test keeps one clone and hands another to the code under test.
 #[derive(Debug, Default, Clone)]
@@ -99,6 +118,13 @@ impl MemBackend {
         Self::default()
     }
 
+    /// A file holding `bytes`, all of them durable.
+    pub fn with_contents(bytes: Vec<u8>) -> Self {
+        let backend = Self::new();
+        backend.set_contents(bytes);
+        backend
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, MemFile> {
         // A test that panicked mid-write leaves plain bytes behind; they are still usable.
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
@@ -108,6 +134,25 @@ impl MemBackend {
     pub fn crash(&self) {
         let mut file = self.lock();
         file.current = file.durable.clone();
+        file.unsynced.clear();
+    }
+
+    /// What the file could hold after a power cut now: the durable bytes plus those of the
+    /// writes (and length changes) since the last sync for which `keep` returns true, applied
+    /// in order. `keep` is asked once per change, numbered from 0; a drive may persist any
+    /// subset of unsynced writes, in any order, before the power goes.
+    pub fn crash_image(&self, mut keep: impl FnMut(usize) -> bool) -> Vec<u8> {
+        let file = self.lock();
+        let mut image = file.durable.clone();
+        for (index, change) in file.unsynced.iter().enumerate() {
+            if keep(index) {
+                match change {
+                    Unsynced::Write { offset, bytes } => write_into(&mut image, *offset, bytes),
+                    Unsynced::SetLen(len) => image.resize(*len, 0),
+                }
+            }
+        }
+        image
     }
 
     /// The current bytes.
@@ -120,6 +165,7 @@ impl MemBackend {
         let mut file = self.lock();
         file.durable = bytes.clone();
         file.current = bytes;
+        file.unsynced.clear();
     }
 
     /// How many times `sync` was called.
@@ -141,17 +187,23 @@ impl Backend for MemBackend {
     }
     fn write_all_at(&self, buf: &[u8], offset: u64) -> io::Result<()> {
         let mut file = self.lock();
-        let start = usize::try_from(offset).map_err(|_| io::ErrorKind::InvalidInput)?;
-        let end = start + buf.len();
-        if file.current.len() < end {
-            file.current.resize(end, 0);
-        }
-        file.current[start..end].copy_from_slice(buf);
+        let offset = usize::try_from(offset).map_err(|_| io::ErrorKind::InvalidInput)?;
+        write_into(&mut file.current, offset, buf);
+        file.unsynced.push(Unsynced::Write {
+            offset,
+            bytes: buf.to_vec(),
+        });
         Ok(())
     }
     fn sync(&self) -> io::Result<()> {
         let mut file = self.lock();
-        file.durable = file.current.clone();
+        let file = &mut *file;
+        for change in file.unsynced.drain(..) {
+            match change {
+                Unsynced::Write { offset, bytes } => write_into(&mut file.durable, offset, &bytes),
+                Unsynced::SetLen(len) => file.durable.resize(len, 0),
+            }
+        }
         file.syncs += 1;
         Ok(())
     }
@@ -160,7 +212,9 @@ impl Backend for MemBackend {
     }
     fn set_len(&self, len: u64) -> io::Result<()> {
         let len = usize::try_from(len).map_err(|_| io::ErrorKind::InvalidInput)?;
-        self.lock().current.resize(len, 0);
+        let mut file = self.lock();
+        file.current.resize(len, 0);
+        file.unsynced.push(Unsynced::SetLen(len));
         Ok(())
     }
 }

@@ -130,8 +130,7 @@ pub fn release_value(
             let Node::Overflow { next: after, .. } = &*node else {
                 return Err(corrupt(page.get(), "expected an overflow page"));
             };
-            pager.forget(page);
-            alloc.release(page);
+            release(pager, alloc, page);
             next = *after;
             steps += 1;
             if steps > MAX_VALUE_LEN / OVERFLOW_CAPACITY + 1 {
@@ -319,8 +318,9 @@ impl Cursor {
     }
 }
 
-/// Makes page `id` changeable: a fresh page is taken as is; a durable page is copied to a new
-/// number and the old number released (it becomes free after the next checkpoint).
+/// Makes page `id` changeable: a page the current transaction allocated is taken as is; any
+/// other page is copied to a new number and the old number released. The old page stays in
+/// the pool untouched, because a snapshot of an earlier version may still read it.
 fn writable(
     pager: &Pager,
     alloc: &mut Allocator,
@@ -329,9 +329,28 @@ fn writable(
     if alloc.is_fresh(id) {
         return Ok((id, pager.take(id)?));
     }
-    let node = pager.take(id)?;
+    let node = (*pager.read(id)?).clone();
     alloc.release(id);
     Ok((alloc.allocate(), node))
+}
+
+/// The content of page `id` to build a new page from: taken out of the pool when the
+/// current transaction owns it, otherwise copied (snapshots may still read it).
+fn take_or_copy(pager: &Pager, alloc: &Allocator, id: PageId) -> Result<Node, BTreeError> {
+    if alloc.is_fresh(id) {
+        pager.take(id)
+    } else {
+        Ok((*pager.read(id)?).clone())
+    }
+}
+
+/// Releases page `id`. A page the current transaction allocated leaves the pool at once;
+/// any other stays there until the allocator reclaims it (the store then drops it).
+fn release(pager: &Pager, alloc: &mut Allocator, id: PageId) {
+    if alloc.is_fresh(id) {
+        pager.forget(id);
+    }
+    alloc.release(id);
 }
 
 /// How full a sequential split leaves the left page, in percent of the page body.
@@ -550,8 +569,7 @@ pub fn delete(
             break;
         }
         let only_child = children[0];
-        pager.forget(current);
-        alloc.release(current);
+        release(pager, alloc, current);
         root = Some(only_child);
     }
     Ok((root, old))
@@ -666,8 +684,8 @@ fn merge_if_underfull(
             continue;
         }
         let separator = keys.remove(left_index);
-        let left = pager.take(left_id)?;
-        let right = pager.take(right_id)?;
+        let left = take_or_copy(pager, alloc, left_id)?;
+        let right = take_or_copy(pager, alloc, right_id)?;
         let merged = match (left, right) {
             (
                 Node::Leaf {
@@ -714,8 +732,7 @@ fn merge_if_underfull(
         };
         debug_assert!(merged.fits(), "merge produced an overfull node");
         let other = if left_id == child { right_id } else { left_id };
-        pager.forget(other);
-        alloc.release(other);
+        release(pager, alloc, other);
         pager.put_dirty(child, merged);
         children.remove(left_index + 1);
         children[left_index] = child;

@@ -1,9 +1,11 @@
 //! The `kv` command-line tool: argument parsing (clap) and the commands.
 //!
 //! ```text
-//! kv [--db DIR] [--cache-bytes N] [--wal-limit N] [--compact-min-free N] COMMAND
+//! kv [--db DIR] [--cache-bytes N] [--wal-limit N] [--compact-min-free N]
+//!    [--compression none|lz4] [--mmap] COMMAND
 //!   get HEXKEY | put HEXKEY HEXVALUE | del HEXKEY
-//!   scan [--prefix HEX] [START [END]] | dump | stats | verify | checkpoint | batch
+//!   scan [--prefix HEX] [START [END]] | dump | stats | verify [--backup DIR] | checkpoint
+//!   batch | backup BACKUP_DIR | restore BACKUP_DIR
 //! ```
 //!
 //! Keys and values are hexadecimal on the command line. Exit codes: 0 success, 1 key not
@@ -15,7 +17,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::error::Error;
-use crate::store::{Options, Store};
+use crate::store::{Compression, Options, ReadMode, Store};
 
 /// Exit code for "the key does not exist" and other non-corruption failures.
 pub const EXIT_FAILURE: u8 = 1;
@@ -130,8 +132,23 @@ struct Cli {
     /// Compact only when at least this many pages are free.
     #[arg(long)]
     compact_min_free: Option<u64>,
+    /// Value compression of a store created by this command (an existing store keeps its own).
+    #[arg(long, value_enum, default_value_t = CompressionArg::None)]
+    compression: CompressionArg,
+    /// Read data pages through a memory map instead of `pread`.
+    #[arg(long)]
+    mmap: bool,
     #[command(subcommand)]
     command: Command,
+}
+
+/// `--compression` values.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum CompressionArg {
+    /// Values stored as given.
+    None,
+    /// LZ4 for values that shrink.
+    Lz4,
 }
 
 #[derive(Debug, Subcommand)]
@@ -167,12 +184,27 @@ enum Command {
     Dump,
     /// Prints counters and sizes.
     Stats,
-    /// Checks every checksum and structural rule of the store.
-    Verify,
+    /// Checks every checksum and structural rule of the store, or of a backup.
+    Verify {
+        /// Check this backup directory instead of the store (the store is not opened).
+        #[arg(long, value_name = "BACKUP_DIR")]
+        backup: Option<PathBuf>,
+    },
     /// Writes changed pages and empties the log.
     Checkpoint,
     /// Reads operations from standard input, one per line (see the README).
     Batch,
+    /// Writes a consistent backup into BACKUP_DIR, copying only pages changed since the
+    /// backup already there.
+    Backup {
+        /// The backup directory (created if missing).
+        backup_dir: PathBuf,
+    },
+    /// Rebuilds the store backed up in BACKUP_DIR as a new store at --db.
+    Restore {
+        /// The backup directory.
+        backup_dir: PathBuf,
+    },
 }
 
 impl Cli {
@@ -187,6 +219,13 @@ impl Cli {
         if let Some(pages) = self.compact_min_free {
             options.compact_min_free_pages = pages;
         }
+        if self.mmap {
+            options.read_mode = ReadMode::Mmap;
+        }
+        options.compression = match self.compression {
+            CompressionArg::None => Compression::None,
+            CompressionArg::Lz4 => Compression::Lz4,
+        };
         options
     }
 }
@@ -218,6 +257,32 @@ pub fn run(
             }
         };
     let dir = &cli.db;
+    // Two commands work without opening the store at --db.
+    match &cli.command {
+        Command::Restore { backup_dir } => {
+            let report = Store::restore(backup_dir, dir, cli.options())?;
+            writeln!(
+                output,
+                "ok: restored {} keys (checkpoint {}) into {}",
+                report.keys,
+                report.generation,
+                dir.display()
+            )?;
+            return Ok(());
+        }
+        Command::Verify {
+            backup: Some(backup_dir),
+        } => {
+            let report = Store::verify_backup(backup_dir)?;
+            writeln!(
+                output,
+                "ok: backup holds {} keys (checkpoint {})",
+                report.keys, report.generation
+            )?;
+            return Ok(());
+        }
+        _ => {}
+    }
     let store = Store::open(dir, cli.options()).map_err(|err| {
         let mut failure = Failure::from(err);
         failure.message = format!("cannot open {}: {}", dir.display(), failure.message);
@@ -268,7 +333,7 @@ fn run_command(
             let stats = store.stats();
             writeln!(output, "{stats:#?}")?;
         }
-        Command::Verify => {
+        Command::Verify { .. } => {
             let report = store.verify()?;
             writeln!(
                 output,
@@ -281,6 +346,20 @@ fn run_command(
             writeln!(output, "ok")?;
         }
         Command::Batch => batch(store, input, output)?,
+        Command::Backup { backup_dir } => {
+            let report = store.backup(&backup_dir)?;
+            writeln!(
+                output,
+                "ok: wrote {} bytes ({} of {} pages changed, {} keys, checkpoint {})",
+                report.bytes_written,
+                report.pages_copied,
+                report.pages_total,
+                report.keys,
+                report.generation
+            )?;
+        }
+        // Handled in `run` before the store is opened.
+        Command::Restore { .. } => {}
     }
     output.flush()?;
     Ok(())

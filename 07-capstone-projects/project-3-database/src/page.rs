@@ -23,8 +23,13 @@ pub const PAGE_ID: usize = PAGE_COUNT + 2;
 pub const PAGE_BODY: usize = PAGE_ID + 8;
 /// Bytes available for a body.
 pub const BODY_CAPACITY: usize = PAGE_SIZE - PAGE_BODY;
-/// The only page format version this code reads and writes.
-pub const FORMAT_VERSION: u8 = 1;
+/// The page format version this code writes. Version 2 added the meta's compression byte
+/// and index tree fields.
+pub const FORMAT_VERSION: u8 = 2;
+/// The oldest version this code reads. A version 1 meta has zero padding where version 2
+/// keeps the compression byte and the index tree, and zeros mean [`Compression::None`] and
+/// an empty index tree, so it reads the same.
+pub const MIN_FORMAT_VERSION: u8 = 1;
 
 /// Page kind: meta slot.
 pub const KIND_META: u8 = 1;
@@ -53,6 +58,12 @@ pub const META_FREELIST: usize = META_ROOT + 8;
 pub const META_PAGE_COUNT: usize = META_FREELIST + 8;
 /// Offset of the live key count.
 pub const META_KEY_COUNT: usize = META_PAGE_COUNT + 8;
+/// Offset of the value compression byte (see [`Compression`]).
+pub const META_COMPRESSION: usize = META_KEY_COUNT + 8;
+/// Offset of the root page of the index tree, 0 when it is empty.
+pub const META_INDEX_ROOT: usize = META_COMPRESSION + 1;
+/// Offset of the number of entries in the index tree.
+pub const META_INDEX_ENTRIES: usize = META_INDEX_ROOT + 8;
 /// The two meta slots are pages 0 and 1; tree pages start here.
 pub const FIRST_DATA_PAGE: u64 = 2;
 
@@ -301,6 +312,46 @@ pub struct Meta {
     pub page_count: u64,
     /// Number of live keys.
     pub key_count: u64,
+    /// How values are stored; fixed when the store is created.
+    pub compression: Compression,
+    /// Root of the index tree (every secondary index's entries), `None` when empty.
+    pub index_root: Option<PageId>,
+    /// Number of entries in the index tree.
+    pub index_entries: u64,
+}
+
+/// How a store keeps its values; chosen when the store is created and recorded in its meta.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Compression {
+    /// Values are stored as given (meta byte 0).
+    #[default]
+    None,
+    /// Values of 64 bytes or more are LZ4-compressed when that saves space (meta byte 1);
+    /// see `values` for the stored form.
+    Lz4,
+}
+
+impl Compression {
+    /// The meta byte.
+    pub fn to_byte(self) -> u8 {
+        match self {
+            Compression::None => 0,
+            Compression::Lz4 => 1,
+        }
+    }
+
+    /// Reads the meta byte.
+    ///
+    /// # Errors
+    /// [`CodecError::Invalid`] for an unknown codec.
+    pub fn from_byte(byte: u8) -> Result<Self, CodecError> {
+        match byte {
+            0 => Ok(Compression::None),
+            1 => Ok(Compression::Lz4),
+            other => Err(invalid("compression", format!("unknown codec {other}"))),
+        }
+    }
 }
 
 fn seal(page: &mut [u8; PAGE_SIZE], kind: u8, count: usize, id: u64) {
@@ -324,6 +375,11 @@ pub fn encode_meta(meta: &Meta, slot: u64) -> Box<[u8; PAGE_SIZE]> {
         .copy_from_slice(&PageId::encode_ref(meta.freelist).to_le_bytes());
     page[META_PAGE_COUNT..META_PAGE_COUNT + 8].copy_from_slice(&meta.page_count.to_le_bytes());
     page[META_KEY_COUNT..META_KEY_COUNT + 8].copy_from_slice(&meta.key_count.to_le_bytes());
+    page[META_COMPRESSION] = meta.compression.to_byte();
+    page[META_INDEX_ROOT..META_INDEX_ROOT + 8]
+        .copy_from_slice(&PageId::encode_ref(meta.index_root).to_le_bytes());
+    page[META_INDEX_ENTRIES..META_INDEX_ENTRIES + 8]
+        .copy_from_slice(&meta.index_entries.to_le_bytes());
     seal(&mut page, KIND_META, 0, slot);
     page
 }
@@ -343,10 +399,10 @@ fn open_page(bytes: &[u8], id: u64) -> Result<(u8, usize, &[u8]), CodecError> {
     }
     let kind = header.u8()?;
     let version = header.u8()?;
-    if version != FORMAT_VERSION {
+    if !(MIN_FORMAT_VERSION..=FORMAT_VERSION).contains(&version) {
         return Err(CodecError::Invalid {
             field: "page version",
-            reason: format!("{version}, this build reads {FORMAT_VERSION}"),
+            reason: format!("{version}, this build reads {MIN_FORMAT_VERSION} to {FORMAT_VERSION}"),
         });
     }
     let count = usize::from(header.u16()?);
@@ -392,9 +448,16 @@ pub fn decode_meta(bytes: &[u8], slot: u64) -> Result<Meta, CodecError> {
         freelist: PageId::decode_ref(reader.u64()?, "meta free list")?,
         page_count: reader.u64()?,
         key_count: reader.u64()?,
+        compression: Compression::from_byte(reader.u8()?)?,
+        index_root: PageId::decode_ref(reader.u64()?, "meta index root")?,
+        index_entries: reader.u64()?,
     };
     let page_ok = |page: Option<PageId>| page.is_none_or(|page| page.get() < meta.page_count);
-    if meta.page_count < FIRST_DATA_PAGE || !page_ok(meta.root) || !page_ok(meta.freelist) {
+    if meta.page_count < FIRST_DATA_PAGE
+        || !page_ok(meta.root)
+        || !page_ok(meta.freelist)
+        || !page_ok(meta.index_root)
+    {
         return Err(CodecError::Invalid {
             field: "meta page numbers",
             reason: format!("{meta:?}"),
@@ -654,6 +717,9 @@ mod tests {
             freelist: None,
             page_count: 10,
             key_count: 3,
+            compression: Compression::Lz4,
+            index_root: Some(PageId(7)),
+            index_entries: 12,
         };
         assert_eq!(decode_meta(&encode_meta(&meta, 1)[..], 1).unwrap(), meta);
     }

@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::backend::Backend;
 use crate::error::BTreeError;
@@ -51,7 +51,10 @@ pub type PageIdHash = std::hash::BuildHasherDefault<PageIdHasher>;
 #[derive(Debug)]
 struct Cached {
     node: Arc<Node>,
-    heads: Box<[u64]>,
+    /// Computed by the first lookup that needs them, not when the page is cached: a writer
+    /// that changes a page key by key (a bulk load) replaces it far more often than anyone
+    /// searches it.
+    heads: OnceLock<Box<[u64]>>,
     /// Set by a hit under the shared lock; consumed by eviction (unused while dirty).
     referenced: AtomicBool,
 }
@@ -59,7 +62,7 @@ struct Cached {
 impl Cached {
     fn new(node: Arc<Node>) -> Self {
         Cached {
-            heads: page::key_heads(&node),
+            heads: OnceLock::new(),
             node,
             referenced: AtomicBool::new(false),
         }
@@ -83,13 +86,6 @@ impl Shard {
         self.clean.insert_sparing(id, cached, PAGE_SIZE, |cached| {
             cached.referenced.swap(false, Ordering::Relaxed)
         });
-    }
-
-    /// Moves `id` to the front of the LRU (we hold the exclusive lock anyway).
-    fn promote(&mut self, id: PageId) -> Option<Arc<Node>> {
-        let cached = self.clean.get(&id)?;
-        cached.referenced.store(false, Ordering::Relaxed);
-        Some(Arc::clone(&cached.node))
     }
 
     /// Clean pages may use whatever the dirty ones leave of the shard's budget.
@@ -194,7 +190,8 @@ impl Pager {
                 cached.referenced.store(true, Ordering::Relaxed);
             }
             guard.hits.fetch_add(1, Ordering::Relaxed);
-            return Ok(inspect(&cached.node, &cached.heads));
+            let heads = cached.heads.get_or_init(|| page::key_heads(&cached.node));
+            return Ok(inspect(&cached.node, heads));
         }
         drop(guard);
         let node = self.read(id)?;
@@ -213,14 +210,16 @@ impl Pager {
             });
         }
         {
-            let mut shard = lock(self.shard(id));
-            if let Some(cached) = shard.dirty.get(&id) {
-                self.counters.hits.fetch_add(1, Ordering::Relaxed);
+            // A hit needs only the shared lock, as in `with_page`: it sets the page's
+            // `referenced` flag instead of moving it in the list.
+            let shard = lock_shared(self.shard(id));
+            let cached = shard.dirty.get(&id).or_else(|| shard.clean.peek(&id));
+            if let Some(cached) = cached {
+                if !cached.referenced.load(Ordering::Relaxed) {
+                    cached.referenced.store(true, Ordering::Relaxed);
+                }
+                shard.hits.fetch_add(1, Ordering::Relaxed);
                 return Ok(Arc::clone(&cached.node));
-            }
-            if let Some(node) = shard.promote(id) {
-                self.counters.hits.fetch_add(1, Ordering::Relaxed);
-                return Ok(node);
             }
         }
         // Read outside the lock so other pages of this shard stay available meanwhile.
@@ -364,6 +363,21 @@ impl Pager {
         self.backend.write_all_at(&bytes[..], id.offset())?;
         self.counters.writes.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Reads the raw bytes of page `id` from the file after checking that they decode (used
+    /// by backups, which copy pages as they are).
+    ///
+    /// # Errors
+    /// I/O errors or [`BTreeError::CorruptPage`].
+    pub fn read_raw(&self, id: PageId) -> Result<Vec<u8>, BTreeError> {
+        let mut buf = vec![0u8; PAGE_SIZE];
+        self.backend.read_exact_at(&mut buf, id.offset())?;
+        page::decode_page(&buf, id).map_err(|source| BTreeError::CorruptPage {
+            page: id.get(),
+            source,
+        })?;
+        Ok(buf)
     }
 
     /// Reads a page straight from the file, bypassing the pool (used by `verify`).

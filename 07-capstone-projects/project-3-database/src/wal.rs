@@ -45,6 +45,8 @@ pub const WAL_PREALLOCATE: u64 = 1 << 20;
 
 const OP_PUT: u8 = 1;
 const OP_DELETE: u8 = 2;
+const OP_INDEX_PUT: u8 = 3;
+const OP_INDEX_DELETE: u8 = 4;
 
 /// One change inside a transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +55,10 @@ pub enum Op {
     Put(Vec<u8>, Vec<u8>),
     /// Remove a key.
     Delete(Vec<u8>),
+    /// Add an entry to the index tree (its value is empty).
+    IndexPut(Vec<u8>),
+    /// Remove an entry from the index tree.
+    IndexDelete(Vec<u8>),
 }
 
 /// One committed transaction as it is logged.
@@ -79,7 +85,7 @@ pub fn encode_record(record: &Record) -> Result<Vec<u8>, WalError> {
             .iter()
             .map(|op| match op {
                 Op::Put(key, value) => 1 + 4 + key.len() + 4 + value.len(),
-                Op::Delete(key) => 1 + 4 + key.len(),
+                Op::Delete(key) | Op::IndexPut(key) | Op::IndexDelete(key) => 1 + 4 + key.len(),
             })
             .sum::<usize>();
     let too_large = || WalError::TooLarge { bytes: payload_len };
@@ -99,8 +105,12 @@ pub fn encode_record(record: &Record) -> Result<Vec<u8>, WalError> {
                 out.u32(u32::try_from(value.len()).map_err(|_| too_large())?);
                 out.raw(value);
             }
-            Op::Delete(key) => {
-                out.u8(OP_DELETE);
+            Op::Delete(key) | Op::IndexPut(key) | Op::IndexDelete(key) => {
+                out.u8(match op {
+                    Op::Delete(_) => OP_DELETE,
+                    Op::IndexPut(_) => OP_INDEX_PUT,
+                    _ => OP_INDEX_DELETE,
+                });
                 out.u32(u32::try_from(key.len()).map_err(|_| too_large())?);
                 out.raw(key);
             }
@@ -139,6 +149,8 @@ pub fn decode_payload(payload: &[u8]) -> Result<Record, CodecError> {
                 Op::Put(key, reader.take(value_len)?.to_vec())
             }
             OP_DELETE => Op::Delete(key),
+            OP_INDEX_PUT => Op::IndexPut(key),
+            OP_INDEX_DELETE => Op::IndexDelete(key),
             other => {
                 return Err(CodecError::Invalid {
                     field: "log op tag",
@@ -222,6 +234,14 @@ pub fn scan(bytes: &[u8]) -> Result<Scan, WalError> {
         match try_record(bytes, offset)? {
             Attempt::Valid(record, next) => {
                 if let Some(previous) = result.records.last()
+                    && record.sequence <= previous.sequence
+                {
+                    // Sequence numbers grow for the store's whole life, also across log
+                    // resets, so an older record here is a leftover of the log before the
+                    // last reset whose truncation did not reach the disk: the end of the log.
+                    return Ok(torn_at(result, offset));
+                }
+                if let Some(previous) = result.records.last()
                     && record.sequence != previous.sequence + 1
                 {
                     return Err(WalError::Corrupt {
@@ -253,13 +273,19 @@ pub fn scan(bytes: &[u8]) -> Result<Scan, WalError> {
                         reason: format!("damaged record followed by a valid one at {at}"),
                     });
                 }
-                result.torn_tail = true;
-                break;
+                return Ok(torn_at(result, offset));
             }
         }
     }
     result.valid_len = offset as u64;
     Ok(result)
+}
+
+/// Ends a scan at `offset`: what follows is a torn tail.
+fn torn_at(mut result: Scan, offset: usize) -> Scan {
+    result.torn_tail = true;
+    result.valid_len = offset as u64;
+    result
 }
 
 #[derive(Debug)]
@@ -605,6 +631,19 @@ mod tests {
         let mut bytes = encode_record(&record(0)).unwrap();
         bytes.extend(encode_record(&record(2)).unwrap());
         assert!(matches!(scan(&bytes), Err(WalError::Corrupt { .. })));
+    }
+
+    #[test]
+    fn wal_older_record_after_a_reset_marker_is_a_torn_tail() {
+        // A reset wrote its marker at offset 0, but the truncation before it did not reach
+        // the disk: the old log's records follow, with lower sequence numbers.
+        let marker = encode_record(&record(23)).unwrap();
+        let mut bytes = marker.clone();
+        bytes.extend(encode_record(&record(20)).unwrap());
+        let scanned = scan(&bytes).unwrap();
+        assert_eq!(scanned.records, vec![record(23)]);
+        assert!(scanned.torn_tail);
+        assert_eq!(scanned.valid_len, marker.len() as u64);
     }
 
     proptest! {

@@ -1,5 +1,6 @@
 //! Many readers and one writer: the bank-transfer invariant in every snapshot, no lost
-//! updates, atomic visibility for scanning readers, and group commit under contention.
+//! updates, atomic visibility for scanning readers, group commit under contention, and
+//! snapshots that neither hold the writer out nor lose their pages to it.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -198,4 +199,98 @@ fn concurrency_group_commit_shares_fsyncs() {
         syncs < commits,
         "no commit shared a sync: {syncs} syncs for {commits} commits"
     );
+}
+
+#[test]
+fn concurrency_commit_does_not_wait_for_an_open_snapshot() {
+    // A snapshot stays open on this thread while another thread commits and checkpoints;
+    // a commit that waited for the snapshot would never finish.
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(Store::open(dir.path(), Options::default()).unwrap());
+    store.put(b"key", b"old").unwrap();
+    let snapshot = store.read();
+    let (done, finished) = std::sync::mpsc::channel();
+    let writer = std::sync::Arc::clone(&store);
+    // Not a scoped thread: if the commit hung, the test must fail, not wait for it.
+    let handle = std::thread::spawn(move || {
+        writer.put(b"key", b"new").unwrap();
+        writer.checkpoint().unwrap();
+        done.send(()).unwrap();
+    });
+    finished
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the commit waited for the open snapshot");
+    handle.join().unwrap();
+    assert_eq!(snapshot.get(b"key").unwrap(), Some(b"old".to_vec()));
+    assert_eq!(store.get(b"key").unwrap(), Some(b"new".to_vec()));
+    drop(snapshot);
+}
+
+#[test]
+fn concurrency_old_snapshot_survives_rewrites_checkpoints_and_compaction() {
+    // While a snapshot of the first version is open, every page it reads is replaced three
+    // times, checkpoints run, and most keys are deleted; a 16-page pool sends most of its
+    // reads to the file. The snapshot must still read exactly its version, and once it is
+    // gone the pages it held must be freed, compacted and cut.
+    let dir = tempfile::tempdir().unwrap();
+    let options = Options {
+        cache_bytes: 16 * 4096,
+        wal_limit: 64 * 1024,
+        compact_min_free_pages: 4,
+        ..Options::default()
+    };
+    let store = Store::open(dir.path(), options).unwrap();
+    let value =
+        |round: u8, index: u32| vec![round; if index.is_multiple_of(41) { 3000 } else { 90 }];
+    store
+        .transaction(|tx| {
+            for index in 0..3000u32 {
+                tx.put(&index.to_be_bytes(), &value(1, index))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let snapshot = store.read();
+    for round in 2..5u8 {
+        store
+            .transaction(|tx| {
+                for index in 0..3000u32 {
+                    tx.put(&index.to_be_bytes(), &value(round, index))?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        store.checkpoint().unwrap();
+    }
+    store
+        .transaction(|tx| {
+            for index in (0..3000u32).filter(|index| index % 4 != 0) {
+                tx.delete(&index.to_be_bytes())?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    store.checkpoint().unwrap();
+    // The pages the snapshot can read are neither reused nor counted free, so the file
+    // holds four versions of the tree now.
+    let held = store.stats().pages;
+    let mut seen = 0;
+    for pair in snapshot.range::<&[u8], _>(..).unwrap() {
+        let (key, stored) = pair.unwrap();
+        let index = u32::from_be_bytes(key.try_into().unwrap());
+        assert_eq!(stored, value(1, index), "key {index} in the old snapshot");
+        seen += 1;
+    }
+    assert_eq!(seen, 3000);
+    assert_eq!(snapshot.len(), 3000);
+    drop(snapshot);
+    // With the snapshot gone, the next checkpoint reuses and cuts what it held.
+    store.put(b"after", b"x").unwrap();
+    store.checkpoint().unwrap();
+    store.checkpoint().unwrap();
+    let after = store.stats();
+    assert!(after.compactions >= 1, "{after:?}");
+    assert!(after.pages * 2 < held, "{held} pages -> {after:?}");
+    store.check_invariants().unwrap();
+    assert_eq!(store.verify().unwrap().keys, 751);
 }

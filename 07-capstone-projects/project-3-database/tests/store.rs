@@ -5,7 +5,7 @@ mod util;
 
 use std::collections::BTreeMap;
 
-use kv::{Durability, Error, Options, Store};
+use kv::{Compression, Durability, Error, Options, ReadMode, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use util::crash_image;
@@ -337,132 +337,150 @@ fn store_mass_delete_compacts_and_truncates_the_data_file() {
 }
 
 #[test]
-fn store_recovers_from_crash_at_every_step_of_a_compaction() {
-    // The compaction runs as: checkpoint g+1 (meta, log reset, cut), move pages into free
-    // pages near the start, checkpoint g+2 (pages, free list, meta, log reset, cut). A
-    // reader snapshot holds the compaction just before it moves pages, which gives the
-    // image "after checkpoint g+1"; the finished store gives "after checkpoint g+2". Every
-    // crash state in between is a mix of the two, and each must recover the same data.
+fn store_compression_shrinks_documents_and_is_kept_by_the_store() {
+    let sizes: Vec<u64> = [Compression::None, Compression::Lz4]
+        .into_iter()
+        .map(|compression| {
+            let dir = tempfile::tempdir().unwrap();
+            let options = Options {
+                compression,
+                ..Options::default()
+            };
+            let store = Store::open(dir.path(), options).unwrap();
+            store
+                .transaction(|tx| {
+                    for index in 0..500u32 {
+                        tx.put(&index.to_be_bytes(), &util::document(u64::from(index)))?;
+                    }
+                    Ok(())
+                })
+                .unwrap();
+            store.close().unwrap();
+            // Reopened with other options, the store keeps its own codec.
+            let store = Store::open(dir.path(), Options::default()).unwrap();
+            assert_eq!(store.compression(), compression);
+            for index in (0..500u32).step_by(37) {
+                assert_eq!(
+                    store.get(&index.to_be_bytes()).unwrap(),
+                    Some(util::document(u64::from(index)))
+                );
+            }
+            assert_eq!(collect(store.range::<&[u8], _>(..).unwrap()).len(), 500);
+            store.verify().unwrap();
+            store.stats().pages
+        })
+        .collect();
+    // Each document needs an overflow page of its own uncompressed; compressed, it fits
+    // in a leaf next to others.
+    assert!(sizes[1] * 3 < sizes[0], "pages: {sizes:?}");
+}
+
+#[test]
+fn store_mmap_reads_survive_growth_cuts_and_compaction() {
     let dir = tempfile::tempdir().unwrap();
-    let (store, model) = store_after_mass_delete(dir.path(), 6000);
-    let generation = store.stats().generation;
-    let wal = dir.path().join("wal.kv");
-    let first = tempfile::tempdir().unwrap();
-    std::thread::scope(|scope| {
-        let snapshot = store.read();
-        let checkpoint = scope.spawn(|| store.checkpoint());
-        // Wait until checkpoint g+1 has emptied the log (its marker names g+1); the
-        // compaction then waits for `snapshot` before it moves anything.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        loop {
-            let log = std::fs::read(&wal).unwrap();
-            if log.len() >= 28
-                && u64::from_le_bytes(log[20..28].try_into().unwrap()) == generation + 1
-            {
-                break;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "checkpoint never finished"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
-        // The cut that follows the log reset may still be running: give it time (if it
-        // has not finished, the image is a crash during the cut, which is also valid).
-        std::thread::sleep(std::time::Duration::from_millis(200));
-        crash_image(dir.path(), first.path());
-        assert!(
-            !checkpoint.is_finished(),
-            "the compaction did not wait for the snapshot"
-        );
-        drop(snapshot);
-        checkpoint.join().unwrap().unwrap();
-    });
-    assert!(store.stats().compactions >= 1);
-    assert_eq!(store.stats().generation, generation + 2);
-    let second = tempfile::tempdir().unwrap();
-    crash_image(dir.path(), second.path());
-    let read =
-        |image: &tempfile::TempDir, name: &str| std::fs::read(image.path().join(name)).unwrap();
-    let (data1, log1) = (read(&first, "data.kv"), read(&first, "wal.kv"));
-    let (data2, log2) = (read(&second, "data.kv"), read(&second, "wal.kv"));
-    assert!(data2.len() < data1.len(), "the compaction shrank the file");
-    let meta_end = 2 * 4096;
-    // The data file as checkpoint g+2 leaves it before its cut: the new pages over the
-    // old file, then the old tail; `with_meta` says whether the new meta slot is in.
-    let before_cut = |with_meta: bool, pages: &dyn Fn(usize) -> bool| {
-        let mut bytes = data1.clone();
-        for (index, page) in data2.chunks(4096).enumerate() {
-            let is_meta = index * 4096 < meta_end;
-            if (is_meta && with_meta) || (!is_meta && pages(index)) {
-                bytes[index * 4096..index * 4096 + page.len()].copy_from_slice(page);
-            }
-        }
-        bytes
+    let options = || Options {
+        read_mode: ReadMode::Mmap,
+        // A pool of 16 pages, so nearly every read goes to the file.
+        cache_bytes: 16 * 4096,
+        ..Options::default()
     };
-    let torn_meta = {
-        let mut bytes = before_cut(false, &|_| true);
-        let slot = ((generation + 2) % 2) as usize * 4096;
-        bytes[slot + 64..slot + 2000].fill(0xA5);
-        bytes
-    };
-    let mut half_tail = data2.clone();
-    half_tail.extend_from_slice(
-        &data1[data2.len()..data2.len() + (data1.len() - data2.len()) / 2 + 100],
+    let store = Store::open(dir.path(), options()).unwrap();
+    let mut model = BTreeMap::new();
+    store
+        .transaction(|tx| {
+            for index in 0..4000u32 {
+                let value = vec![index as u8; if index % 50 == 0 { 5000 } else { 100 }];
+                tx.put(&index.to_be_bytes(), &value)?;
+                model.insert(index.to_be_bytes().to_vec(), value);
+            }
+            Ok(())
+        })
+        .unwrap();
+    store.checkpoint().unwrap();
+    let before = store.stats();
+    store
+        .transaction(|tx| {
+            for index in (0..4000u32).filter(|index| index % 3 != 0) {
+                tx.delete(&index.to_be_bytes())?;
+                model.remove(index.to_be_bytes().as_slice());
+            }
+            Ok(())
+        })
+        .unwrap();
+    // Compaction moves pages and the cut shrinks the file (and the map) under the reads.
+    store.checkpoint().unwrap();
+    let after = store.stats();
+    assert!(after.compactions > before.compactions, "{after:?}");
+    assert!(after.pages < before.pages, "{before:?} {after:?}");
+    assert_holds(&store, &model);
+    assert!(store.stats().cache_misses > 0);
+    store.close().unwrap();
+    let store = Store::open(dir.path(), options()).unwrap();
+    assert_holds(&store, &model);
+}
+
+/// The city of a record `name|city`.
+fn city(_key: &[u8], value: &[u8]) -> Option<Vec<u8>> {
+    let at = value.iter().position(|byte| *byte == b'|')?;
+    Some(value[at + 1..].to_vec())
+}
+
+fn keys_of(hits: Vec<kv::IndexHit>) -> Vec<String> {
+    hits.into_iter()
+        .map(|hit| String::from_utf8(hit.key).unwrap())
+        .collect()
+}
+
+#[test]
+fn store_secondary_index_follows_puts_updates_deletes_and_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), Options::default()).unwrap();
+    store.put(b"ana", b"Ana|Lisbon").unwrap();
+    store.put(b"bo", b"Bo|Oslo").unwrap();
+    store.put(b"no-city", b"Nobody").unwrap();
+    // Defining the index builds it from the data already there.
+    store.define_index("by_city", city).unwrap();
+    assert_eq!(
+        keys_of(store.index_get("by_city", b"Lisbon").unwrap()),
+        ["ana"]
     );
-    let cases: Vec<(&str, Vec<u8>, &Vec<u8>)> = vec![
-        (
-            "after checkpoint g+1, before moving pages",
-            data1.clone(),
-            &log1,
-        ),
-        (
-            "some moved pages written early",
-            before_cut(false, &|index| index % 3 == 0),
-            &log1,
-        ),
-        (
-            "all pages written, meta not yet",
-            before_cut(false, &|_| true),
-            &log1,
-        ),
-        ("torn meta write", torn_meta, &log1),
-        (
-            "meta durable, log not yet reset",
-            before_cut(true, &|_| true),
-            &log1,
-        ),
-        (
-            "log reset, file not yet cut",
-            before_cut(true, &|_| true),
-            &log2,
-        ),
-        ("crash in the middle of the cut", half_tail, &log2),
-        ("finished", data2.clone(), &log2),
-    ];
-    for (name, data, log) in cases {
-        let image = tempfile::tempdir().unwrap();
-        std::fs::write(image.path().join("data.kv"), &data).unwrap();
-        std::fs::write(image.path().join("wal.kv"), log).unwrap();
-        let store = Store::open(image.path(), Options::default())
-            .unwrap_or_else(|err| panic!("{name}: {err}"));
-        let all = collect(store.range::<&[u8], _>(..).unwrap());
-        assert!(all.into_iter().eq(model.clone()), "{name}");
-        store.check_invariants().unwrap();
-        // Recovery itself cut any garbage past the page count, unless it replays and
-        // checkpoints (which cuts too).
-        let len = std::fs::metadata(image.path().join("data.kv"))
-            .unwrap()
-            .len();
-        assert_eq!(len, store.stats().pages * 4096, "{name}: length after open");
-        // The next checkpoint rewrites a torn meta slot and leaves the file exactly as
-        // long as its pages.
-        store.put(b"after", name.as_bytes()).unwrap();
-        store.checkpoint().unwrap();
-        store.verify().unwrap_or_else(|err| panic!("{name}: {err}"));
-        let len = std::fs::metadata(image.path().join("data.kv"))
-            .unwrap()
-            .len();
-        assert_eq!(len, store.stats().pages * 4096, "{name}");
-    }
+    store
+        .transaction(|tx| {
+            tx.put(b"cy", b"Cy|Lisbon")?;
+            tx.put(b"bo", b"Bo|Lima")?; // moves from Oslo to Lima
+            tx.delete(b"ana")?;
+            Ok(())
+        })
+        .unwrap();
+    let mut rolled_back = store.begin().unwrap();
+    rolled_back.put(b"dee", b"Dee|Lisbon").unwrap();
+    rolled_back.rollback();
+    assert_eq!(
+        keys_of(store.index_get("by_city", b"Lisbon").unwrap()),
+        ["cy"]
+    );
+    assert!(store.index_get("by_city", b"Oslo").unwrap().is_empty());
+    let range = store
+        .index_range("by_city", b"L".as_slice()..b"M".as_slice())
+        .unwrap();
+    let cities: Vec<&[u8]> = range.iter().map(|hit| hit.indexed.as_slice()).collect();
+    assert_eq!(cities, [b"Lima".as_slice(), b"Lisbon"]);
+    assert_eq!(range[0].value, b"Bo|Lima");
+    store.check_invariants().unwrap();
+    store.verify().unwrap();
+    store.close().unwrap();
+    // The entries are stored: lookups work after reopening; the extractor is defined again
+    // so that commits keep maintaining it.
+    let store = Store::open(dir.path(), Options::default()).unwrap();
+    assert_eq!(
+        keys_of(store.index_get("by_city", b"Lima").unwrap()),
+        ["bo"]
+    );
+    store.define_index("by_city", city).unwrap();
+    store.put(b"ed", b"Ed|Lima").unwrap();
+    assert_eq!(
+        keys_of(store.index_get("by_city", b"Lima").unwrap()),
+        ["bo", "ed"]
+    );
+    assert!(store.define_index("", city).is_err());
 }

@@ -10,7 +10,8 @@
 //! rows show MiB and `kv size / engine size`.
 //!
 //! Run: `cargo run --release -p kv-compare` (optionally `-- --keys 50000`; `--only-kv` runs
-//! just this store, for profiling).
+//! just this store, for profiling; `--lz4` adds the store created with LZ4 value compression,
+//! `--mmap` the store reading through a memory map).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -68,8 +69,29 @@ struct Kv(kv::Store);
 
 impl Kv {
     fn open(path: &Path) -> Result<Box<dyn Engine>> {
+        Self::open_with(path, kv::Compression::None, kv::ReadMode::Pread)
+    }
+
+    /// The same store created with LZ4 value compression (`--lz4`), to measure what the
+    /// attempt to compress costs on values that do not compress.
+    fn open_lz4(path: &Path) -> Result<Box<dyn Engine>> {
+        Self::open_with(path, kv::Compression::Lz4, kv::ReadMode::Pread)
+    }
+
+    /// The same store reading its data file through a memory map (`--mmap`).
+    fn open_mmap(path: &Path) -> Result<Box<dyn Engine>> {
+        Self::open_with(path, kv::Compression::None, kv::ReadMode::Mmap)
+    }
+
+    fn open_with(
+        path: &Path,
+        compression: kv::Compression,
+        read_mode: kv::ReadMode,
+    ) -> Result<Box<dyn Engine>> {
         let options = kv::Options {
             cache_bytes: CACHE_BYTES,
+            compression,
+            read_mode,
             ..kv::Options::default()
         };
         Ok(Box::new(Kv(kv::Store::open(path, options)?)))
@@ -578,6 +600,12 @@ fn main() -> Result<()> {
             contender("sled", Sled::open),
         ]
     };
+    if args.iter().any(|arg| arg == "--lz4") {
+        contenders.push(contender("kv-lz4", Kv::open_lz4));
+    }
+    if args.iter().any(|arg| arg == "--mmap") {
+        contenders.push(contender("kv-mmap", Kv::open_mmap));
+    }
     let table = run(&work, &mut contenders)?;
     println!(
         "keys: {keys} loaded (+{} written later), key {KEY_LEN} B, value {VALUE_LEN} B",

@@ -2,9 +2,10 @@
 //! meta, always under the writer lock. The order of the steps in [`Store::checkpoint_inner`]
 //! is the correctness argument; `ARCHITECTURE.md` walks through a crash between each pair.
 
+use std::sync::PoisonError;
 use std::sync::atomic::Ordering;
 
-use super::{PoisonGuard, Store, VerifyReport, WriterState};
+use super::{PoisonGuard, Store, TreeState, VerifyReport, WriterState};
 use crate::btree;
 use crate::error::{Error, Result};
 use crate::page::{FIRST_DATA_PAGE, Meta, PAGE_SIZE};
@@ -25,6 +26,11 @@ impl Store {
         if !writer.changed {
             return Ok(());
         }
+        // Waits for a running backup (see `Store::backup`).
+        let _gate = self
+            .backup_gate
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
         let mut result = self.checkpoint_inner(writer);
         if result.is_ok()
             && writer
@@ -44,6 +50,19 @@ impl Store {
         self.poison_on_error(result)
     }
 
+    /// The checkpoint a commit runs when the log passes its limit: skipped while a backup
+    /// holds the gate (the log just grows a little longer meanwhile). A backup takes the gate
+    /// only while it holds the writer lock, which the caller holds now, so the gate cannot be
+    /// taken between the check and the checkpoint.
+    pub(super) fn checkpoint_unless_backing_up(&self, writer: &mut WriterState) -> Result<()> {
+        let free = self.backup_gate.try_write().is_ok();
+        if free {
+            self.checkpoint_locked(writer)
+        } else {
+            Ok(())
+        }
+    }
+
     /// Moves the tree's pages from the end of the data file into free pages near its start
     /// (see `btree::relocate`), so the checkpoint that follows finds the end of the file free
     /// and cuts it off. Runs right after a checkpoint, under the writer lock, so no page is
@@ -56,17 +75,24 @@ impl Store {
         };
         // Same discipline as `apply`: a failure half-way poisons the store.
         let guard = PoisonGuard::arm(&self.poisoned);
-        let mut tree = self.tree.write();
-        if let Some(root) = tree.root {
-            tree.root = Some(btree::relocate(
-                &self.pager,
-                &mut writer.alloc,
-                root,
-                limit,
-                0,
-            )?);
+        let mut tree = (*self.versions.current()).clone();
+        tree.version += 1;
+        writer.alloc.begin(tree.version);
+        let TreeState {
+            root, index_root, ..
+        } = &mut tree;
+        for slot in [root, index_root] {
+            if let Some(page) = *slot {
+                *slot = Some(btree::relocate(
+                    &self.pager,
+                    &mut writer.alloc,
+                    page,
+                    limit,
+                    0,
+                )?);
+            }
         }
-        drop(tree);
+        self.publish(writer, tree);
         guard.defuse();
         writer.changed = true;
         self.counters.compactions.fetch_add(1, Ordering::Relaxed);
@@ -78,13 +104,19 @@ impl Store {
         self.pager.write_back()?;
         // 2. The free list as it will be once the new meta is durable, written to pages
         // that are free now.
-        let plan = writer.alloc.plan_checkpoint();
+        let oldest = self.versions.oldest();
+        let plan = writer.alloc.plan_checkpoint(oldest);
         for (page, node) in plan.list_nodes() {
             self.pager.write_node(page, &node)?;
         }
-        let (root, key_count) = {
-            let tree = self.read_tree();
-            (tree.root, tree.key_count)
+        let (root, key_count, index_root, index_entries) = {
+            let tree = self.versions.current();
+            (
+                tree.root,
+                tree.key_count,
+                tree.index_root,
+                tree.index_entries,
+            )
         };
         let meta = Meta {
             generation: writer.generation + 1,
@@ -92,6 +124,9 @@ impl Store {
             freelist: plan.first_list_page(),
             page_count: plan.page_count(),
             key_count,
+            compression: self.compression,
+            index_root,
+            index_entries,
         };
         // 3. Pages durable before the meta that points at them.
         self.pager.sync()?;
@@ -109,7 +144,11 @@ impl Store {
         for page in plan.cut() {
             self.pager.forget(*page);
         }
-        writer.alloc.finish_checkpoint(plan);
+        // Retired pages of the old durable tree now wait only for snapshots; those that no
+        // snapshot can read are free (and out of the pool) from now on.
+        for page in writer.alloc.finish_checkpoint(plan, oldest) {
+            self.pager.forget(page);
+        }
         writer.changed = false;
         self.publish_shape(writer);
         self.counters.checkpoints.fetch_add(1, Ordering::Relaxed);
@@ -125,6 +164,32 @@ impl Store {
         Ok(())
     }
 
+    /// Walks the main tree and the index tree (`uncached`: from the file, checking every
+    /// checksum) and checks their rules, their counts, and that no page is in both.
+    pub(super) fn walk_trees(
+        &self,
+        tree: &TreeState,
+        uncached: bool,
+    ) -> Result<(btree::TreeReport, btree::TreeReport)> {
+        let report = btree::check_invariants(&self.pager, tree.root, uncached)?;
+        let index = btree::check_invariants(&self.pager, tree.index_root, uncached)?;
+        let counts = [
+            ("tree", report.keys, tree.key_count),
+            ("index tree", index.keys, tree.index_entries),
+        ];
+        for (name, found, counted) in counts {
+            if found != counted {
+                return Err(Error::Corrupt(format!(
+                    "{name} holds {found} keys, the meta counts {counted}"
+                )));
+            }
+        }
+        if let Some(page) = report.pages.intersection(&index.pages).next() {
+            return Err(Error::Corrupt(format!("page {page} is in both trees")));
+        }
+        Ok((report, index))
+    }
+
     /// Checkpoints, then re-reads every page of the tree and the free list from the file,
     /// checking every checksum and every structural rule.
     ///
@@ -135,20 +200,24 @@ impl Store {
         self.check_poisoned()?;
         self.checkpoint_locked(&mut writer)?;
         let tree = self.read_tree();
-        let report = btree::check_invariants(&self.pager, tree.root, true)?;
-        if report.keys != tree.key_count {
-            return Err(Error::Corrupt(format!(
-                "tree holds {} keys, meta says {}",
-                report.keys, tree.key_count
-            )));
-        }
+        let (report, index) = self.walk_trees(&tree, true)?;
         let alloc = &writer.alloc;
-        for page in report.pages.iter().chain(alloc.freelist_pages()) {
+        for page in report
+            .pages
+            .iter()
+            .chain(&index.pages)
+            .chain(alloc.freelist_pages())
+        {
             if page.get() >= alloc.page_count() {
                 return Err(Error::Corrupt(format!("page {page} lies past the end")));
             }
         }
-        if let Some(page) = report.pages.iter().find(|page| alloc.is_free(**page)) {
+        if let Some(page) = report
+            .pages
+            .iter()
+            .chain(&index.pages)
+            .find(|page| alloc.is_free(**page))
+        {
             return Err(Error::Corrupt(format!("page {page} is both used and free")));
         }
         for page in alloc.freelist_pages() {
@@ -161,7 +230,7 @@ impl Store {
         }
         Ok(VerifyReport {
             keys: report.keys,
-            tree_pages: report.pages.len() as u64,
+            tree_pages: (report.pages.len() + index.pages.len()) as u64,
             free_pages: alloc.free_count(),
             depth: report.depth,
         })

@@ -4,38 +4,50 @@
 //! - `recovery`: creating a new store and recovering an existing one from meta and log.
 //! - `checkpoint`: checkpoints, compaction and `verify`.
 //! - `txn`: read snapshots, write transactions and iterators.
-//! - `lock`: the reader/writer lock that keeps readers from starving the writer.
+//! - `versions`: the published version of the trees and the snapshots that read it.
 //! - `options`: settings and reports.
 //!
 //! Concurrency in one paragraph: a `Mutex` (the writer lock) admits one write transaction or
-//! checkpoint at a time; the tree's root sits in a [`lock::FairRwLock`]. A write transaction
-//! collects its changes in a private `BTreeMap`, so readers cannot see them. On commit it
-//! appends one log record, takes the write side only to apply the changes to the pages in
-//! memory, releases both locks, and waits for `fdatasync` (shared with other committers:
-//! group commit). A reader holds the read side for as long as it needs one consistent state.
+//! checkpoint at a time. A write transaction collects its changes in a private `BTreeMap`,
+//! so readers cannot see them. On commit it appends one log record, applies the changes to
+//! copies of the pages they touch (copy-on-write per transaction), publishes the new roots as
+//! the next version, releases the writer lock, and waits for `fdatasync` (shared with other
+//! committers: group commit). A reader takes a snapshot of the current version and reads it
+//! for as long as it likes: no commit waits for it, and no page it can reach is reused
+//! until it is dropped.
 
+mod backup;
 mod checkpoint;
-mod lock;
+mod index;
 mod options;
 mod recovery;
 mod txn;
+mod versions;
 
 use std::fs::{self, File, OpenOptions};
 use std::ops::{Bound, RangeBounds};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError, RwLockReadGuard};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use crate::alloc::Allocator;
 use crate::backend::{Backend, FileBackend};
 use crate::btree::{self, Cursor};
 use crate::error::{Error, Result};
+use crate::index::KeyExtractor;
 use crate::page::{PAGE_SIZE, PageId};
 use crate::pager::Pager;
-use crate::wal::{Op, Wal};
+use crate::values;
+use crate::wal::{self, Op, Record, Wal};
 
-pub use options::{COMPACT_MIN_FREE_PAGES, Durability, Options, Stats, VerifyReport};
+pub use crate::backup::BackupReport;
+pub use backup::RestoreReport;
+pub use index::IndexHit;
+pub use options::{
+    COMPACT_MIN_FREE_PAGES, Compression, Durability, Options, ReadMode, Stats, VerifyReport,
+};
 pub use txn::{Iter, ReadTxn, WriteTxn};
+use versions::{Snapshot, TreeState, Versions};
 
 /// Name of the data file inside the store directory.
 pub const DATA_FILE: &str = "data.kv";
@@ -54,10 +66,19 @@ pub struct Backends {
     pub wal: Box<dyn Backend>,
 }
 
-#[derive(Debug)]
-struct TreeState {
-    root: Option<PageId>,
-    key_count: u64,
+/// A secondary index that commits maintain: its name and key extractor.
+#[derive(Clone)]
+struct IndexDef {
+    name: String,
+    extract: Arc<KeyExtractor>,
+}
+
+impl std::fmt::Debug for IndexDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IndexDef")
+            .field("name", &self.name)
+            .finish()
+    }
 }
 
 #[derive(Debug)]
@@ -67,6 +88,8 @@ struct WriterState {
     next_sequence: u64,
     /// Something changed since the last checkpoint.
     changed: bool,
+    /// The indexes defined since open, maintained by every commit.
+    indexes: Vec<IndexDef>,
 }
 
 /// Sets the flag when dropped while still armed (an early return or a panic).
@@ -106,10 +129,12 @@ struct Counters {
 pub struct Store {
     dir: Option<PathBuf>,
     options: Options,
+    /// The codec recorded in the meta when the store was created.
+    compression: Compression,
     pager: Pager,
     wal: Wal,
     writer: Mutex<WriterState>,
-    tree: lock::FairRwLock<TreeState>,
+    versions: Versions,
     /// Set when applying a commit failed or panicked, or a sync failed: the in-memory state
     /// can no longer be trusted.
     poisoned: AtomicBool,
@@ -118,6 +143,11 @@ pub struct Store {
     /// waits for (or deadlocks against) an open write transaction.
     shape: [AtomicU64; 3],
     closed: AtomicBool,
+    /// Held (shared) by a backup while it copies the pages of a checkpoint; a checkpoint
+    /// takes it exclusively, so none completes under a running backup.
+    backup_gate: RwLock<()>,
+    /// Admits one backup at a time.
+    backup_running: Mutex<()>,
     _lock: Option<File>,
 }
 
@@ -186,12 +216,17 @@ impl Store {
         let data_path = dir.join(DATA_FILE);
         let wal_path = dir.join(WAL_FILE);
         if !data_path.exists() {
-            recovery::create_files(&dir)?;
+            recovery::create_files(&dir, options.compression)?;
         } else if !wal_path.exists() {
             return Err(Error::Corrupt(format!("{} is missing", wal_path.display())));
         }
+        let data_file = open_rw(&data_path)?;
+        let data: Box<dyn Backend> = match options.read_mode {
+            ReadMode::Pread => Box::new(FileBackend::new(data_file)),
+            ReadMode::Mmap => Box::new(crate::mmap::MmapBackend::new(data_file)?),
+        };
         let backends = Backends {
-            data: Box::new(FileBackend::new(open_rw(&data_path)?)),
+            data,
             wal: Box::new(FileBackend::new(open_rw(&wal_path)?)),
         };
         let mut store = Self::open_with(backends, options)?;
@@ -209,7 +244,11 @@ impl Store {
     pub fn open_with(backends: Backends, options: Options) -> Result<Store> {
         Self::check_options(&options)?;
         if backends.data.is_empty()? {
-            recovery::initialize(backends.data.as_ref(), backends.wal.as_ref())?;
+            recovery::initialize(
+                backends.data.as_ref(),
+                backends.wal.as_ref(),
+                options.compression,
+            )?;
         }
         recovery::recover(backends, options)
     }
@@ -237,8 +276,22 @@ impl Store {
         self.writer.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn read_tree(&self) -> RwLockReadGuard<'_, TreeState> {
-        self.tree.read()
+    /// A counted snapshot of the current version.
+    fn read_tree(&self) -> Snapshot<'_> {
+        self.versions.snapshot()
+    }
+
+    /// Publishes `tree` as the current version, then lets the allocator reuse the pages no
+    /// open snapshot can reach any more, dropping them from the pool.
+    fn publish(&self, writer: &mut WriterState, tree: TreeState) {
+        self.versions.publish(tree);
+        self.reclaim(writer);
+    }
+
+    fn reclaim(&self, writer: &mut WriterState) {
+        for page in writer.alloc.reclaim(self.versions.oldest()) {
+            self.pager.forget(page);
+        }
     }
 
     fn check_poisoned(&self) -> Result<()> {
@@ -256,17 +309,22 @@ impl Store {
         result
     }
 
-    /// Applies logged operations to the in-memory tree under the tree's write lock.
+    /// Applies logged operations as the next version: on copies of the pages they touch,
+    /// published when all of them are applied.
     fn apply(&self, writer: &mut WriterState, ops: &[Op]) -> Result<()> {
-        // If anything below fails or panics, the tree is half-updated: poison the store.
+        // If anything below fails or panics, the allocator and the pool are half-updated:
+        // poison the store (the published version is still whole).
         let guard = PoisonGuard::arm(&self.poisoned);
-        let mut tree = self.tree.write();
+        let mut tree = (*self.versions.current()).clone();
+        tree.version += 1;
         let alloc = &mut writer.alloc;
+        alloc.begin(tree.version);
         for op in ops {
             match op {
                 Op::Put(key, value) => {
                     btree::check_sizes(key, value.len())?;
-                    let stored = btree::store_value(&self.pager, alloc, value);
+                    let encoded = values::encode(self.compression, value);
+                    let stored = btree::store_value(&self.pager, alloc, &encoded);
                     let (root, old) = btree::insert(&self.pager, alloc, tree.root, key, stored)?;
                     tree.root = Some(root);
                     match old {
@@ -282,13 +340,56 @@ impl Store {
                         tree.key_count -= 1;
                     }
                 }
+                Op::IndexPut(entry) => {
+                    btree::check_sizes(entry, 0)?;
+                    let empty = btree::store_value(&self.pager, alloc, &[]);
+                    let (root, old) =
+                        btree::insert(&self.pager, alloc, tree.index_root, entry, empty)?;
+                    tree.index_root = Some(root);
+                    if old.is_none() {
+                        tree.index_entries += 1;
+                    }
+                }
+                Op::IndexDelete(entry) => {
+                    let (root, old) = btree::delete(&self.pager, alloc, tree.index_root, entry)?;
+                    tree.index_root = root;
+                    if old.is_some() {
+                        tree.index_entries -= 1;
+                    }
+                }
             }
         }
         writer.changed = true;
-        drop(tree);
+        self.publish(writer, tree);
         guard.defuse();
         self.publish_shape(writer);
         Ok(())
+    }
+
+    /// The commit path after the changes are known: log `ops` as one record, apply them to
+    /// the pages in memory, keep the pool within budget, and checkpoint when the log is past
+    /// its limit. Returns the record's number for `Wal::sync_to`; the caller releases the
+    /// writer lock and then waits for durability.
+    fn log_and_apply(&self, writer: &mut WriterState, ops: Vec<Op>) -> Result<u64> {
+        let record = Record {
+            generation: writer.generation,
+            sequence: writer.next_sequence,
+            ops,
+        };
+        let bytes = wal::encode_record(&record)?;
+        let lsn = self.poison_on_error(self.wal.append(&bytes).map_err(Error::from))?;
+        drop(bytes);
+        writer.next_sequence += 1;
+        self.apply(writer, &record.ops)?;
+        self.counters.commits.fetch_add(1, Ordering::Relaxed);
+        // Keep the pool within budget: dirty pages may be written early (they are fresh).
+        if self.pager.dirty_pages() * PAGE_SIZE > self.pager.budget() / 2 {
+            self.poison_on_error(self.pager.write_back().map_err(Error::from))?;
+        }
+        if self.wal.len() > self.options.wal_limit {
+            self.checkpoint_unless_backing_up(writer)?;
+        }
+        Ok(lsn)
     }
 
     /// Reads `key`.
@@ -298,7 +399,20 @@ impl Store {
     pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
         self.check_poisoned()?;
         let tree = self.read_tree();
-        Ok(btree::get(&self.pager, tree.root, key)?)
+        self.lookup(tree.root, key)
+    }
+
+    /// Looks `key` up in the tree at `root` and decodes the stored value.
+    fn lookup(&self, root: Option<PageId>, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        match btree::get(&self.pager, root, key)? {
+            Some(stored) => Ok(Some(values::decode(self.compression, stored)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// How this store keeps its values (recorded when it was created).
+    pub fn compression(&self) -> Compression {
+        self.compression
     }
 
     /// Sets `key` to `value` in its own transaction.
@@ -342,7 +456,7 @@ impl Store {
             as_slice_bound(range.start_bound()),
             owned_bound(as_slice_bound(range.end_bound())),
         )?;
-        Ok(Iter::new(&self.pager, cursor, Some(tree)))
+        Ok(Iter::new(self, cursor, Some(tree)))
     }
 
     /// Iterates every key that starts with `prefix`, in order.
@@ -383,7 +497,7 @@ impl Store {
 
     /// Counters and sizes. Takes no writer lock, so it is safe to call anywhere.
     pub fn stats(&self) -> Stats {
-        let keys = self.read_tree().key_count;
+        let keys = self.versions.current().key_count;
         let pool = self.pager.counters();
         Stats {
             keys,
@@ -401,6 +515,7 @@ impl Store {
             checkpoints: self.counters.checkpoints.load(Ordering::Relaxed),
             compactions: self.counters.compactions.load(Ordering::Relaxed),
             generation: self.shape[0].load(Ordering::Relaxed),
+            compression: self.compression,
         }
     }
 
@@ -410,14 +525,8 @@ impl Store {
     /// A description of the first broken rule.
     pub fn check_invariants(&self) -> Result<(), String> {
         let tree = self.read_tree();
-        let report = btree::check_invariants(&self.pager, tree.root, false)
+        self.walk_trees(&tree, false)
             .map_err(|err| err.to_string())?;
-        if report.keys != tree.key_count {
-            return Err(format!(
-                "{} keys in tree, {} counted",
-                report.keys, tree.key_count
-            ));
-        }
         self.pager.check_invariants()
     }
 

@@ -1,6 +1,8 @@
 //! The store's settings and the numbers it reports: [`Options`], [`Durability`], [`Stats`],
 //! [`VerifyReport`]. Plain data, no behaviour.
 
+pub use crate::page::Compression;
+
 /// Default of [`Options::compact_min_free_pages`].
 pub const COMPACT_MIN_FREE_PAGES: u64 = 16;
 
@@ -28,6 +30,23 @@ pub struct Options {
     /// file's pages are free and at least this many, so a small store is not rewritten
     /// for a few pages.
     pub compact_min_free_pages: u64,
+    /// How a *new* store keeps its values. An existing store keeps the codec it was created
+    /// with (it is recorded in the meta), whatever this says.
+    pub compression: Compression,
+    /// How [`Store::open`](crate::Store::open) reads the data file.
+    pub read_mode: ReadMode,
+}
+
+/// How the data file is read when a page is not in the buffer pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReadMode {
+    /// `pread` into a buffer (the default): an I/O error is an error value.
+    #[default]
+    Pread,
+    /// Copy out of a read-only shared memory map of the file, which saves a system call per
+    /// miss. A device I/O error then kills the process with `SIGBUS` instead of returning an
+    /// error; see the `mmap` module for the safety argument.
+    Mmap,
 }
 
 impl Default for Options {
@@ -37,6 +56,8 @@ impl Default for Options {
             wal_limit: 64 << 20,
             durability: Durability::Immediate,
             compact_min_free_pages: COMPACT_MIN_FREE_PAGES,
+            compression: Compression::None,
+            read_mode: ReadMode::Pread,
         }
     }
 }
@@ -76,6 +97,8 @@ pub struct Stats {
     pub compactions: u64,
     /// Current checkpoint generation.
     pub generation: u64,
+    /// How values are stored.
+    pub compression: Compression,
 }
 
 /// What [`Store::verify`](crate::Store::verify) checked.

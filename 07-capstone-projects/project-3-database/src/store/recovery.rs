@@ -7,22 +7,25 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::{Backends, Store, TreeState, WriterState, lock::FairRwLock, sync_dir};
+use super::{Backends, Store, TreeState, Versions, WriterState, sync_dir};
 use crate::alloc::Allocator;
 use crate::backend::{Backend, FileBackend};
 use crate::error::{Error, Result};
-use crate::page::{FIRST_DATA_PAGE, Meta, Node, PAGE_SIZE};
+use crate::page::{Compression, FIRST_DATA_PAGE, Meta, Node, PAGE_SIZE};
 use crate::pager::Pager;
 use crate::wal::{self, Record, Wal};
 
 /// The meta of a new, empty store.
-fn empty_meta() -> Meta {
+fn empty_meta(compression: Compression) -> Meta {
     Meta {
         generation: 0,
         root: None,
         freelist: None,
         page_count: FIRST_DATA_PAGE,
         key_count: 0,
+        compression,
+        index_root: None,
+        index_entries: 0,
     }
 }
 
@@ -36,8 +39,12 @@ fn empty_log() -> Result<Vec<u8>> {
 }
 
 /// Writes a new, empty store into empty backends: both meta slots, then the log's marker.
-pub(super) fn initialize(data: &dyn Backend, log: &dyn Backend) -> Result<()> {
-    let meta = empty_meta();
+pub(super) fn initialize(
+    data: &dyn Backend,
+    log: &dyn Backend,
+    compression: Compression,
+) -> Result<()> {
+    let meta = empty_meta(compression);
     for slot in 0..FIRST_DATA_PAGE {
         data.write_all_at(
             &crate::page::encode_meta(&meta, slot)[..],
@@ -53,11 +60,11 @@ pub(super) fn initialize(data: &dyn Backend, log: &dyn Backend) -> Result<()> {
 
 /// Writes a new, empty store into `dir`: the data file via a temporary name (so a crash
 /// leaves either no `data.kv` or a complete one), then the log.
-pub(super) fn create_files(dir: &Path) -> Result<()> {
+pub(super) fn create_files(dir: &Path, compression: Compression) -> Result<()> {
     let temporary = dir.join(format!("{}.tmp", super::DATA_FILE));
     let data = FileBackend::new(File::create(&temporary)?);
     let log = FileBackend::new(File::create(dir.join(super::WAL_FILE))?);
-    initialize(&data, &log)?;
+    initialize(&data, &log, compression)?;
     fs::rename(&temporary, dir.join(super::DATA_FILE))?;
     sync_dir(dir)?;
     Ok(())
@@ -86,6 +93,7 @@ pub(super) fn recover(backends: Backends, options: super::Options) -> Result<Sto
     let store = Store {
         dir: None,
         options,
+        compression: meta.compression,
         pager,
         wal,
         writer: Mutex::new(WriterState {
@@ -93,15 +101,21 @@ pub(super) fn recover(backends: Backends, options: super::Options) -> Result<Sto
             generation: meta.generation,
             next_sequence,
             changed: false,
+            indexes: Vec::new(),
         }),
-        tree: FairRwLock::new(TreeState {
+        versions: Versions::new(TreeState {
             root: meta.root,
             key_count: meta.key_count,
+            index_root: meta.index_root,
+            index_entries: meta.index_entries,
+            version: 0,
         }),
         poisoned: AtomicBool::new(false),
         counters: super::Counters::default(),
         shape: Default::default(),
         closed: AtomicBool::new(false),
+        backup_gate: std::sync::RwLock::new(()),
+        backup_running: Mutex::new(()),
         _lock: None,
     };
     if let Err(err) = replay(&store, &meta, &scanned.records) {

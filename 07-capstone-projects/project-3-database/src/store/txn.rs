@@ -4,25 +4,23 @@
 
 use std::collections::BTreeMap;
 use std::ops::RangeBounds;
-use std::sync::atomic::Ordering;
-use std::sync::{MutexGuard, RwLockReadGuard};
+use std::sync::MutexGuard;
 
-use super::{Durability, Store, TreeState, WriterState, as_slice_bound, owned_bound};
+use super::{Durability, Snapshot, Store, WriterState, as_slice_bound, owned_bound};
 use crate::btree::{self, Cursor};
 use crate::error::{Error, Result};
-use crate::page::PAGE_SIZE;
-use crate::pager::Pager;
-use crate::wal::{self, Op, Record};
+use crate::values;
+use crate::wal::Op;
 
 /// A consistent read snapshot; see [`Store::read`].
 #[derive(Debug)]
 pub struct ReadTxn<'a> {
-    store: &'a Store,
-    tree: RwLockReadGuard<'a, TreeState>,
+    pub(super) store: &'a Store,
+    pub(super) tree: Snapshot<'a>,
 }
 
 impl<'a> ReadTxn<'a> {
-    pub(super) fn new(store: &'a Store, tree: RwLockReadGuard<'a, TreeState>) -> Self {
+    pub(super) fn new(store: &'a Store, tree: Snapshot<'a>) -> Self {
         ReadTxn { store, tree }
     }
 
@@ -32,7 +30,7 @@ impl<'a> ReadTxn<'a> {
     /// I/O, corruption, or [`Error::Poisoned`].
     pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
         self.store.check_poisoned()?;
-        Ok(btree::get(&self.store.pager, self.tree.root, key)?)
+        self.store.lookup(self.tree.root, key)
     }
 
     /// Iterates `range` in this snapshot.
@@ -47,7 +45,7 @@ impl<'a> ReadTxn<'a> {
             as_slice_bound(range.start_bound()),
             owned_bound(as_slice_bound(range.end_bound())),
         )?;
-        Ok(Iter::new(&self.store.pager, cursor, None))
+        Ok(Iter::new(self.store, cursor, None))
     }
 
     /// Number of keys in this snapshot.
@@ -64,20 +62,16 @@ impl<'a> ReadTxn<'a> {
 /// An ordered iterator over key-value pairs; stops after the first error.
 #[derive(Debug)]
 pub struct Iter<'a> {
-    pager: &'a Pager,
+    store: &'a Store,
     cursor: Cursor,
-    _snapshot: Option<RwLockReadGuard<'a, TreeState>>,
+    _snapshot: Option<Snapshot<'a>>,
     failed: bool,
 }
 
 impl<'a> Iter<'a> {
-    pub(super) fn new(
-        pager: &'a Pager,
-        cursor: Cursor,
-        snapshot: Option<RwLockReadGuard<'a, TreeState>>,
-    ) -> Self {
+    pub(super) fn new(store: &'a Store, cursor: Cursor, snapshot: Option<Snapshot<'a>>) -> Self {
         Iter {
-            pager,
+            store,
             cursor,
             _snapshot: snapshot,
             failed: false,
@@ -92,13 +86,18 @@ impl Iterator for Iter<'_> {
         if self.failed {
             return None;
         }
-        match self.cursor.next(self.pager) {
-            Ok(item) => item.map(Ok),
-            Err(err) => {
-                self.failed = true;
-                Some(Err(err.into()))
-            }
+        let item = match self.cursor.next(&self.store.pager) {
+            Ok(item) => item.map(|(key, stored)| {
+                values::decode(self.store.compression, stored)
+                    .map(|value| (key, value))
+                    .map_err(Error::from)
+            }),
+            Err(err) => Some(Err(err.into())),
+        };
+        if matches!(item, Some(Err(_))) {
+            self.failed = true;
         }
+        item
     }
 }
 
@@ -201,32 +200,13 @@ impl<'a> WriteTxn<'a> {
         if self.changes.is_empty() {
             return Ok(());
         }
-        let ops: Vec<Op> = std::mem::take(&mut self.changes)
-            .into_iter()
-            .map(|(key, change)| match change {
-                Some(value) => Op::Put(key, value),
-                None => Op::Delete(key),
-            })
-            .collect();
-        let writer = &mut *self.writer;
-        let record = Record {
-            generation: writer.generation,
-            sequence: writer.next_sequence,
-            ops,
-        };
-        let bytes = wal::encode_record(&record)?;
-        let lsn = store.poison_on_error(store.wal.append(&bytes).map_err(Error::from))?;
-        drop(bytes);
-        writer.next_sequence += 1;
-        store.apply(writer, &record.ops)?;
-        store.counters.commits.fetch_add(1, Ordering::Relaxed);
-        // Keep the pool within budget: dirty pages may be written early (they are fresh).
-        if store.pager.dirty_pages() * PAGE_SIZE > store.pager.budget() / 2 {
-            store.poison_on_error(store.pager.write_back().map_err(Error::from))?;
-        }
-        if store.wal.len() > store.options.wal_limit {
-            store.checkpoint_locked(writer)?;
-        }
+        let changes = std::mem::take(&mut self.changes);
+        let mut ops = store.index_ops(&self.writer, &changes)?;
+        ops.extend(changes.into_iter().map(|(key, change)| match change {
+            Some(value) => Op::Put(key, value),
+            None => Op::Delete(key),
+        }));
+        let lsn = store.log_and_apply(&mut self.writer, ops)?;
         // Release the writer lock before waiting for the disk, so the next transaction can
         // run and its commit can share our fdatasync.
         let durability = self.durability;

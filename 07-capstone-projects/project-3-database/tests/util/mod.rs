@@ -1,5 +1,5 @@
-//! Helpers shared by the integration tests: running the `kv` binary, copying a store's
-//! files as a crash image, and flipping bits.
+//! Helpers shared by the integration tests (and the benches): running the `kv` binary,
+//! copying a store's files as a crash image, flipping bits, and compressible documents.
 
 #![allow(
     dead_code,
@@ -52,4 +52,23 @@ pub fn flip_bit(path: &Path, offset: usize, bit: u8) {
     let mut bytes = std::fs::read(path).expect("read file");
     bytes[offset] ^= 1 << bit;
     std::fs::write(path, bytes).expect("write file");
+}
+
+/// A JSON-like document of about 1.7 KB whose records repeat their field names, as stored
+/// documents do: what value compression is for.
+pub fn document(index: u64) -> Vec<u8> {
+    let mut doc = b"[".to_vec();
+    for record in 0..12 {
+        doc.extend(
+            format!(
+                r#"{{"id":{},"name":"customer-{}","city":"Lisbon","balance":{},"active":true}},"#,
+                index * 12 + record,
+                index % 997,
+                index * 31 % 10007
+            )
+            .bytes(),
+        );
+    }
+    doc.push(b']');
+    doc
 }
