@@ -482,6 +482,32 @@ impl TestRun {
         }
     }
 
+    /// One run standing for several test binaries (a crate's test targets): it passes only if
+    /// every one of them does.
+    pub fn combined(runs: Vec<TestRun>) -> TestRun {
+        let mut all = TestRun {
+            listed: Vec::new(),
+            results: Vec::new(),
+            output: String::new(),
+            timed_out: false,
+            timeout: TEST_TIMEOUT,
+            status: None,
+        };
+        for run in runs {
+            all.listed.extend(run.listed);
+            all.results.extend(run.results);
+            all.output.push_str(&run.output);
+            all.timed_out |= run.timed_out;
+            all.timeout = run.timeout;
+            // The first status that is not a success stands for all of them.
+            if all.status.is_none_or(|status| status.success()) {
+                all.status = run.status.or(all.status);
+            }
+        }
+        all.listed.sort();
+        all
+    }
+
     /// [`TestRun::verdict_with`] for a native run: ignored tests count as not run.
     pub fn verdict(&self) -> Verdict {
         self.verdict_with(false)

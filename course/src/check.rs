@@ -539,20 +539,8 @@ fn check_crate(
                     first_errors(&build)
                 ));
             } else {
-                let mut all = TestRun {
-                    listed: Vec::new(),
-                    results: Vec::new(),
-                    output: String::new(),
-                    timed_out: false,
-                    timeout,
-                    status: None,
-                };
-                for run in runs {
-                    all.listed.extend(run.listed);
-                    all.results.extend(run.results);
-                    all.timed_out |= run.timed_out;
-                }
-                job.problems.extend(stub_problems(exercise, &all));
+                job.problems
+                    .extend(stub_problems(exercise, &TestRun::combined(runs)));
             }
         }
         Err(error) => job.problems.push(error.to_string()),
@@ -571,14 +559,12 @@ fn check_crate(
             first_errors(&build)
         )),
         Ok((runs, _)) => {
-            for run in runs {
-                let verdict = run.verdict();
-                if verdict != Verdict::Passed {
-                    job.problems.push(format!(
-                        "(iii) the solution does not pass: {}",
-                        verdict.summary()
-                    ));
-                }
+            let verdict = TestRun::combined(runs).verdict();
+            if verdict != Verdict::Passed {
+                job.problems.push(format!(
+                    "(iii) the solution does not pass: {}",
+                    verdict.summary()
+                ));
             }
         }
         Err(error) => job.problems.push(error.to_string()),
@@ -633,13 +619,10 @@ fn check_crate(
     for decoy in decoys {
         let outcome = match build_version(crates::Version::Decoy(&decoy.name)) {
             Ok((build, _)) if !build.success => DecoyOutcome::Broken(first_errors(&build)),
-            Ok((_, runs)) => runs
-                .iter()
-                .map(TestRun::verdict)
-                .find(|v| *v != Verdict::Passed)
-                .map_or(DecoyOutcome::Escaped, |v| {
-                    DecoyOutcome::Caught(v.first_reason())
-                }),
+            Ok((_, runs)) => match TestRun::combined(runs).verdict() {
+                Verdict::Passed => DecoyOutcome::Escaped,
+                failed => DecoyOutcome::Caught(failed.first_reason()),
+            },
             Err(error) => DecoyOutcome::Broken(error.to_string()),
         };
         job.decoys.push((decoy.name, decoy.description, outcome));
@@ -977,19 +960,26 @@ fn check_under_miri(
             .unwrap_or_default()
     };
     let scratch_manifest = scratch.join("Cargo.toml");
-    match miri_run(
-        &scratch_manifest,
-        package,
-        &bin,
-        listed(&bin, scratch),
-        timeout,
-    ) {
-        Ok(run) if reports_ub(&run) => {}
-        Ok(run) => job.problems.push(format!(
-            "(ii) Miri does not report undefined behaviour in the stub ({})",
-            run.verdict_with(true).summary()
-        )),
-        Err(error) => job.problems.push(error.to_string()),
+    if exercise.exercise.stub_error_code().is_some() {
+        // A stub that must not compile is checked as everywhere else; Miri has nothing to run.
+        if let Err(problem) = check_stub_build(exercise, &variants.target(&bin)) {
+            job.problems.push(problem);
+        }
+    } else {
+        match miri_run(
+            &scratch_manifest,
+            package,
+            &bin,
+            listed(&bin, scratch),
+            timeout,
+        ) {
+            Ok(run) if reports_ub(&run) => {}
+            Ok(run) => job.problems.push(format!(
+                "(ii) Miri does not report undefined behaviour in the stub ({})",
+                run.verdict_with(true).summary()
+            )),
+            Err(error) => job.problems.push(error.to_string()),
+        }
     }
     let root_manifest = manifest.root.join("Cargo.toml");
     match miri_run(&root_manifest, package, &bin, Vec::new(), timeout) {

@@ -181,6 +181,36 @@ fn write_module(manifest: &Manifest, module: &Module, out: &Path, purpose: Purpo
     let edition_root = out.parent().unwrap_or(out);
     if !module.exercise.is_empty() {
         let mut package = cargo_toml::read_table(&dir.join("Cargo.toml"))?;
+        // Crates the module's package uses that are not exercises (a `-sys` crate that builds
+        // a C library): students get a copy; the contract uses the course's.
+        for relative in cargo_toml::relative_path_dependencies(&package) {
+            let is_exercise = module.exercise.iter().any(|e| {
+                e.crate_dir
+                    .as_deref()
+                    .is_some_and(|c| Path::new(c) == Path::new(&relative))
+            });
+            if is_exercise {
+                continue;
+            }
+            match purpose {
+                Purpose::Student => {
+                    for file in crates::files(&dir.join(&relative))? {
+                        let from = dir.join(&relative).join(&file);
+                        fsx::write_if_changed(
+                            &out.join(&relative).join(&file),
+                            std::fs::read(&from).map_err(|e| Error::io(&from, e))?,
+                        )?;
+                    }
+                }
+                Purpose::Contract => {
+                    cargo_toml::redirect_path_dependency(
+                        &mut package,
+                        &relative,
+                        &dir.join(&relative),
+                    );
+                }
+            }
+        }
         for exercise in &module.exercise {
             let Some(crate_dir) = &exercise.crate_dir else {
                 continue;

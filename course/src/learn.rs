@@ -160,8 +160,11 @@ impl Workspace {
         }
     }
 
-    /// Where the learner's copy of an exercise lives.
+    /// Where the learner's copy of an exercise lives (a folder, for a crate exercise).
     pub fn file(&self, exercise: ExerciseRef<'_>) -> PathBuf {
+        if let Some(crate_dir) = &exercise.exercise.crate_dir {
+            return self.dir.join(&exercise.module.dir).join(crate_dir);
+        }
         match self.layout {
             Layout::Learn => self
                 .dir
@@ -176,8 +179,11 @@ impl Workspace {
         self.dir.join("Cargo.toml")
     }
 
-    /// The package that holds an exercise's binary.
+    /// The package that holds an exercise's binary (a crate exercise is its own package).
     pub fn package(&self, exercise: ExerciseRef<'_>) -> String {
+        if let Some(package) = &exercise.exercise.package {
+            return package.clone();
+        }
         match self.layout {
             Layout::Learn => "learn".to_string(),
             Layout::Edition => exercise.module.package.clone(),
@@ -233,7 +239,7 @@ impl Workspace {
         };
         let present: Vec<&str> = manifest
             .exercises()
-            .filter(|e| self.file(*e).is_file())
+            .filter(|e| self.file(*e).exists())
             .map(|e| e.exercise.id.as_str())
             .collect();
         if !present.is_empty() {
@@ -283,6 +289,17 @@ impl Workspace {
             let module_dir = root.join(&exercise.module.dir);
             let module_toml = cargo_toml::read_table(&module_dir.join("Cargo.toml"))?;
             learner.add_dependencies_of(&module_toml, &module_dir);
+        }
+        // A crate exercise the learner started is a member, and the module's exercises that use
+        // it use the learner's copy (two packages of one name cannot both be in the graph).
+        for exercise in started.iter().filter(|e| e.exercise.crate_dir.is_some()) {
+            let relative = format!(
+                "{}/{}",
+                exercise.module.dir,
+                exercise.exercise.crate_dir.as_deref().unwrap_or_default()
+            );
+            learner.redirect(&manifest.crate_path(*exercise), &self.dir.join(&relative));
+            learner.members.push(relative);
         }
         learner.bins = started
             .iter()

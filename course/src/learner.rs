@@ -6,7 +6,8 @@
 //! In a student edition the same commands work on the stubs in place; there `solution` refuses
 //! (an edition has no solutions) and `start` only points at the file.
 
-use crate::cargo::{self, TestBuild, Verdict};
+use crate::cargo::{self, TestBuild, TestRun, Verdict};
+use crate::crates;
 use crate::error::{Error, Result, fsx};
 use crate::exercise::Markers;
 use crate::learn::{Layout, Progress, Status, Workspace};
@@ -195,9 +196,14 @@ impl<'m> Learner<'m> {
         self.workspace.save_progress(&self.progress)
     }
 
-    fn stub_of(&self, exercise: ExerciseRef<'_>) -> Result<String> {
+    /// Writes the starting version of an exercise (a file, or a crate's folder) at `to`.
+    fn write_stub(&self, exercise: ExerciseRef<'_>, to: &Path) -> Result<()> {
+        if exercise.exercise.crate_dir.is_some() {
+            let from = self.manifest.crate_path(exercise);
+            return crates::write_version(&from, to, crates::Version::Stub);
+        }
         let path = self.manifest.exercise_path(exercise);
-        Ok(Markers::parse(&path, &fsx::read(&path)?)?.stub())
+        fsx::write(to, Markers::parse(&path, &fsx::read(&path)?)?.stub())
     }
 
     /// `start`: writes the starting file of an exercise, or of every exercise of a module.
@@ -224,13 +230,13 @@ impl<'m> Learner<'m> {
         for exercise in &exercises {
             let file = self.workspace.file(*exercise);
             let exercise_id = &exercise.exercise.id;
-            if file.is_file() {
+            if file.exists() {
                 outln!(
                     "{exercise_id} is already started: {} (`cargo course reset {exercise_id}` starts over)",
                     self.shown(&file)
                 );
             } else {
-                fsx::write(&file, self.stub_of(*exercise)?)?;
+                self.write_stub(*exercise, &file)?;
                 outln!(
                     "Started {exercise_id} {}: edit {}",
                     exercise.exercise.title,
@@ -289,7 +295,7 @@ impl<'m> Learner<'m> {
     pub fn verify_exercise(&mut self, exercise: ExerciseRef<'m>) -> Result<Outcome> {
         let id = exercise.exercise.id.clone();
         let file = self.workspace.file(exercise);
-        if !file.is_file() {
+        if !file.exists() {
             return Err(Error::Refused(format!(
                 "{id} is not started: run `cargo course start {id}`"
             )));
@@ -309,12 +315,20 @@ impl<'m> Learner<'m> {
         let target = cargo::target_dir(&self.manifest.root);
         let manifest_path = self.workspace.manifest_path();
         let package = self.workspace.package(exercise);
+        let crate_exercise = exercise.exercise.crate_dir.is_some();
         let mut test_build = TestBuild::new(&manifest_path);
         test_build.packages = vec![&package];
-        test_build.bins = vec![bin.clone()];
+        if !crate_exercise {
+            test_build.bins = vec![bin.clone()];
+        }
         test_build.target_dir = Some(&target);
         let build = test_build.run()?;
-        let own = build.target(&bin);
+        // A crate exercise is all of its package's test targets.
+        let own = if crate_exercise {
+            build.clone()
+        } else {
+            build.target(&bin)
+        };
         for warning in &own.rendered_warnings {
             out!("{warning}");
         }
@@ -334,7 +348,16 @@ impl<'m> Learner<'m> {
             self.not_yet(exercise);
             return Ok(Outcome::NotYet);
         };
-        let run = cargo::run_tests(executable, &self.workspace.dir, self.timeout)?;
+        let run = if crate_exercise {
+            let runs: Vec<TestRun> = own
+                .test_executables
+                .iter()
+                .map(|exe| cargo::run_package_tests(exe, &file, self.timeout * 5))
+                .collect::<Result<_>>()?;
+            TestRun::combined(runs)
+        } else {
+            cargo::run_tests(executable, &self.workspace.dir, self.timeout)?
+        };
         let verdict = run.verdict();
         if verdict != Verdict::Passed {
             let details = run.failure_details();
@@ -352,9 +375,14 @@ impl<'m> Learner<'m> {
             return Ok(Outcome::NotYet);
         }
         let passed = run.passed_count();
-        let source_path = self.manifest.exercise_path(exercise);
-        let markers = Markers::parse(&source_path, &fsx::read(&source_path)?)?;
-        if let Some(edit) = markers.skeleton().find_edit(&fsx::read(&file)?) {
+        let edit = if crate_exercise {
+            crates::find_edit(&self.manifest.crate_path(exercise), &file)?
+        } else {
+            let source_path = self.manifest.exercise_path(exercise);
+            let markers = Markers::parse(&source_path, &fsx::read(&source_path)?)?;
+            markers.skeleton().find_edit(&fsx::read(&file)?)
+        };
+        if let Some(edit) = edit {
             outln!(
                 "All {passed} tests pass, but your file differs from the exercise outside the parts you write: {edit}. This does not count."
             );
@@ -363,15 +391,24 @@ impl<'m> Learner<'m> {
             );
             return Ok(Outcome::NotYet);
         }
+        let lint_bins = if crate_exercise {
+            Vec::new()
+        } else {
+            vec![bin.clone()]
+        };
         let lints = cargo::clippy(
             &manifest_path,
             &[&package],
-            std::slice::from_ref(&bin),
+            &lint_bins,
             &target,
             &["-W", "clippy::todo", "-W", "clippy::unimplemented"],
         )?;
         // Clippy repeats the compiler's warnings, which were shown above already.
-        let lints = lints.target(&bin);
+        let lints = if crate_exercise {
+            lints
+        } else {
+            lints.target(&bin)
+        };
         let advice: Vec<&String> = lints
             .rendered_warnings
             .iter()
@@ -503,18 +540,17 @@ impl<'m> Learner<'m> {
     pub fn reset(&mut self, id: &str) -> Result<ExitCode> {
         let exercise = self.manifest.exercise_or_suggest(id)?;
         let file = self.workspace.file(exercise);
-        if self.progress.get(id).started.is_none() && !file.is_file() {
+        if self.progress.get(id).started.is_none() && !file.exists() {
             return Err(Error::Refused(format!(
                 "{id} was never started, so there is nothing to reset: `cargo course start {id}` starts it"
             )));
         }
-        let stub = self.stub_of(exercise)?;
-        if file.is_file() {
+        if file.exists() {
             let backup = next_backup(&file);
             fsx::rename(&file, &backup)?;
             outln!("Kept your copy as {}.", self.shown(&backup));
         }
-        fsx::write(&file, stub)?;
+        self.write_stub(exercise, &file)?;
         if self.progress.get(id).started.is_none() {
             self.progress.mark_started([id]);
         }
@@ -534,7 +570,7 @@ impl<'m> Learner<'m> {
         match id {
             Some(id) => {
                 let exercise = self.manifest.exercise_or_suggest(id)?;
-                if !self.workspace.file(exercise).is_file() {
+                if !self.workspace.file(exercise).exists() {
                     return Err(Error::Refused(format!(
                         "{id} is not started: run `cargo course start {id}` first"
                     )));
@@ -544,7 +580,7 @@ impl<'m> Learner<'m> {
             None => Ok(self
                 .manifest
                 .exercises()
-                .filter(|e| self.workspace.file(*e).is_file())
+                .filter(|e| self.workspace.file(*e).exists())
                 .collect()),
         }
     }

@@ -62,10 +62,20 @@ impl Source {
         else {
             return Ok(());
         };
-        for folder in files.iter().filter_map(|f| f.parent()) {
+        for file in files {
+            // A crate exercise is a folder: watch all of it; a file: watch its folder (editors
+            // often save by writing a new file and renaming it over the old one).
+            let (folder, mode) = if file.is_dir() {
+                (file.as_path(), notify::RecursiveMode::Recursive)
+            } else {
+                match file.parent() {
+                    Some(parent) => (parent, notify::RecursiveMode::NonRecursive),
+                    None => continue,
+                }
+            };
             if folders.insert(folder.to_path_buf()) {
                 watcher
-                    .watch(folder, notify::RecursiveMode::NonRecursive)
+                    .watch(folder, mode)
                     .map_err(|e| format!("{}: {e}", folder.display()))?;
             }
         }
@@ -156,7 +166,7 @@ fn changed_by_time(
 ) -> BTreeSet<PathBuf> {
     let mut changed = BTreeSet::new();
     for file in files {
-        let modified = std::fs::metadata(file).and_then(|m| m.modified()).ok();
+        let modified = newest_change(file);
         match seen.insert(file.clone(), modified) {
             Some(before) if before != modified => {
                 changed.insert(file.clone());
@@ -165,6 +175,22 @@ fn changed_by_time(
         }
     }
     changed
+}
+
+/// When a file, or the newest file in a crate exercise's folder (its `target/` aside), changed.
+fn newest_change(path: &Path) -> Option<SystemTime> {
+    if !path.is_dir() {
+        return std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    }
+    crate::crates::files(path)
+        .ok()?
+        .iter()
+        .filter_map(|file| {
+            std::fs::metadata(path.join(file))
+                .and_then(|m| m.modified())
+                .ok()
+        })
+        .max()
 }
 
 /// Waits up to a second for events and returns the watched files they touch; events that
@@ -180,7 +206,10 @@ fn changed_by_events(
             return Ok(());
         }
         for path in &event.paths {
-            if let Some(file) = files.iter().find(|f| same_file(f, path)) {
+            let watched = files
+                .iter()
+                .find(|f| same_file(f, path) || (f.is_dir() && inside(f, path)));
+            if let Some(file) = watched {
                 changed.insert(file.clone());
             }
         }
@@ -196,6 +225,16 @@ fn changed_by_events(
         take(event)?;
     }
     Ok(changed)
+}
+
+/// Whether an event's path is inside a watched crate folder (and not in its `target/`).
+fn inside(folder: &Path, event_path: &Path) -> bool {
+    let folder = folder
+        .canonicalize()
+        .unwrap_or_else(|_| folder.to_path_buf());
+    event_path
+        .strip_prefix(&folder)
+        .is_ok_and(|rest| !rest.starts_with("target"))
 }
 
 /// Whether an event's path is a watched file (events may carry canonical paths).

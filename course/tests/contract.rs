@@ -209,10 +209,39 @@ fn full_check_counts_every_row() {
         "{}",
         run.stdout
     );
-    // The manifest, three good exercises and one note block pass; six broken exercises fail.
+    // The manifest, five good exercises and one note block pass; six broken exercises fail.
     assert_eq!(
         run.stdout.lines().last(),
-        Some("5 passed, 6 failed"),
+        Some("7 passed, 6 failed"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn check_builds_a_crate_exercise_and_its_decoys() {
+    let course = Course::new();
+    let run = course.run(&["check", "03"]);
+    assert!(run.success, "{run:?}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("03.1") && lines[0].ends_with(" ok"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("decoy subtracts") && run.stdout.contains("caught (adds_two_numbers)"),
+        "{}",
+        run.stdout
+    );
+    // A decoy in the crate that its tests cannot see escapes.
+    let lib = "03-crates/exercises/01-adder/src/lib.rs";
+    let text = course.read(lib).replace("// a - b", "// b + a");
+    course.write(lib, &text);
+    let run = course.run(&["check", "03.1"]);
+    assert!(!run.success);
+    assert!(
+        run.stdout.contains("decoy `subtracts` escaped"),
         "{}",
         run.stdout
     );

@@ -390,6 +390,10 @@ fn real_course_edition_holds_no_solution_text() {
         .collect();
     let mut checked = 0;
     for exercise in manifest.exercises() {
+        if exercise.exercise.crate_dir.is_some() {
+            checked += crate_leaks(&manifest, exercise, out.path());
+            continue;
+        }
         let path = manifest.exercise_path(exercise);
         let source = std::fs::read_to_string(&path).unwrap();
         let stub = course::exercise::stub(&path, &source).unwrap();
@@ -425,4 +429,43 @@ fn real_course_edition_holds_no_solution_text() {
         checked > 0 || manifest.exercises().count() == 0,
         "no solution line was checked"
     );
+}
+
+/// For a crate exercise: no hidden line reaches the edition's stub crate or its marked copy,
+/// unless the stub keeps it anyway. Returns how many lines were checked.
+fn crate_leaks(
+    manifest: &course::manifest::Manifest,
+    exercise: course::manifest::ExerciseRef<'_>,
+    edition: &std::path::Path,
+) -> usize {
+    let course_crate = manifest.crate_path(exercise);
+    let relative = course_crate.strip_prefix(&manifest.root).unwrap();
+    let read_all = |dir: &std::path::Path| -> String {
+        let mut files = Vec::new();
+        all_files(dir, &mut files);
+        files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap_or_default())
+            .collect()
+    };
+    let stub = read_all(&edition.join(relative));
+    let marked = read_all(
+        &edition
+            .join(course::manifest::STUDENT_SOURCES)
+            .join(relative),
+    );
+    let mut checked = 0;
+    for line in course::crates::hidden_lines(&course_crate).unwrap() {
+        let line = line.trim();
+        if line.len() <= 12 || stub.contains(line) {
+            continue;
+        }
+        checked += 1;
+        assert!(
+            !marked.contains(line),
+            "the marked copy of {} leaks {line:?}",
+            relative.display()
+        );
+    }
+    checked
 }

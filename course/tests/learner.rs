@@ -352,3 +352,52 @@ fn bad_arguments_are_one_line_errors() {
         missing.stderr
     );
 }
+
+#[test]
+fn a_crate_exercise_is_started_verified_and_reset_as_a_folder() {
+    let course = Course::new();
+    let crate_dir = "learn/03-crates/exercises/01-adder";
+    assert!(course.run(&["start", "03.1"]).success);
+    assert!(
+        course
+            .read(&format!("{crate_dir}/src/lib.rs"))
+            .contains("todo!()")
+    );
+    assert!(
+        course
+            .read("learn/Cargo.toml")
+            .contains("03-crates/exercises/01-adder")
+    );
+    let failing = course.run(&["verify", "03.1"]);
+    assert!(!failing.success);
+    assert!(
+        failing.stdout.contains("failing: adds_two_numbers"),
+        "{}",
+        failing.stdout
+    );
+    course.write(
+        &format!("{crate_dir}/src/lib.rs"),
+        &course.read("03-crates/exercises/01-adder/src/lib.rs"),
+    );
+    let passing = course.run(&["verify", "03.1"]);
+    assert!(passing.success, "{passing:?}");
+    course.write(
+        &format!("{crate_dir}/tests/add.rs"),
+        "#[test]\nfn nothing() {}\n",
+    );
+    let edited = course.run(&["verify", "03.1"]);
+    assert!(!edited.success);
+    assert!(edited.stdout.contains("tests/add.rs"), "{}", edited.stdout);
+    assert!(course.run(&["reset", "03.1"]).success);
+    assert!(
+        course
+            .root()
+            .join(format!("{crate_dir}.bak.1/tests/add.rs"))
+            .is_file()
+    );
+    assert!(
+        course
+            .read(&format!("{crate_dir}/src/lib.rs"))
+            .contains("todo!()")
+    );
+}
