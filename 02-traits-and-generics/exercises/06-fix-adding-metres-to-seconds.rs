@@ -148,6 +148,12 @@ mod tests {
     }
 
     #[test]
+    fn quantities_of_one_unit_add() {
+        let total = Quantity::<Metre>::new(1.5) + Quantity::new(2.0);
+        assert_eq!(total.value, 3.5);
+    }
+
+    #[test]
     fn one_leg_is_distance_over_time() {
         let speed = average_speed(&[leg(100.0, 20.0)]).expect("time has passed");
         assert_eq!(speed.value, 5.0);
