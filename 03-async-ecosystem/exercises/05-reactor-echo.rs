@@ -775,6 +775,25 @@ mod tests {
     }
 
     #[test]
+    fn wait_watches_several_sockets_at_once() {
+        let reactor = Reactor::default();
+        let (quiet, _quiet_peer) = socket_pair();
+        let (busy, mut busy_peer) = socket_pair();
+        let (quiet_reader, quiet_waker) = counting_waker();
+        let (busy_reader, busy_waker) = counting_waker();
+        reactor.register(quiet.as_raw_fd(), Direction::Read, &quiet_waker);
+        reactor.register(busy.as_raw_fd(), Direction::Read, &busy_waker);
+        busy_peer.write_all(b"data").unwrap();
+        assert_eq!(reactor.wait(1000).unwrap(), 1);
+        assert_eq!(
+            busy_reader.0.load(Ordering::SeqCst),
+            1,
+            "the socket with data was not watched"
+        );
+        assert_eq!(quiet_reader.0.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
     fn wait_wakes_only_the_ready_direction() {
         let reactor = Reactor::default();
         let (client, _server) = socket_pair();
