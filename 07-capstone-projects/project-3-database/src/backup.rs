@@ -330,10 +330,16 @@ fn read_segment(dir: &Path, entry: &SegmentEntry, page_count: u64) -> Result<Vec
 /// of the backed-up generation. Checks every checksum on the way.
 ///
 /// # Errors
-/// [`Error::Corrupt`] for any damage; I/O errors.
+/// [`Error::Corrupt`] for any damage; [`Error::InvalidOptions`] when `dir` holds no
+/// manifest; I/O errors.
 pub(crate) fn restore_into(dir: &Path, data: &dyn Backend, log: &dyn Backend) -> Result<Meta> {
-    let manifest = Manifest::load(dir)?
-        .ok_or_else(|| corrupt(dir, format!("no {MANIFEST_FILE} in the directory")))?;
+    // A missing manifest is a wrong path, not damage: an error, but not corruption.
+    let manifest = Manifest::load(dir)?.ok_or_else(|| {
+        Error::InvalidOptions(format!(
+            "{} holds no backup ({MANIFEST_FILE} is missing)",
+            dir.display()
+        ))
+    })?;
     let meta = manifest.meta;
     data.set_len(meta.page_count * PAGE_SIZE as u64)?;
     for entry in &manifest.segments {

@@ -118,6 +118,12 @@ fn backup_verify_reports_damage_with_exit_3() {
         }
         std::fs::write(&file, &original).unwrap();
     }
+    // A directory without a backup is a usage problem (exit 1), not damage.
+    let empty = root.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let output = kv(&nowhere, &["verify", "--backup", empty.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("holds no backup"));
     std::fs::remove_file(backups.join("segment-000001.kvb")).unwrap();
     let output = kv(&nowhere, &["verify", "--backup", backups.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(3));
