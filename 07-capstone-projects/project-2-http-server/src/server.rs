@@ -130,7 +130,10 @@ pub fn serve(
         listener,
         wake_receiver,
         returned,
-        pending: Vec::new(),
+        slots: Vec::new(),
+        free_slots: Vec::new(),
+        poller: sys::Poller::new(EVENT_BATCH)?,
+        next_sweep: Instant::now() + TICK,
         pool,
         shared,
     };
@@ -181,113 +184,202 @@ struct Pending {
     connection: Connection,
     phase: Phase,
     deadline: Instant,
+    /// Whether the socket may already be in the poller's set: false only for a connection
+    /// accepted this round, which saves a failing system call when it is first armed.
+    polled: bool,
 }
 
-/// Longest wait in `poll`, so the shutdown flag is noticed promptly.
-const POLL_INTERVAL: Duration = Duration::from_millis(50);
+/// Longest wait for events, so the shutdown flag is noticed promptly; also how often deadlines
+/// are checked, so a timeout fires at most this much late.
+const TICK: Duration = Duration::from_millis(50);
 /// How long a draining connection may keep sending before it is closed anyway.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
-/// Most connections accepted per poll round, so a connection flood cannot starve the others.
+/// Most connections accepted per round, so a connection flood cannot starve the others.
 const ACCEPT_BATCH: usize = 256;
+/// Most ready sockets taken from the poller per round.
+const EVENT_BATCH: usize = 256;
+/// Poller token of the listener; connection tokens are their slot numbers.
+const LISTENER_TOKEN: u64 = u64::MAX;
+/// Poller token of the wake-up pipe.
+const WAKE_TOKEN: u64 = u64::MAX - 1;
 
 struct ReaderStage {
     listener: TcpListener,
     wake_receiver: UnixStream,
     returned: Receiver<(Connection, Returned)>,
-    pending: Vec<Pending>,
+    /// The connections the reader stage holds, by slot; a slot number is the connection's
+    /// poller token. Freed slots are reused, so the table never grows past the peak.
+    slots: Vec<Option<Pending>>,
+    free_slots: Vec<usize>,
+    poller: sys::Poller,
+    /// When deadlines are next checked.
+    next_sweep: Instant,
     pool: ThreadPool,
     shared: Arc<Shared>,
 }
 
 impl ReaderStage {
     fn run(&mut self, shutdown: &AtomicBool) -> Result<(), ServeError> {
-        let mut fds = Vec::new();
+        self.poller.watch(&self.listener, LISTENER_TOKEN)?;
+        self.poller.watch(&self.wake_receiver, WAKE_TOKEN)?;
+        let mut ready = Vec::with_capacity(EVENT_BATCH);
         while !shutdown.load(Ordering::SeqCst) {
-            // Poll set layout: [listener, wake pipe, pending[0], pending[1], ...].
-            fds.clear();
-            fds.push(sys::poll_fd(&self.listener, sys::READABLE));
-            fds.push(sys::poll_fd(&self.wake_receiver, sys::READABLE));
-            fds.extend(
-                self.pending
-                    .iter()
-                    .map(|pending| sys::poll_fd(pending.connection.stream(), sys::READABLE)),
-            );
-            let now = Instant::now();
             let timeout = self
-                .pending
-                .iter()
-                .map(|pending| pending.deadline.saturating_duration_since(now))
-                .fold(POLL_INTERVAL, Duration::min);
-            sys::poll(&mut fds, timeout)?;
+                .next_sweep
+                .saturating_duration_since(Instant::now())
+                .min(TICK);
+            ready.clear();
+            ready.extend(self.poller.wait(timeout)?);
 
-            // Connections first, in reverse so `swap_remove` only moves entries already seen;
-            // then returned and new connections, which were not in this poll set.
+            // Connections first; then returned and new connections, so that no slot freed and
+            // refilled in this round can receive an event meant for its previous occupant.
             let now = Instant::now();
-            for index in (0..self.pending.len()).rev() {
-                let ready = fds[index + 2].revents & sys::ANY_EVENT != 0;
-                if ready || self.pending[index].deadline <= now {
-                    self.service(index, ready, now);
+            let (mut accept, mut wake) = (false, false);
+            for &token in &ready {
+                match token {
+                    LISTENER_TOKEN => accept = true,
+                    WAKE_TOKEN => wake = true,
+                    // Slot numbers come from `usize`, so they convert back.
+                    slot => self.service(usize::try_from(slot).unwrap_or(usize::MAX), true, now),
                 }
             }
-            if fds[1].revents != 0 {
+            if wake {
                 self.take_returned(now);
             }
-            if fds[0].revents != 0 {
+            if accept {
                 self.accept_new(now);
+            }
+            if self.next_sweep <= now {
+                self.expire(now);
+                self.next_sweep = now + TICK;
             }
         }
         Ok(())
     }
 
-    /// Reads from (or expires) `pending[index]` and moves it on if its head is complete.
-    fn service(&mut self, index: usize, ready: bool, now: Instant) {
-        let pending = &mut self.pending[index];
+    /// Connections the reader stage holds right now.
+    fn held(&self) -> usize {
+        self.slots.len() - self.free_slots.len()
+    }
+
+    /// Takes a connection into the table; returns its slot.
+    fn insert(&mut self, pending: Pending) -> usize {
+        match self.free_slots.pop() {
+            Some(slot) => {
+                self.slots[slot] = Some(pending);
+                slot
+            }
+            None => {
+                self.slots.push(Some(pending));
+                self.slots.len() - 1
+            }
+        }
+    }
+
+    /// Takes a connection out of the table (to dispatch, refuse or close it).
+    fn remove(&mut self, slot: usize) -> Option<Pending> {
+        let pending = self.slots.get_mut(slot)?.take()?;
+        self.free_slots.push(slot);
+        self.poller.forget(pending.connection.stream());
+        Some(pending)
+    }
+
+    /// Asks the poller for the next event on the connection in `slot`; a connection that
+    /// cannot be watched is closed.
+    fn arm(&mut self, slot: usize) {
+        let Some(pending) = self.slots.get(slot).and_then(Option::as_ref) else {
+            return;
+        };
+        let known = pending.polled;
+        if self
+            .poller
+            .arm_once(pending.connection.stream(), slot as u64, known)
+            .is_err()
+        {
+            self.remove(slot);
+        } else if let Some(pending) = self.slots[slot].as_mut() {
+            pending.polled = true;
+        }
+    }
+
+    /// Expires every connection whose deadline has passed. A linear scan, but one per tick
+    /// rather than one per event.
+    fn expire(&mut self, now: Instant) {
+        for slot in 0..self.slots.len() {
+            if self.slots[slot]
+                .as_ref()
+                .is_some_and(|pending| pending.deadline <= now)
+            {
+                self.service(slot, false, now);
+            }
+        }
+    }
+
+    /// Reads from (or expires) the connection in `slot` and moves it on if its head is
+    /// complete. `ready` says the poller reported it, which also means it must be armed again
+    /// if it stays.
+    fn service(&mut self, slot: usize, ready: bool, now: Instant) {
+        let Some(pending) = self.slots.get_mut(slot).and_then(Option::as_mut) else {
+            return;
+        };
         let outcome = if ready {
             pending.connection.read_some()
         } else {
             ReadOutcome::Nothing
         };
+        let expired = pending.deadline <= now;
         match (pending.phase, outcome) {
             (_, ReadOutcome::Closed) => {
-                self.pending.swap_remove(index);
+                self.remove(slot);
             }
             (Phase::Draining, _) => {
                 // Throw away what was read; close once the drain deadline passes.
                 pending.connection.discard_buffer();
-                if pending.deadline <= now {
-                    self.pending.swap_remove(index);
+                if expired {
+                    self.remove(slot);
+                } else if ready {
+                    self.arm(slot);
                 }
             }
             (Phase::Idle, ReadOutcome::Progress) => {
                 // The next request has begun: its head gets the full header deadline.
                 pending.phase = Phase::Head;
                 pending.deadline = now + self.shared.config.header_timeout;
-                self.after_read(index);
+                self.after_read(slot);
             }
-            (Phase::Head, ReadOutcome::Progress) => self.after_read(index),
-            (Phase::Idle, ReadOutcome::Nothing) => {
-                if pending.deadline <= now {
-                    self.pending.swap_remove(index);
+            (Phase::Head, ReadOutcome::Progress) => self.after_read(slot),
+            (Phase::Idle, ReadOutcome::Nothing) if expired => {
+                self.remove(slot);
+            }
+            (Phase::Head, ReadOutcome::Nothing) if expired => {
+                if let Some(pending) = self.remove(slot) {
+                    self.refuse(pending.connection, StatusCode::REQUEST_TIMEOUT, now);
                 }
             }
-            (Phase::Head, ReadOutcome::Nothing) => {
-                if pending.deadline <= now {
-                    let pending = self.pending.swap_remove(index);
-                    self.refuse(pending.connection, StatusCode::REQUEST_TIMEOUT, now);
+            (Phase::Idle | Phase::Head, ReadOutcome::Nothing) => {
+                if ready {
+                    self.arm(slot);
                 }
             }
         }
     }
 
     /// After new bytes: dispatch a complete head, refuse an oversized one, or keep waiting.
-    fn after_read(&mut self, index: usize) {
-        let connection = &mut self.pending[index].connection;
+    fn after_read(&mut self, slot: usize) {
+        let Some(pending) = self.slots.get_mut(slot).and_then(Option::as_mut) else {
+            return;
+        };
+        let connection = &mut pending.connection;
         if connection.head_len().is_some() {
-            let pending = self.pending.swap_remove(index);
-            self.dispatch(pending.connection);
+            if let Some(pending) = self.remove(slot) {
+                self.dispatch(pending.connection);
+            }
         } else if let Err(error) = request::check_incomplete_head(connection.buffer()) {
-            let pending = self.pending.swap_remove(index);
-            self.refuse(pending.connection, error.status(), Instant::now());
+            if let Some(pending) = self.remove(slot) {
+                self.refuse(pending.connection, error.status(), Instant::now());
+            }
+        } else {
+            self.arm(slot);
         }
     }
 
@@ -332,16 +424,18 @@ impl ReaderStage {
     fn start_draining(&mut self, mut connection: Connection, now: Instant) {
         // Draining connections may exceed `max_connections` (they are what refusing it
         // produces), but only up to twice that: politeness is not worth unbounded memory.
-        if self.pending.len() >= 2 * self.shared.config.max_connections {
+        if self.held() >= 2 * self.shared.config.max_connections {
             return; // Dropping it closes it.
         }
         connection.shutdown_write();
         connection.discard_buffer();
-        self.pending.push(Pending {
+        let slot = self.insert(Pending {
             connection,
             phase: Phase::Draining,
             deadline: now + DRAIN_TIMEOUT,
+            polled: true,
         });
+        self.arm(slot);
     }
 
     /// Takes back keep-alive connections from the workers.
@@ -359,12 +453,14 @@ impl ReaderStage {
                 (Phase::Head, now + config.header_timeout)
             };
             // Over the limit the connection is closed; its client reconnects if it wants more.
-            if self.pending.len() < config.max_connections {
-                self.pending.push(Pending {
+            if self.held() < config.max_connections {
+                let slot = self.insert(Pending {
                     connection,
                     phase,
                     deadline,
+                    polled: true,
                 });
+                self.arm(slot);
             }
         }
     }
@@ -376,18 +472,19 @@ impl ReaderStage {
             match sys::accept_nonblocking(&self.listener) {
                 Ok(stream) => {
                     let connection = Connection::new(stream);
-                    if self.pending.len() >= self.shared.config.max_connections {
+                    if self.held() >= self.shared.config.max_connections {
                         self.refuse(connection, StatusCode::SERVICE_UNAVAILABLE, now);
                     } else {
-                        self.pending.push(Pending {
+                        let slot = self.insert(Pending {
                             connection,
                             phase: Phase::Head,
                             deadline: now + self.shared.config.header_timeout,
+                            polled: false,
                         });
                         // Clients usually send the request right behind the handshake, so it
-                        // is often already here: try one read now instead of a poll round later.
-                        let index = self.pending.len() - 1;
-                        self.service(index, true, now);
+                        // is often already here: try one read now. A complete head goes
+                        // straight to the pool and the socket never enters the poller.
+                        self.service(slot, true, now);
                     }
                 }
                 Err(error) if error.kind() == io::ErrorKind::WouldBlock => return,
@@ -408,7 +505,7 @@ impl ReaderStage {
     fn stop(self) {
         self.shared.closing.store(true, Ordering::SeqCst);
         drop(self.listener);
-        drop(self.pending);
+        drop(self.slots);
         self.pool.shutdown();
     }
 }
