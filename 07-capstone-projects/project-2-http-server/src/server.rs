@@ -9,7 +9,7 @@
 //!
 //! 1. **The reader stage** is the thread that calls [`serve`]. It owns the listener and every
 //!    connection whose request head has not fully arrived, all non-blocking, and waits on them
-//!    with one `poll(2)`. It only reads and buffers bytes, enforces the size limits and the
+//!    with one `epoll(7)` set. It only reads and buffers bytes, enforces the size limits and the
 //!    header deadline, and never blocks on a single client. A connection reaches the pool only
 //!    once its head is complete.
 //! 2. **The workers** (see `pool`) parse the head, route it, and write the response. Writes wait
@@ -17,7 +17,7 @@
 //!    next request has not arrived yet goes *back* to the reader stage through a channel, so an
 //!    idle client never holds a worker either.
 //!
-//! A slow client therefore costs one buffer (at most `MAX_HEAD` bytes) and one poll entry, not a
+//! A slow client therefore costs one buffer (at most `MAX_HEAD` bytes) and one poller entry, not a
 //! thread. See ARCHITECTURE.md for the full argument.
 
 use std::io::{self, Read, Write};
@@ -43,7 +43,7 @@ pub enum ServeError {
     /// The worker pool could not be started.
     #[error(transparent)]
     Pool(#[from] PoolError),
-    /// The listener, the wake-up pipe or the poll loop failed.
+    /// The listener, the wake-up pipe or the event loop failed.
     #[error(transparent)]
     Io(#[from] io::Error),
 }
@@ -106,7 +106,7 @@ impl Default for Config {
 /// # Errors
 ///
 /// [`ServeError::Pool`] if the pool cannot start, [`ServeError::Io`] if the listener or the
-/// poll loop fails.
+/// event loop fails.
 pub fn serve(
     listener: TcpListener,
     router: Router,
@@ -151,7 +151,7 @@ struct Shared {
     /// Where workers send connections back to the reader stage: idle keep-alives, and
     /// connections to drain after an error answer.
     return_sender: Sender<(Connection, Returned)>,
-    /// One byte written here wakes the reader stage's `poll`.
+    /// One byte written here wakes the reader stage's `epoll_wait`.
     wake_sender: UnixStream,
 }
 
