@@ -206,9 +206,20 @@ fn send_response(
 
 /// Writes all of `bytes` to a non-blocking socket, waiting up to `timeout` each time the
 /// socket is full.
-fn write_all(stream: &TcpStream, mut bytes: &[u8], timeout: Duration) -> io::Result<()> {
+fn write_all(stream: &TcpStream, bytes: &[u8], timeout: Duration) -> io::Result<()> {
+    write_all_with(stream, bytes, timeout, |bytes| (&*stream).write(bytes))
+}
+
+/// The loop behind [`write_all`]: `send` writes some of the bytes it is given, and `WouldBlock`
+/// waits for `stream` to take more, for at most `timeout`.
+fn write_all_with(
+    stream: &TcpStream,
+    mut bytes: &[u8],
+    timeout: Duration,
+    mut send: impl FnMut(&[u8]) -> io::Result<usize>,
+) -> io::Result<()> {
     while !bytes.is_empty() {
-        match (&*stream).write(bytes) {
+        match send(bytes) {
             Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
             Ok(written) => bytes = &bytes[written..],
             Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
@@ -226,18 +237,7 @@ fn write_all(stream: &TcpStream, mut bytes: &[u8], timeout: Duration) -> io::Res
 fn write_head_before_file(stream: &TcpStream, head: &[u8], timeout: Duration) -> io::Result<()> {
     #[cfg(target_os = "linux")]
     {
-        let mut head = head;
-        while !head.is_empty() {
-            match sys::send_more(stream, head) {
-                Ok(sent) => head = &head[sent..],
-                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
-                    sys::wait_writable(stream, timeout)?
-                }
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                Err(error) => return Err(error),
-            }
-        }
-        Ok(())
+        write_all_with(stream, head, timeout, |head| sys::send_more(stream, head))
     }
     #[cfg(not(target_os = "linux"))]
     {

@@ -21,7 +21,7 @@
 //! - [`signal`]: SIGINT/SIGTERM → a shutdown flag.
 //!
 //! The entry point is [`server::serve`]. It takes its resources instead of creating them: a
-//! bound listener, a router (here [`default_router`] over a [`Root`](root::Root) opened once),
+//! bound listener, a router (here [`default_router`] over a [`root::Root`] opened once),
 //! the configuration and a shutdown flag:
 //!
 //! ```no_run

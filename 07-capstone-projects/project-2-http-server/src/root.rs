@@ -342,7 +342,7 @@ fn decode_segments(request_path: &str) -> Result<Vec<CString>, Refusal> {
 
 /// Maps a filesystem error to what the client is told: permission problems are `403`,
 /// everything else (missing file, a file used as a directory, symlink loops) is `404`.
-pub fn refusal_for_io(error: io::Error) -> Refusal {
+pub(crate) fn refusal_for_io(error: io::Error) -> Refusal {
     match error.kind() {
         io::ErrorKind::PermissionDenied => Refusal::Forbidden,
         _ => Refusal::NotFound,

@@ -123,6 +123,7 @@ pub fn serve(
         router,
         config,
         closing: AtomicBool::new(false),
+        wake_pending: AtomicBool::new(false),
         return_sender,
         wake_sender,
     });
@@ -153,6 +154,10 @@ struct Shared {
     return_sender: Sender<(Connection, Returned)>,
     /// One byte written here wakes the reader stage's `epoll_wait`.
     wake_sender: UnixStream,
+    /// Set by the worker that writes a wake-up byte, cleared by the reader stage just before it
+    /// empties the channel: while it is set, a wake-up is on its way and another byte (another
+    /// system call) would add nothing.
+    wake_pending: AtomicBool,
 }
 
 /// What the reader stage is waiting for on a connection.
@@ -440,9 +445,14 @@ impl ReaderStage {
 
     /// Takes back keep-alive connections from the workers.
     fn take_returned(&mut self, now: Instant) {
-        // Empty the wake pipe: the bytes only mean "look at the channel".
+        // Empty the wake pipe (the bytes only mean "look at the channel"), then clear the flag,
+        // then look. In this order a worker that finds the flag clear writes a byte that stays
+        // in the pipe, and one that finds it set sent its connection before this look (see
+        // `hand_back`). Clearing before emptying would lose wake-ups: a byte written between
+        // the two would be swallowed while its flag stayed set.
         let mut scratch = [0; 64];
         while matches!((&self.wake_receiver).read(&mut scratch), Ok(read) if read > 0) {}
+        self.shared.wake_pending.store(false, Ordering::SeqCst);
         while let Ok((connection, returned)) = self.returned.try_recv() {
             let config = &self.shared.config;
             let (phase, deadline) = if returned == Returned::Drain {
@@ -607,7 +617,12 @@ fn response_needs_drain(response: &Response) -> bool {
 
 /// Gives a connection back to the reader stage and wakes it.
 fn hand_back(connection: Connection, returned: Returned, shared: &Shared) {
-    if shared.return_sender.send((connection, returned)).is_ok() {
+    // The send comes first. If the flag is still set, the reader has not yet cleared it, so its
+    // coming `try_recv` loop (which starts after the clear) will find this connection; if it
+    // was clear, this worker writes the byte that wakes the reader for it.
+    if shared.return_sender.send((connection, returned)).is_ok()
+        && !shared.wake_pending.swap(true, Ordering::SeqCst)
+    {
         // A full wake pipe already holds a wake-up, so `WouldBlock` is fine to ignore.
         let _ = (&shared.wake_sender).write(&[1]);
     }
