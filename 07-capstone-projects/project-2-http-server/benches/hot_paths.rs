@@ -7,8 +7,8 @@ use std::fs;
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use webserver::files::Root;
 use webserver::request;
+use webserver::root::Root;
 
 /// What curl 8 sends for `curl http://127.0.0.1:7878/docs/index.html`.
 const CURL_HEAD: &[u8] = b"GET /docs/index.html HTTP/1.1\r\nHost: 127.0.0.1:7878\r\n\

@@ -1,4 +1,4 @@
-//! The `webserver` binary: parses the command line, binds the port, and runs
+//! The `webserver` binary: parses the command line, opens the root, binds the port, and runs
 //! `webserver::server::serve` until SIGINT or SIGTERM.
 
 use std::io::{self, Write};
@@ -6,31 +6,34 @@ use std::net::TcpListener;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use webserver::cli::{self, USAGE};
-use webserver::files::{Listing, Root};
+use clap::Parser;
+use webserver::cli::Cli;
+use webserver::root::Root;
 use webserver::server::{self, AccessLog, Config};
+use webserver::static_files::Listing;
 
 fn main() -> ExitCode {
-    match run() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // `--help` (to stdout, status 0) and usage errors (to stderr with the usage line,
+        // status 2) both arrive here; clap knows which is which.
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
+        }
+    };
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("webserver: {error:#}");
-            if matches!(error.downcast_ref(), Some(webserver::Error::Usage(_))) {
-                eprint!("\n{USAGE}");
-                return ExitCode::from(2);
-            }
             ExitCode::FAILURE
         }
     }
 }
 
-fn run() -> anyhow::Result<()> {
-    let cli = cli::parse_args(std::env::args().skip(1))?;
-    if cli.help {
-        print!("{USAGE}");
-        return Ok(());
-    }
-    // Check the root before binding, so a typo is reported as such and not as a port problem.
+fn run(cli: Cli) -> anyhow::Result<()> {
+    // The root is opened once, here, before binding, so a typo is reported as such and not as
+    // a port problem; the router below serves from this very handle.
     let root = Root::new(&cli.root)?;
     let listener =
         TcpListener::bind(cli.addr).with_context(|| format!("cannot listen on {}", cli.addr))?;
@@ -38,12 +41,6 @@ fn run() -> anyhow::Result<()> {
         .context("cannot install the signal handler")?;
 
     let mut config = Config {
-        root: root.path().to_owned(),
-        listing: if cli.list_dirs {
-            Listing::On
-        } else {
-            Listing::Off
-        },
         access_log: if cli.quiet {
             AccessLog::Off
         } else {
@@ -54,6 +51,11 @@ fn run() -> anyhow::Result<()> {
     if let Some(threads) = cli.threads {
         config.threads = threads;
     }
+    let listing = if cli.list_dirs {
+        Listing::On
+    } else {
+        Listing::Off
+    };
     // The real address, so `--addr 127.0.0.1:0` reports the port the OS picked.
     let local = listener
         .local_addr()
@@ -61,7 +63,8 @@ fn run() -> anyhow::Result<()> {
     println!("Serving {} on http://{local}", root.path().display());
     io::stdout().flush().context("cannot write to stdout")?;
 
-    server::serve(listener, config, shutdown)?;
+    let router = webserver::default_router(root, listing);
+    server::serve(listener, router, config, shutdown)?;
     println!("Shut down cleanly");
     Ok(())
 }

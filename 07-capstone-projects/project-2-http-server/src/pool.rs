@@ -35,7 +35,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 
-use crate::Error;
+/// Why a pool could not be started.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PoolError {
+    /// A pool of zero threads was requested.
+    #[error("the thread pool needs at least one thread")]
+    ZeroThreads,
+    /// The OS refused to start a worker thread.
+    #[error("cannot start a worker thread: {0}")]
+    Spawn(#[source] io::Error),
+}
 
 /// A unit of work the pool can run.
 ///
@@ -119,7 +129,7 @@ struct Shared {
 /// use std::sync::mpsc;
 /// use webserver::pool::ThreadPool;
 ///
-/// # fn main() -> Result<(), webserver::Error> {
+/// # fn main() -> Result<(), webserver::pool::PoolError> {
 /// let pool = ThreadPool::new(2)?;
 /// let (done_tx, done_rx) = mpsc::channel();
 /// for n in 0..4 {
@@ -155,8 +165,8 @@ impl ThreadPool {
     ///
     /// # Errors
     ///
-    /// [`Error::ZeroThreads`] if `size` is zero, [`Error::Spawn`] if the OS refuses a thread.
-    pub fn new(size: usize) -> Result<ThreadPool, Error> {
+    /// [`PoolError::ZeroThreads`] if `size` is zero, [`PoolError::Spawn`] if the OS refuses a thread.
+    pub fn new(size: usize) -> Result<ThreadPool, PoolError> {
         ThreadPool::with_capacity(size, usize::MAX)
     }
 
@@ -164,10 +174,10 @@ impl ThreadPool {
     ///
     /// # Errors
     ///
-    /// [`Error::ZeroThreads`] if `size` is zero, [`Error::Spawn`] if the OS refuses a thread.
-    pub fn with_capacity(size: usize, capacity: usize) -> Result<ThreadPool, Error> {
+    /// [`PoolError::ZeroThreads`] if `size` is zero, [`PoolError::Spawn`] if the OS refuses a thread.
+    pub fn with_capacity(size: usize, capacity: usize) -> Result<ThreadPool, PoolError> {
         if size == 0 {
-            return Err(Error::ZeroThreads);
+            return Err(PoolError::ZeroThreads);
         }
         let shared = Arc::new(Shared {
             queue: Mutex::new(Queue {
@@ -183,7 +193,7 @@ impl ThreadPool {
         for id in 0..size {
             // If a spawn fails, `pool` is dropped on the way out, which joins the workers
             // already started: no thread outlives the error.
-            let handle = spawn_worker(Arc::clone(&pool.shared), id).map_err(Error::Spawn)?;
+            let handle = spawn_worker(Arc::clone(&pool.shared), id).map_err(PoolError::Spawn)?;
             lock(&pool.shared.handles)[id] = Some(handle);
         }
         Ok(pool)
@@ -376,7 +386,7 @@ mod tests {
 
     #[test]
     fn pool_rejects_zero_threads() {
-        assert!(matches!(ThreadPool::new(0), Err(Error::ZeroThreads)));
+        assert!(matches!(ThreadPool::new(0), Err(PoolError::ZeroThreads)));
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! Parses an HTTP request head (request line and header fields) from bytes.
 //!
+//! Also interprets `Range` values ([`parse_range`]), the one header whose grammar the file handler
+//! needs parsed.
+//!
 //! Does no I/O: the `server` module reads bytes from sockets and calls [`find_head_end`] until a
 //! whole head has arrived, then [`parse`].
 //! The grammar is RFC 9112 section 2–5 (<https://www.rfc-editor.org/rfc/rfc9112>), which is a
@@ -397,6 +400,81 @@ fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
     haystack.iter().position(|&byte| byte == needle)
 }
 
+/// How to answer a `Range` header for a file of a given length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangeRequest {
+    /// Serve the whole file with 200: no usable range (absent, malformed, several ranges, or a
+    /// unit other than bytes; RFC 9110 section 14.2 lets a server ignore `Range`).
+    Whole,
+    /// Serve bytes `start..=end` with 206.
+    Partial {
+        /// First byte.
+        start: u64,
+        /// Last byte, inclusive, already clamped to the file.
+        end: u64,
+    },
+    /// Answer 416: the range starts beyond the end of the file.
+    Unsatisfiable,
+}
+
+/// Interprets a single `Range: bytes=…` value (RFC 9110 section 14.1.2) against `len`.
+pub fn parse_range(value: &str, len: u64) -> RangeRequest {
+    let Some((unit, spec)) = value.trim().split_once('=') else {
+        return RangeRequest::Whole;
+    };
+    if !unit.trim().eq_ignore_ascii_case("bytes") || spec.contains(',') {
+        return RangeRequest::Whole;
+    }
+    let Some((first, last)) = spec.trim().split_once('-') else {
+        return RangeRequest::Whole;
+    };
+    let number = |text: &str| -> Option<u64> {
+        let text = text.trim();
+        // `u64::from_str` accepts a leading '+', which the grammar does not.
+        if text.is_empty() || !text.bytes().all(|byte| byte.is_ascii_digit()) {
+            return None;
+        }
+        // Saturate absurdly long numbers: "bytes=0-99999999999999999999" means "to the end".
+        Some(text.parse().unwrap_or(u64::MAX))
+    };
+    match (number(first), number(last)) {
+        // bytes=-N: the last N bytes.
+        (None, Some(suffix)) if first.trim().is_empty() => {
+            if suffix == 0 || len == 0 {
+                RangeRequest::Unsatisfiable
+            } else {
+                RangeRequest::Partial {
+                    start: len.saturating_sub(suffix),
+                    end: len - 1,
+                }
+            }
+        }
+        // bytes=A- : from A to the end.
+        (Some(start), None) if last.trim().is_empty() => {
+            if start >= len {
+                RangeRequest::Unsatisfiable
+            } else {
+                RangeRequest::Partial {
+                    start,
+                    end: len - 1,
+                }
+            }
+        }
+        // bytes=A-B
+        (Some(start), Some(end)) if start <= end => {
+            if start >= len {
+                RangeRequest::Unsatisfiable
+            } else {
+                RangeRequest::Partial {
+                    start,
+                    end: end.min(len - 1),
+                }
+            }
+        }
+        _ => RangeRequest::Whole,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -585,6 +663,57 @@ mod tests {
         for (head, expected) in table {
             let request = parse(head.as_bytes()).expect("valid head");
             assert_eq!(request.has_body(), expected, "{head:?}");
+        }
+    }
+
+    #[test]
+    fn range_header_is_interpreted() {
+        use RangeRequest::*;
+        let table = [
+            ("bytes=0-99", 1000, Partial { start: 0, end: 99 }),
+            (
+                "bytes=900-",
+                1000,
+                Partial {
+                    start: 900,
+                    end: 999,
+                },
+            ),
+            (
+                "bytes=-100",
+                1000,
+                Partial {
+                    start: 900,
+                    end: 999,
+                },
+            ),
+            ("bytes=-5000", 1000, Partial { start: 0, end: 999 }),
+            (
+                "bytes=990-2000",
+                1000,
+                Partial {
+                    start: 990,
+                    end: 999,
+                },
+            ),
+            (
+                "bytes=0-99999999999999999999999",
+                10,
+                Partial { start: 0, end: 9 },
+            ),
+            ("bytes=1000-", 1000, Unsatisfiable),
+            ("bytes=1000-1001", 1000, Unsatisfiable),
+            ("bytes=-0", 1000, Unsatisfiable),
+            ("bytes=0-", 0, Unsatisfiable),
+            ("bytes=5-1", 1000, Whole),
+            ("bytes=0-1,5-6", 1000, Whole),
+            ("items=0-1", 1000, Whole),
+            ("bytes=+1-2", 1000, Whole),
+            ("bytes=abc", 1000, Whole),
+            ("bytes=-", 1000, Whole),
+        ];
+        for (value, len, expected) in table {
+            assert_eq!(parse_range(value, len), expected, "{value:?} of {len}");
         }
     }
 }

@@ -4,10 +4,9 @@
 //! The longest matching prefix wins; if its methods do not include the request's, the answer is
 //! `405 Method Not Allowed` (or `501 Not Implemented` for a method the server has never heard
 //! of), both with an `Allow` field listing what would have worked (RFC 9110 section 15.5.6).
-//! The router knows nothing about files or sockets: [`default_router`] plugs in the static-file
-//! handler from `files` and a health check.
+//! The router knows nothing about files or sockets: `webserver::default_router` plugs in the
+//! static-file handler and a health check.
 
-use crate::files::{Listing, Root, StaticFiles};
 use crate::request::{Method, Request};
 use crate::response::{Response, StatusCode};
 
@@ -135,19 +134,6 @@ fn prefix_matches(prefix: &str, path: &str) -> bool {
         Some(rest) => prefix.ends_with('/') || rest.is_empty() || rest.starts_with('/'),
         None => false,
     }
-}
-
-/// The path of the health check.
-pub const HEALTH_PATH: &str = "/healthz";
-
-/// The server's standard routes: `GET /healthz` answers `ok`, everything else under `/` is a
-/// static file from `root`.
-pub fn default_router(root: Root, listing: Listing) -> Router {
-    Router::new()
-        .route(&[Method::Get], HEALTH_PATH, |_: &Request<'_>| {
-            Response::text(StatusCode::OK, "ok\n")
-        })
-        .route(&[Method::Get], "/", StaticFiles::new(root, listing))
 }
 
 #[cfg(test)]

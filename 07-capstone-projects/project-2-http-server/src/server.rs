@@ -9,7 +9,7 @@
 //!
 //! 1. **The reader stage** is the thread that calls [`serve`]. It owns the listener and every
 //!    connection whose request head has not fully arrived, all non-blocking, and waits on them
-//!    with one `poll(2)`. It only reads and buffers bytes, enforces the size limits and the
+//!    with one `epoll(7)` set. It only reads and buffers bytes, enforces the size limits and the
 //!    header deadline, and never blocks on a single client. A connection reaches the pool only
 //!    once its head is complete.
 //! 2. **The workers** (see `pool`) parse the head, route it, and write the response. Writes wait
@@ -17,26 +17,36 @@
 //!    next request has not arrived yet goes *back* to the reader stage through a channel, so an
 //!    idle client never holds a worker either.
 //!
-//! A slow client therefore costs one buffer (at most `MAX_HEAD` bytes) and one poll entry, not a
+//! A slow client therefore costs one buffer (at most `MAX_HEAD` bytes) and one poller entry, not a
 //! thread. See ARCHITECTURE.md for the full argument.
 
 use std::io::{self, Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
-use std::os::unix::fs::FileExt;
+use std::net::TcpListener;
 use std::os::unix::net::UnixStream;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::files::{Listing, Root};
-use crate::pool::{Job, Rejected, ThreadPool};
+use crate::connection::{Connection, ReadOutcome};
+use crate::pool::{Job, PoolError, ThreadPool};
 use crate::request::{self, Method};
 use crate::response::{Body, Response, StatusCode};
-use crate::router::{Router, default_router};
-use crate::{Error, sys};
+use crate::router::Router;
+use crate::sys;
+
+/// Why [`serve`] could not start or had to stop.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// The worker pool could not be started.
+    #[error(transparent)]
+    Pool(#[from] PoolError),
+    /// The listener, the wake-up pipe or the event loop failed.
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
 
 /// Whether each response is logged to stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,13 +57,9 @@ pub enum AccessLog {
     Off,
 }
 
-/// Everything [`serve`] needs besides the listener.
+/// How [`serve`] runs: pool size, limits and timeouts. What is served is the router's business.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The directory to serve.
-    pub root: PathBuf,
-    /// Whether directories without `index.html` are listed.
-    pub listing: Listing,
     /// Worker threads in the pool (default: 8 per core, between 8 and 128).
     pub threads: usize,
     /// Complete requests that may wait for a worker; beyond that new requests get `503`.
@@ -76,8 +82,6 @@ impl Default for Config {
     fn default() -> Config {
         let cores = thread::available_parallelism().map_or(2, usize::from);
         Config {
-            root: PathBuf::from("."),
-            listing: Listing::Off,
             // Workers block while a large response drains into a slow network, so there are
             // more of them than cores; bench/compare.sh measured 8 per core as a good point.
             threads: (cores * 8).clamp(8, 128),
@@ -91,33 +95,24 @@ impl Default for Config {
     }
 }
 
-/// Serves files from `config.root` on `listener` until `shutdown` becomes true, then stops
+/// Answers requests on `listener` with `router` until `shutdown` becomes true, then stops
 /// accepting, finishes the requests already taken, joins the workers and returns.
 ///
-/// The caller binds the listener, so tests can bind `127.0.0.1:0` and `main` can report a port
-/// that is in use before anything starts.
+/// The caller binds the listener and builds the router (for the file server,
+/// [`default_router`](crate::default_router) over a [`Root`](crate::root::Root) opened once), so
+/// tests can bind `127.0.0.1:0` and add handlers of their own, and `main` can report a bad root
+/// or a port in use before anything starts.
 ///
 /// # Errors
 ///
-/// [`Error::Root`] / [`Error::RootNotDirectory`] for a bad root, [`Error::ZeroThreads`] /
-/// [`Error::Spawn`] if the pool cannot start, [`Error::Io`] if the listener fails.
-pub fn serve(listener: TcpListener, config: Config, shutdown: &AtomicBool) -> Result<(), Error> {
-    let root = Root::new(&config.root)?;
-    let router = default_router(root, config.listing);
-    serve_with_router(listener, config, router, shutdown)
-}
-
-/// Like [`serve`], with a caller-built [`Router`] (`config.root` and `config.listing` unused).
-///
-/// # Errors
-///
-/// As for [`serve`], minus the root errors.
-pub fn serve_with_router(
+/// [`ServeError::Pool`] if the pool cannot start, [`ServeError::Io`] if the listener or the
+/// event loop fails.
+pub fn serve(
     listener: TcpListener,
-    config: Config,
     router: Router,
+    config: Config,
     shutdown: &AtomicBool,
-) -> Result<(), Error> {
+) -> Result<(), ServeError> {
     listener.set_nonblocking(true)?;
     let (wake_receiver, wake_sender) = UnixStream::pair()?;
     wake_receiver.set_nonblocking(true)?;
@@ -128,6 +123,7 @@ pub fn serve_with_router(
         router,
         config,
         closing: AtomicBool::new(false),
+        wake_pending: AtomicBool::new(false),
         return_sender,
         wake_sender,
     });
@@ -135,7 +131,10 @@ pub fn serve_with_router(
         listener,
         wake_receiver,
         returned,
-        pending: Vec::new(),
+        slots: Vec::new(),
+        free_slots: Vec::new(),
+        poller: sys::Poller::new(EVENT_BATCH)?,
+        next_sweep: Instant::now() + TICK,
         pool,
         shared,
     };
@@ -150,10 +149,15 @@ struct Shared {
     config: Config,
     /// Set when shutdown begins, so workers stop offering keep-alive.
     closing: AtomicBool,
-    /// Where workers send keep-alive connections back to the reader stage.
-    return_sender: Sender<Connection>,
-    /// One byte written here wakes the reader stage's `poll`.
+    /// Where workers send connections back to the reader stage: idle keep-alives, and
+    /// connections to drain after an error answer.
+    return_sender: Sender<(Connection, Returned)>,
+    /// One byte written here wakes the reader stage's `epoll_wait`.
     wake_sender: UnixStream,
+    /// Set by the worker that writes a wake-up byte, cleared by the reader stage just before it
+    /// empties the channel: while it is set, a wake-up is on its way and another byte (another
+    /// system call) would add nothing.
+    wake_pending: AtomicBool,
 }
 
 /// What the reader stage is waiting for on a connection.
@@ -169,196 +173,218 @@ enum Phase {
     Draining,
 }
 
-/// A client connection plus the bytes read from it that no request has consumed yet.
+/// Why a worker hands a connection back to the reader stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Returned {
+    /// The response kept the connection open: wait for the next request.
+    KeepAlive,
+    /// An error answer was sent and the write side shut: discard input until the client
+    /// closes (see [`Phase::Draining`]).
+    Drain,
+}
+
+/// A connection held by the reader stage, with what it is waiting for and until when.
 #[derive(Debug)]
-struct Connection {
-    stream: TcpStream,
-    buffer: Vec<u8>,
-    /// `buffer[..scanned]` is known not to contain the end of a head.
-    scanned: usize,
+struct Pending {
+    connection: Connection,
     phase: Phase,
     deadline: Instant,
-    /// Whether Nagle's algorithm has been switched off (see [`serve_connection`]).
-    nodelay: bool,
+    /// Whether the socket may already be in the poller's set: false only for a connection
+    /// accepted this round, which saves a failing system call when it is first armed.
+    polled: bool,
 }
 
-/// Bytes requested from the kernel per read.
-const READ_CHUNK: usize = 4096;
-/// Longest wait in `poll`, so the shutdown flag is noticed promptly.
-const POLL_INTERVAL: Duration = Duration::from_millis(50);
+/// Longest wait for events, so the shutdown flag is noticed promptly; also how often deadlines
+/// are checked, so a timeout fires at most this much late.
+const TICK: Duration = Duration::from_millis(50);
 /// How long a draining connection may keep sending before it is closed anyway.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
-/// Files up to this size are read into the response buffer and sent with the head in one
-/// write; larger ones are streamed with `sendfile`.
-const INLINE_FILE_LIMIT: u64 = 64 * 1024;
-/// Buffer of the portable streaming fallback: memory per large download stays bounded by it.
-const STREAM_CHUNK: usize = 64 * 1024;
-/// Most connections accepted per poll round, so a connection flood cannot starve the others.
+/// Most connections accepted per round, so a connection flood cannot starve the others.
 const ACCEPT_BATCH: usize = 256;
-
-enum ReadOutcome {
-    /// Bytes were added to the buffer.
-    Progress,
-    /// Nothing to read right now.
-    Nothing,
-    /// The client closed its side or the socket failed.
-    Closed,
-}
-
-impl Connection {
-    fn new(stream: TcpStream, phase: Phase, deadline: Instant) -> Connection {
-        Connection {
-            stream,
-            buffer: Vec::new(),
-            scanned: 0,
-            phase,
-            deadline,
-            nodelay: false,
-        }
-    }
-
-    /// One non-blocking read into the buffer. `poll` is level-triggered, so whatever is left
-    /// in the socket is reported again on the next round.
-    fn read_some(&mut self) -> ReadOutcome {
-        let old_len = self.buffer.len();
-        self.buffer.resize(old_len + READ_CHUNK, 0);
-        let outcome = match self.stream.read(&mut self.buffer[old_len..]) {
-            Ok(0) => (0, ReadOutcome::Closed),
-            Ok(read) => (read, ReadOutcome::Progress),
-            Err(error)
-                if matches!(
-                    error.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
-                ) =>
-            {
-                (0, ReadOutcome::Nothing)
-            }
-            Err(_) => (0, ReadOutcome::Closed),
-        };
-        self.buffer.truncate(old_len + outcome.0);
-        outcome.1
-    }
-
-    /// Length of the complete head at the start of the buffer, if it has arrived.
-    /// Remembers how far it looked, so a client dribbling bytes costs linear, not quadratic,
-    /// scanning.
-    fn head_len(&mut self) -> Option<usize> {
-        let skip = request::leading_empty_lines(&self.buffer);
-        if skip > 0 {
-            self.buffer.drain(..skip);
-            self.scanned = 0;
-        }
-        // A head ends with "\n\n" or "\n\r\n", so a terminator that ends in the new bytes
-        // starts at most three bytes before them.
-        let from = self.scanned.saturating_sub(3);
-        let found = request::find_head_end(&self.buffer[from..]).map(|len| from + len);
-        self.scanned = if found.is_some() {
-            0
-        } else {
-            self.buffer.len()
-        };
-        found
-    }
-}
+/// Most ready sockets taken from the poller per round.
+const EVENT_BATCH: usize = 256;
+/// Poller token of the listener; connection tokens are their slot numbers.
+const LISTENER_TOKEN: u64 = u64::MAX;
+/// Poller token of the wake-up pipe.
+const WAKE_TOKEN: u64 = u64::MAX - 1;
 
 struct ReaderStage {
     listener: TcpListener,
     wake_receiver: UnixStream,
-    returned: Receiver<Connection>,
-    pending: Vec<Connection>,
+    returned: Receiver<(Connection, Returned)>,
+    /// The connections the reader stage holds, by slot; a slot number is the connection's
+    /// poller token. Freed slots are reused, so the table never grows past the peak.
+    slots: Vec<Option<Pending>>,
+    free_slots: Vec<usize>,
+    poller: sys::Poller,
+    /// When deadlines are next checked.
+    next_sweep: Instant,
     pool: ThreadPool,
     shared: Arc<Shared>,
 }
 
 impl ReaderStage {
-    fn run(&mut self, shutdown: &AtomicBool) -> Result<(), Error> {
-        let mut fds = Vec::new();
+    fn run(&mut self, shutdown: &AtomicBool) -> Result<(), ServeError> {
+        self.poller.watch(&self.listener, LISTENER_TOKEN)?;
+        self.poller.watch(&self.wake_receiver, WAKE_TOKEN)?;
+        let mut ready = Vec::with_capacity(EVENT_BATCH);
         while !shutdown.load(Ordering::SeqCst) {
-            // Poll set layout: [listener, wake pipe, pending[0], pending[1], ...].
-            fds.clear();
-            fds.push(sys::poll_fd(&self.listener, sys::READABLE));
-            fds.push(sys::poll_fd(&self.wake_receiver, sys::READABLE));
-            fds.extend(
-                self.pending
-                    .iter()
-                    .map(|connection| sys::poll_fd(&connection.stream, sys::READABLE)),
-            );
-            let now = Instant::now();
             let timeout = self
-                .pending
-                .iter()
-                .map(|connection| connection.deadline.saturating_duration_since(now))
-                .fold(POLL_INTERVAL, Duration::min);
-            sys::poll(&mut fds, timeout)?;
+                .next_sweep
+                .saturating_duration_since(Instant::now())
+                .min(TICK);
+            ready.clear();
+            ready.extend(self.poller.wait(timeout)?);
 
-            // Connections first, in reverse so `swap_remove` only moves entries already seen;
-            // then returned and new connections, which were not in this poll set.
+            // Connections first; then returned and new connections, so that no slot freed and
+            // refilled in this round can receive an event meant for its previous occupant.
             let now = Instant::now();
-            for index in (0..self.pending.len()).rev() {
-                let ready = fds[index + 2].revents & sys::ANY_EVENT != 0;
-                if ready || self.pending[index].deadline <= now {
-                    self.service(index, ready, now);
+            let (mut accept, mut wake) = (false, false);
+            for &token in &ready {
+                match token {
+                    LISTENER_TOKEN => accept = true,
+                    WAKE_TOKEN => wake = true,
+                    // Slot numbers come from `usize`, so they convert back.
+                    slot => self.service(usize::try_from(slot).unwrap_or(usize::MAX), true, now),
                 }
             }
-            if fds[1].revents != 0 {
+            if wake {
                 self.take_returned(now);
             }
-            if fds[0].revents != 0 {
+            if accept {
                 self.accept_new(now);
+            }
+            if self.next_sweep <= now {
+                self.expire(now);
+                self.next_sweep = now + TICK;
             }
         }
         Ok(())
     }
 
-    /// Reads from (or expires) `pending[index]` and moves it on if its head is complete.
-    fn service(&mut self, index: usize, ready: bool, now: Instant) {
-        let connection = &mut self.pending[index];
+    /// Connections the reader stage holds right now.
+    fn held(&self) -> usize {
+        self.slots.len() - self.free_slots.len()
+    }
+
+    /// Takes a connection into the table; returns its slot.
+    fn insert(&mut self, pending: Pending) -> usize {
+        match self.free_slots.pop() {
+            Some(slot) => {
+                self.slots[slot] = Some(pending);
+                slot
+            }
+            None => {
+                self.slots.push(Some(pending));
+                self.slots.len() - 1
+            }
+        }
+    }
+
+    /// Takes a connection out of the table (to dispatch, refuse or close it).
+    fn remove(&mut self, slot: usize) -> Option<Pending> {
+        let pending = self.slots.get_mut(slot)?.take()?;
+        self.free_slots.push(slot);
+        self.poller.forget(pending.connection.stream());
+        Some(pending)
+    }
+
+    /// Asks the poller for the next event on the connection in `slot`; a connection that
+    /// cannot be watched is closed.
+    fn arm(&mut self, slot: usize) {
+        let Some(pending) = self.slots.get(slot).and_then(Option::as_ref) else {
+            return;
+        };
+        let known = pending.polled;
+        if self
+            .poller
+            .arm_once(pending.connection.stream(), slot as u64, known)
+            .is_err()
+        {
+            self.remove(slot);
+        } else if let Some(pending) = self.slots[slot].as_mut() {
+            pending.polled = true;
+        }
+    }
+
+    /// Expires every connection whose deadline has passed. A linear scan, but one per tick
+    /// rather than one per event.
+    fn expire(&mut self, now: Instant) {
+        for slot in 0..self.slots.len() {
+            if self.slots[slot]
+                .as_ref()
+                .is_some_and(|pending| pending.deadline <= now)
+            {
+                self.service(slot, false, now);
+            }
+        }
+    }
+
+    /// Reads from (or expires) the connection in `slot` and moves it on if its head is
+    /// complete. `ready` says the poller reported it, which also means it must be armed again
+    /// if it stays.
+    fn service(&mut self, slot: usize, ready: bool, now: Instant) {
+        let Some(pending) = self.slots.get_mut(slot).and_then(Option::as_mut) else {
+            return;
+        };
         let outcome = if ready {
-            connection.read_some()
+            pending.connection.read_some()
         } else {
             ReadOutcome::Nothing
         };
-        match (connection.phase, outcome) {
+        let expired = pending.deadline <= now;
+        match (pending.phase, outcome) {
             (_, ReadOutcome::Closed) => {
-                self.pending.swap_remove(index);
+                self.remove(slot);
             }
             (Phase::Draining, _) => {
                 // Throw away what was read; close once the drain deadline passes.
-                connection.buffer.clear();
-                if connection.deadline <= now {
-                    self.pending.swap_remove(index);
+                pending.connection.discard_buffer();
+                if expired {
+                    self.remove(slot);
+                } else if ready {
+                    self.arm(slot);
                 }
             }
             (Phase::Idle, ReadOutcome::Progress) => {
                 // The next request has begun: its head gets the full header deadline.
-                connection.phase = Phase::Head;
-                connection.deadline = now + self.shared.config.header_timeout;
-                self.after_read(index);
+                pending.phase = Phase::Head;
+                pending.deadline = now + self.shared.config.header_timeout;
+                self.after_read(slot);
             }
-            (Phase::Head, ReadOutcome::Progress) => self.after_read(index),
-            (Phase::Idle, ReadOutcome::Nothing) => {
-                if connection.deadline <= now {
-                    self.pending.swap_remove(index);
+            (Phase::Head, ReadOutcome::Progress) => self.after_read(slot),
+            (Phase::Idle, ReadOutcome::Nothing) if expired => {
+                self.remove(slot);
+            }
+            (Phase::Head, ReadOutcome::Nothing) if expired => {
+                if let Some(pending) = self.remove(slot) {
+                    self.refuse(pending.connection, StatusCode::REQUEST_TIMEOUT, now);
                 }
             }
-            (Phase::Head, ReadOutcome::Nothing) => {
-                if connection.deadline <= now {
-                    let connection = self.pending.swap_remove(index);
-                    self.refuse(connection, StatusCode::REQUEST_TIMEOUT, now);
+            (Phase::Idle | Phase::Head, ReadOutcome::Nothing) => {
+                if ready {
+                    self.arm(slot);
                 }
             }
         }
     }
 
     /// After new bytes: dispatch a complete head, refuse an oversized one, or keep waiting.
-    fn after_read(&mut self, index: usize) {
-        let connection = &mut self.pending[index];
+    fn after_read(&mut self, slot: usize) {
+        let Some(pending) = self.slots.get_mut(slot).and_then(Option::as_mut) else {
+            return;
+        };
+        let connection = &mut pending.connection;
         if connection.head_len().is_some() {
-            let connection = self.pending.swap_remove(index);
-            self.dispatch(connection);
-        } else if let Err(error) = request::check_incomplete_head(&connection.buffer) {
-            let connection = self.pending.swap_remove(index);
-            self.refuse(connection, error.status(), Instant::now());
+            if let Some(pending) = self.remove(slot) {
+                self.dispatch(pending.connection);
+            }
+        } else if let Err(error) = request::check_incomplete_head(connection.buffer()) {
+            if let Some(pending) = self.remove(slot) {
+                self.refuse(pending.connection, error.status(), Instant::now());
+            }
+        } else {
+            self.arm(slot);
         }
     }
 
@@ -370,9 +396,7 @@ impl ReaderStage {
             shared: Arc::clone(&self.shared),
         };
         if let Err(rejected) = self.pool.execute(job) {
-            let job = match rejected {
-                Rejected::Full(job) | Rejected::ShutDown(job) => job,
-            };
+            let job = rejected.into_job();
             self.refuse(
                 job.connection,
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -384,7 +408,7 @@ impl ReaderStage {
     /// Sends a short error response from the reader thread, without ever blocking on the
     /// client: one non-blocking write of a few hundred bytes into an empty socket buffer, which
     /// succeeds unless the client is already gone. Then drains the connection.
-    fn refuse(&mut self, mut connection: Connection, status: StatusCode, now: Instant) {
+    fn refuse(&mut self, connection: Connection, status: StatusCode, now: Instant) {
         let mut response = Response::error(status);
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response = response.with_header("Retry-After", "1");
@@ -395,8 +419,7 @@ impl ReaderStage {
         if let Body::Bytes(body) = response.take_body() {
             bytes.extend_from_slice(&body);
         }
-        // Best effort by design: if the client cannot take 200 bytes, it gets nothing.
-        let _ = connection.stream.write(&bytes);
+        connection.write_best_effort(&bytes);
         if self.shared.config.access_log == AccessLog::On {
             log_line("-", "-", status, body_len, Duration::ZERO);
         }
@@ -406,34 +429,48 @@ impl ReaderStage {
     fn start_draining(&mut self, mut connection: Connection, now: Instant) {
         // Draining connections may exceed `max_connections` (they are what refusing it
         // produces), but only up to twice that: politeness is not worth unbounded memory.
-        if self.pending.len() >= 2 * self.shared.config.max_connections {
+        if self.held() >= 2 * self.shared.config.max_connections {
             return; // Dropping it closes it.
         }
-        let _ = connection.stream.shutdown(Shutdown::Write);
-        connection.buffer = Vec::new();
-        connection.phase = Phase::Draining;
-        connection.deadline = now + DRAIN_TIMEOUT;
-        self.pending.push(connection);
+        connection.shutdown_write();
+        connection.discard_buffer();
+        let slot = self.insert(Pending {
+            connection,
+            phase: Phase::Draining,
+            deadline: now + DRAIN_TIMEOUT,
+            polled: true,
+        });
+        self.arm(slot);
     }
 
     /// Takes back keep-alive connections from the workers.
     fn take_returned(&mut self, now: Instant) {
-        // Empty the wake pipe: the bytes only mean "look at the channel".
+        // Empty the wake pipe (the bytes only mean "look at the channel"), then clear the flag,
+        // then look. In this order a worker that finds the flag clear writes a byte that stays
+        // in the pipe, and one that finds it set sent its connection before this look (see
+        // `hand_back`). Clearing before emptying would lose wake-ups: a byte written between
+        // the two would be swallowed while its flag stayed set.
         let mut scratch = [0; 64];
         while matches!((&self.wake_receiver).read(&mut scratch), Ok(read) if read > 0) {}
-        while let Ok(mut connection) = self.returned.try_recv() {
-            if connection.phase == Phase::Draining {
-                connection.deadline = now + DRAIN_TIMEOUT;
-            } else if connection.buffer.is_empty() {
-                connection.phase = Phase::Idle;
-                connection.deadline = now + self.shared.config.idle_timeout;
+        self.shared.wake_pending.store(false, Ordering::SeqCst);
+        while let Ok((connection, returned)) = self.returned.try_recv() {
+            let config = &self.shared.config;
+            let (phase, deadline) = if returned == Returned::Drain {
+                (Phase::Draining, now + DRAIN_TIMEOUT)
+            } else if connection.buffer().is_empty() {
+                (Phase::Idle, now + config.idle_timeout)
             } else {
-                connection.phase = Phase::Head;
-                connection.deadline = now + self.shared.config.header_timeout;
-            }
+                (Phase::Head, now + config.header_timeout)
+            };
             // Over the limit the connection is closed; its client reconnects if it wants more.
-            if self.pending.len() < self.shared.config.max_connections {
-                self.pending.push(connection);
+            if self.held() < config.max_connections {
+                let slot = self.insert(Pending {
+                    connection,
+                    phase,
+                    deadline,
+                    polled: true,
+                });
+                self.arm(slot);
             }
         }
     }
@@ -444,19 +481,20 @@ impl ReaderStage {
             // reader stage.
             match sys::accept_nonblocking(&self.listener) {
                 Ok(stream) => {
-                    let connection = Connection::new(
-                        stream,
-                        Phase::Head,
-                        now + self.shared.config.header_timeout,
-                    );
-                    if self.pending.len() >= self.shared.config.max_connections {
+                    let connection = Connection::new(stream);
+                    if self.held() >= self.shared.config.max_connections {
                         self.refuse(connection, StatusCode::SERVICE_UNAVAILABLE, now);
                     } else {
-                        self.pending.push(connection);
+                        let slot = self.insert(Pending {
+                            connection,
+                            phase: Phase::Head,
+                            deadline: now + self.shared.config.header_timeout,
+                            polled: false,
+                        });
                         // Clients usually send the request right behind the handshake, so it
-                        // is often already here: try one read now instead of a poll round later.
-                        let index = self.pending.len() - 1;
-                        self.service(index, true, now);
+                        // is often already here: try one read now. A complete head goes
+                        // straight to the pool and the socket never enters the poller.
+                        self.service(slot, true, now);
                     }
                 }
                 Err(error) if error.kind() == io::ErrorKind::WouldBlock => return,
@@ -477,7 +515,7 @@ impl ReaderStage {
     fn stop(self) {
         self.shared.closing.store(true, Ordering::SeqCst);
         drop(self.listener);
-        drop(self.pending);
+        drop(self.slots);
         self.pool.shutdown();
     }
 }
@@ -502,7 +540,7 @@ fn serve_connection(mut connection: Connection, shared: &Shared) {
     while let Some(head_len) = connection.head_len() {
         let started = Instant::now();
         let (mut response, keep_alive, send_body, method, target) =
-            match request::parse(&connection.buffer[..head_len]) {
+            match request::parse(&connection.buffer()[..head_len]) {
                 Ok(request) => {
                     let response = shared.router.dispatch(&request);
                     // A request body we do not read would be taken for the next request,
@@ -533,17 +571,11 @@ fn serve_connection(mut connection: Connection, shared: &Shared) {
                     "-".to_owned(),
                 ),
             };
-        connection.buffer.drain(..head_len);
-        if keep_alive && !connection.nodelay {
-            // On a connection that carries several responses, Nagle's algorithm could hold the
-            // last small segment of one back until the client's delayed ACK (tens of
-            // milliseconds). A connection that closes after one response does not need this
-            // system call. It is only an optimisation, so a failure is ignored.
-            let _ = connection.stream.set_nodelay(true);
-            connection.nodelay = true;
+        connection.consume(head_len);
+        if keep_alive {
+            connection.keep_alive_mode();
         }
-        let sent = send_response(
-            &connection.stream,
+        let sent = connection.write_response(
             &mut response,
             keep_alive,
             send_body,
@@ -567,15 +599,14 @@ fn serve_connection(mut connection: Connection, shared: &Shared) {
             // requests), so the reader stage drains the connection before closing it.
             // A clean close needs no help: dropping the stream sends FIN.
             if response_needs_drain(&response) {
-                connection.phase = Phase::Draining;
-                connection.buffer.clear();
-                let _ = connection.stream.shutdown(Shutdown::Write);
-                hand_back(connection, shared);
+                connection.discard_buffer();
+                connection.shutdown_write();
+                hand_back(connection, Returned::Drain, shared);
             }
             return;
         }
     }
-    hand_back(connection, shared);
+    hand_back(connection, Returned::KeepAlive, shared);
 }
 
 /// Whether the connection should be drained before closing (see [`Phase::Draining`]):
@@ -585,150 +616,16 @@ fn response_needs_drain(response: &Response) -> bool {
 }
 
 /// Gives a connection back to the reader stage and wakes it.
-fn hand_back(connection: Connection, shared: &Shared) {
-    if shared.return_sender.send(connection).is_ok() {
+fn hand_back(connection: Connection, returned: Returned, shared: &Shared) {
+    // The send comes first. If the flag is still set, the reader has not yet cleared it, so its
+    // coming `try_recv` loop (which starts after the clear) will find this connection; if it
+    // was clear, this worker writes the byte that wakes the reader for it.
+    if shared.return_sender.send((connection, returned)).is_ok()
+        && !shared.wake_pending.swap(true, Ordering::SeqCst)
+    {
         // A full wake pipe already holds a wake-up, so `WouldBlock` is fine to ignore.
         let _ = (&shared.wake_sender).write(&[1]);
     }
-}
-
-/// Writes one response; returns the number of body bytes sent.
-fn send_response(
-    stream: &TcpStream,
-    response: &mut Response,
-    keep_alive: bool,
-    send_body: bool,
-    timeout: Duration,
-) -> io::Result<u64> {
-    let mut out = Vec::with_capacity(512);
-    response.write_head(keep_alive, &mut out);
-    let body = if send_body && response.status().allows_body() {
-        response.take_body()
-    } else {
-        Body::Empty
-    };
-    match body {
-        Body::Empty => write_all(stream, &out, timeout).map(|()| 0),
-        Body::Bytes(bytes) => {
-            out.extend_from_slice(&bytes);
-            write_all(stream, &out, timeout).map(|()| bytes.len() as u64)
-        }
-        Body::File { file, offset, len } if len <= INLINE_FILE_LIMIT => {
-            // `len` is at most 64 KiB here, so it fits in usize on every platform.
-            let head_len = out.len();
-            out.resize(head_len + len as usize, 0);
-            file.read_exact_at(&mut out[head_len..], offset)?;
-            write_all(stream, &out, timeout).map(|()| len)
-        }
-        Body::File { file, offset, len } => {
-            write_head_before_file(stream, &out, timeout)?;
-            stream_file(stream, &file, offset, len, timeout).map(|()| len)
-        }
-    }
-}
-
-/// Writes all of `bytes` to a non-blocking socket, waiting up to `timeout` each time the
-/// socket is full.
-fn write_all(stream: &TcpStream, mut bytes: &[u8], timeout: Duration) -> io::Result<()> {
-    while !bytes.is_empty() {
-        match (&*stream).write(bytes) {
-            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-            Ok(written) => bytes = &bytes[written..],
-            Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
-                sys::wait_writable(stream, timeout)?
-            }
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-            Err(error) => return Err(error),
-        }
-    }
-    Ok(())
-}
-
-/// Writes a response head that a streamed file body will follow. On Linux the head is sent with
-/// `MSG_MORE`, so it shares its first packet with the file data instead of travelling alone.
-fn write_head_before_file(stream: &TcpStream, head: &[u8], timeout: Duration) -> io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        let mut head = head;
-        while !head.is_empty() {
-            match sys::send_more(stream, head) {
-                Ok(sent) => head = &head[sent..],
-                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
-                    sys::wait_writable(stream, timeout)?
-                }
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                Err(error) => return Err(error),
-            }
-        }
-        Ok(())
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        write_all(stream, head, timeout)
-    }
-}
-
-/// Sends `len` bytes of `file` from `offset`: with `sendfile(2)` on Linux (no copy through user
-/// space), and through a bounded buffer elsewhere or if `sendfile` is refused.
-fn stream_file(
-    stream: &TcpStream,
-    file: &std::fs::File,
-    offset: u64,
-    len: u64,
-    timeout: Duration,
-) -> io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        let mut offset = offset;
-        let end = offset + len;
-        while offset < end {
-            let chunk = usize::try_from(end - offset)
-                .unwrap_or(usize::MAX)
-                .min(1 << 30);
-            match sys::sendfile(stream, file, &mut offset, chunk) {
-                Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()), // file shrank
-                Ok(_) => {}
-                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
-                    sys::wait_writable(stream, timeout)?
-                }
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                // EINVAL/ENOSYS: this file system cannot sendfile; finish with the fallback.
-                Err(error) if matches!(error.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS)) => {
-                    return copy_with_buffer(stream, file, offset, end - offset, timeout);
-                }
-                Err(error) => return Err(error),
-            }
-        }
-        Ok(())
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        copy_with_buffer(stream, file, offset, len, timeout)
-    }
-}
-
-/// The portable way to stream a file: positioned reads into one fixed buffer, each followed by
-/// a full write. Memory stays at [`STREAM_CHUNK`] however large the file.
-fn copy_with_buffer(
-    stream: &TcpStream,
-    file: &std::fs::File,
-    mut offset: u64,
-    len: u64,
-    timeout: Duration,
-) -> io::Result<()> {
-    let mut buffer = vec![0; STREAM_CHUNK];
-    let end = offset + len;
-    while offset < end {
-        let want =
-            usize::try_from(end - offset).map_or(STREAM_CHUNK, |left| left.min(STREAM_CHUNK));
-        let read = file.read_at(&mut buffer[..want], offset)?;
-        if read == 0 {
-            return Err(io::ErrorKind::UnexpectedEof.into()); // file shrank
-        }
-        write_all(stream, &buffer[..read], timeout)?;
-        offset += read as u64;
-    }
-    Ok(())
 }
 
 /// Prints one access-log line: `GET /index.html 200 1024 0.154ms`.
@@ -740,60 +637,4 @@ fn log_line(method: &str, target: &str, status: StatusCode, bytes: u64, elapsed:
         "{method} {target} {} {bytes} {millis:.3}ms",
         status.code()
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::fs::File;
-    use std::net::TcpListener;
-
-    /// A connected pair of TCP sockets on loopback: (server side, client side).
-    fn socket_pair() -> (TcpStream, TcpStream) {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let client = TcpStream::connect(listener.local_addr().expect("addr")).expect("connect");
-        let (server, _) = listener.accept().expect("accept");
-        (server, client)
-    }
-
-    #[test]
-    fn copy_with_buffer_streams_the_requested_range() {
-        let mut file = tempfile::tempfile().expect("temp file");
-        let content: Vec<u8> = (0..200_000u32).map(|n| (n % 251) as u8).collect();
-        file.write_all(&content).expect("write");
-        let (server, mut client) = socket_pair();
-        server.set_nonblocking(true).expect("nonblocking");
-        let reader = thread::spawn(move || {
-            let mut received = Vec::new();
-            client.read_to_end(&mut received).expect("read");
-            received
-        });
-        copy_with_buffer(&server, &file, 1000, 150_000, Duration::from_secs(5)).expect("copy");
-        drop(server);
-        assert_eq!(reader.join().expect("reader"), &content[1000..151_000]);
-    }
-
-    #[test]
-    fn stream_file_reports_a_file_that_shrank() {
-        let file: File = tempfile::tempfile().expect("temp file");
-        file.set_len(10).expect("set_len");
-        let (server, _client) = socket_pair();
-        server.set_nonblocking(true).expect("nonblocking");
-        let error =
-            stream_file(&server, &file, 0, 100, Duration::from_secs(1)).expect_err("short file");
-        assert_eq!(error.kind(), io::ErrorKind::UnexpectedEof);
-    }
-
-    #[test]
-    fn head_len_scans_incrementally() {
-        let (server, _client) = socket_pair();
-        let mut connection = Connection::new(server, Phase::Head, Instant::now());
-        let head = b"\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n";
-        for &byte in head.iter() {
-            assert_eq!(connection.head_len(), None);
-            connection.buffer.push(byte);
-        }
-        // The leading CRLF is stripped, the rest is one complete head.
-        assert_eq!(connection.head_len(), Some(head.len() - 2));
-    }
 }

@@ -175,8 +175,15 @@ fn binary_reports_port_in_use() {
 fn binary_reports_usage_errors() {
     let (code, stderr) = run_to_failure(&["--threads", "0"]);
     assert_eq!(code, 2);
+    // clap's format: the reason, then a pointer to `--help`.
     assert!(
-        stderr.contains("not a positive number") && stderr.contains("Usage:"),
+        stderr.contains("not a positive number") && stderr.contains("--help"),
+        "{stderr}"
+    );
+    let (code, stderr) = run_to_failure(&["--port", "80"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("'--port'") && stderr.contains("Usage: webserver"),
         "{stderr}"
     );
     let output = Command::new(BINARY).arg("--help").output().expect("run");

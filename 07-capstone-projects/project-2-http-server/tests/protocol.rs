@@ -10,10 +10,10 @@ use std::thread;
 use std::time::{Duration, SystemTime};
 
 use util::{BIG_LEN, HELLO, HttpResponse, TestServer, big_byte, is_big_file, read_one_response};
-use webserver::files::Listing;
 use webserver::request::{Method, Request};
 use webserver::response::{Response, StatusCode};
 use webserver::router::Router;
+use webserver::static_files::Listing;
 
 #[test]
 fn get_file_is_ok_with_required_headers() {
@@ -100,7 +100,7 @@ fn directory_without_index_is_forbidden_unless_listing() {
     assert_eq!(server.get("/empty/").status, 403);
     assert_eq!(server.get("/list/").status, 403);
 
-    let listing = TestServer::start(|config| config.listing = Listing::On);
+    let listing = TestServer::start_listing(Listing::On, |_| {});
     let response = listing.get("/list/");
     assert_eq!(response.status, 200);
     let page = response.text();

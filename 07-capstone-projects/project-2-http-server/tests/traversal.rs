@@ -73,7 +73,7 @@ fn traversal_with_raw_nul_byte_is_bad_request() {
 
 #[test]
 fn traversal_with_listing_on_is_still_refused() {
-    let server = TestServer::start(|config| config.listing = webserver::files::Listing::On);
+    let server = TestServer::start_listing(webserver::static_files::Listing::On, |_| {});
     for target in ["/../", "/%2e%2e/", "/escape-dir/"] {
         let response = server.send(format!("GET {target} HTTP/1.0\r\n\r\n").as_bytes());
         assert_eq!(response.status, 403, "{target}");

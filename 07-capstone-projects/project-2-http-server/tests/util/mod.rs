@@ -11,14 +11,16 @@ use std::fs;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::unix::fs::{PermissionsExt, symlink};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
+use webserver::root::Root;
 use webserver::router::Router;
-use webserver::server::{AccessLog, Config, serve, serve_with_router};
+use webserver::server::{AccessLog, Config, ServeError, serve};
+use webserver::static_files::Listing;
 
 /// Body of `/hello.txt`.
 pub const HELLO: &str = "hello, world\n";
@@ -77,9 +79,8 @@ pub fn fixture() -> (tempfile::TempDir, PathBuf) {
 }
 
 /// Test configuration: small pool, quiet, short timeouts so timeout tests run quickly.
-pub fn test_config(root: &Path) -> Config {
+pub fn test_config() -> Config {
     Config {
-        root: root.to_owned(),
         threads: 4,
         access_log: AccessLog::Off,
         header_timeout: Duration::from_secs(5),
@@ -94,41 +95,48 @@ pub struct TestServer {
     pub addr: SocketAddr,
     pub root: PathBuf,
     shutdown: Arc<AtomicBool>,
-    thread: Option<JoinHandle<Result<(), webserver::Error>>>,
-    _fixture: Option<tempfile::TempDir>,
+    thread: Option<JoinHandle<Result<(), ServeError>>>,
+    _fixture: tempfile::TempDir,
 }
 
 impl TestServer {
-    /// Serves a fresh fixture with `test_config`, adjusted by `adjust`.
+    /// Serves a fresh fixture with the default router (no listings) and `test_config`,
+    /// adjusted by `adjust`.
     pub fn start(adjust: impl FnOnce(&mut Config)) -> TestServer {
+        TestServer::start_listing(Listing::Off, adjust)
+    }
+
+    /// As [`TestServer::start`], with directory listings as given.
+    pub fn start_listing(listing: Listing, adjust: impl FnOnce(&mut Config)) -> TestServer {
         let (guard, root) = fixture();
-        let mut config = test_config(&root);
-        adjust(&mut config);
-        TestServer::spawn(root, Some(guard), move |listener, shutdown| {
-            serve(listener, config, &shutdown)
-        })
+        let opened = Root::new(&root).expect("the fixture root opens");
+        TestServer::spawn(
+            root,
+            guard,
+            webserver::default_router(opened, listing),
+            adjust,
+        )
     }
 
     /// Serves `router` with `test_config`, adjusted by `adjust`.
     pub fn start_with_router(router: Router, adjust: impl FnOnce(&mut Config)) -> TestServer {
         let (guard, root) = fixture();
-        let mut config = test_config(&root);
-        adjust(&mut config);
-        TestServer::spawn(root, Some(guard), move |listener, shutdown| {
-            serve_with_router(listener, config, router, &shutdown)
-        })
+        TestServer::spawn(root, guard, router, adjust)
     }
 
     fn spawn(
         root: PathBuf,
-        guard: Option<tempfile::TempDir>,
-        run: impl FnOnce(TcpListener, Arc<AtomicBool>) -> Result<(), webserver::Error> + Send + 'static,
+        guard: tempfile::TempDir,
+        router: Router,
+        adjust: impl FnOnce(&mut Config),
     ) -> TestServer {
+        let mut config = test_config();
+        adjust(&mut config);
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let shutdown = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&shutdown);
-        let thread = thread::spawn(move || run(listener, flag));
+        let thread = thread::spawn(move || serve(listener, router, config, &flag));
         TestServer {
             addr,
             root,
@@ -165,7 +173,7 @@ impl TestServer {
     }
 
     /// Requests shutdown and waits for `serve` to return.
-    pub fn stop(mut self) -> Result<(), webserver::Error> {
+    pub fn stop(mut self) -> Result<(), ServeError> {
         self.shutdown.store(true, Ordering::SeqCst);
         self.thread
             .take()
