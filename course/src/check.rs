@@ -984,10 +984,16 @@ fn check_signatures_of(
     }
 }
 
+/// The toolchain Miri runs on: `+nightly`, or `+$COURSE_MIRI_TOOLCHAIN` (a dated nightly, say).
+fn miri_toolchain() -> String {
+    let name = std::env::var("COURSE_MIRI_TOOLCHAIN").unwrap_or_else(|_| "nightly".to_string());
+    format!("+{name}")
+}
+
 /// Whether `cargo +nightly miri` works here.
 fn miri_available() -> bool {
     let mut command = Command::new("cargo");
-    command.args(["+nightly", "miri", "--version"]);
+    command.arg(miri_toolchain()).args(["miri", "--version"]);
     cargo::run_captured(command, Some(Duration::from_secs(60))).is_ok_and(|c| c.success)
 }
 
@@ -1002,7 +1008,8 @@ fn miri_run(
 ) -> Result<TestRun> {
     let mut command = Command::new("cargo");
     command
-        .args(["+nightly", "miri", "test", "--manifest-path"])
+        .arg(miri_toolchain())
+        .args(["miri", "test", "--manifest-path"])
         .arg(manifest_path)
         .args(["--package", package, "--bin", bin, "--", "--color", "never"])
         .env("RUST_BACKTRACE", "0");
