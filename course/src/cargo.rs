@@ -63,6 +63,9 @@ pub struct Build {
     pub stderr: String,
     /// The same, per target name (`m01-longest-word`), for builds of several targets.
     pub targets: BTreeMap<String, Build>,
+    /// The libraries the build produced or reused, by crate name (`tokio`): what a note's
+    /// code block may use, as it would as a doctest of its module.
+    pub libraries: BTreeMap<String, PathBuf>,
 }
 
 impl Build {
@@ -110,6 +113,7 @@ pub fn parse_build_messages(stdout: &str) -> Build {
                     .and_then(|p| p.get("test"))
                     .and_then(|t| t.as_bool())
                     .unwrap_or(false);
+                record_library(&mut build, &message, is_test);
                 if let Some(executable) = message.get("executable").and_then(|e| e.as_str())
                     && is_test
                 {
@@ -124,6 +128,39 @@ pub fn parse_build_messages(stdout: &str) -> Build {
         }
     }
     build
+}
+
+/// Records a library artifact (an `.rlib`, or a proc-macro's shared object) under its crate name.
+fn record_library(build: &mut Build, message: &serde_json::Value, is_test: bool) {
+    let Some(target) = message.get("target") else {
+        return;
+    };
+    let kinds: Vec<&str> = target
+        .get("kind")
+        .and_then(|k| k.as_array())
+        .map(|k| k.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    let is_library = kinds
+        .iter()
+        .any(|k| matches!(*k, "lib" | "rlib" | "proc-macro"));
+    let Some(name) = target.get("name").and_then(|n| n.as_str()) else {
+        return;
+    };
+    if !is_library || is_test {
+        return;
+    }
+    let file = message
+        .get("filenames")
+        .and_then(|f| f.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.as_str())
+        .find(|f| f.ends_with(".rlib") || f.ends_with(".so") || f.ends_with(".dylib"));
+    if let Some(file) = file {
+        build
+            .libraries
+            .insert(name.replace('-', "_"), PathBuf::from(file));
+    }
 }
 
 /// Reads rustc's own `--error-format=json` stream (one diagnostic per stderr line).
@@ -564,12 +601,35 @@ pub fn run_package_tests(
     timeout: Duration,
 ) -> Result<TestRun> {
     let dir = package_dir.as_os_str();
+    // A proc-macro crate's unit-test binary links the standard library dynamically; cargo
+    // would put the toolchain's library folder on the loader's path, so we do too.
+    let mut library_path = std::ffi::OsString::new();
+    if let Some(libdir) = toolchain_libdir(package_dir) {
+        library_path.push(libdir);
+    }
+    if let Some(existing) = std::env::var_os("LD_LIBRARY_PATH") {
+        library_path.push(":");
+        library_path.push(existing);
+    }
     run_tests_with(
         executable,
         package_dir,
         timeout,
-        &[("CARGO_MANIFEST_DIR", dir)],
+        &[
+            ("CARGO_MANIFEST_DIR", dir),
+            ("LD_LIBRARY_PATH", &library_path),
+            ("DYLD_FALLBACK_LIBRARY_PATH", &library_path),
+        ],
     )
+}
+
+/// The toolchain's library folder for the host (`rustc --print target-libdir`, run where the
+/// package is, so its `rust-toolchain.toml` applies).
+fn toolchain_libdir(dir: &Path) -> Option<PathBuf> {
+    let mut rustc = Command::new("rustc");
+    rustc.args(["--print", "target-libdir"]).current_dir(dir);
+    let output = run_captured(rustc, Some(Duration::from_secs(60))).ok()?;
+    output.success.then(|| PathBuf::from(output.stdout.trim()))
 }
 
 fn run_tests_with(

@@ -34,6 +34,7 @@ use crate::export;
 use crate::manifest::{ExerciseRef, Kind, Manifest, Module};
 use crate::markdown;
 use crate::signature;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -182,7 +183,7 @@ pub fn run(
             }
         })
         .collect();
-    check_all(manifest, &mut jobs, options)?;
+    let libraries = check_all(manifest, &mut jobs, options)?;
     for job in &jobs {
         let mut problems = job.problems.clone();
         for (name, description, outcome) in &job.decoys {
@@ -222,7 +223,7 @@ pub fn run(
         }
     }
     for module in &selection.note_modules {
-        for row in check_notes(manifest, module)? {
+        for row in check_notes(manifest, module, &libraries)? {
             record(&row, out);
         }
     }
@@ -284,9 +285,12 @@ enum Variant {
     Decoy(String),
 }
 
+/// The libraries the course's build produced, by crate name (for the notes' code blocks).
+type Libraries = BTreeMap<String, PathBuf>;
+
 /// Builds everything in three cargo invocations, runs every test binary, and fills in each
-/// job's problems and decoy outcomes.
-fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Result<()> {
+/// job's problems and decoy outcomes. Returns the libraries the solutions' build produced.
+fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Result<Libraries> {
     let target = cargo::target_dir(&manifest.root);
     let scratch = export::check_workspace_dir(&manifest.root);
     for job in jobs.iter_mut() {
@@ -305,7 +309,7 @@ fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Res
             job.problems
                 .push(format!("could not write the stub workspace: {error}"));
         }
-        return Ok(());
+        return Ok(Libraries::new());
     }
     let checkable: Vec<usize> = (0..jobs.len())
         .filter(|&index| jobs[index].problems.is_empty())
@@ -318,7 +322,7 @@ fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Res
         check_crate(manifest, &mut jobs[index], &scratch, &target, options);
     }
     if checkable.is_empty() {
-        return Ok(());
+        return Ok(Libraries::new());
     }
     eprintln!(
         "check: building the stubs and decoys of {} exercise(s), then their solutions",
@@ -459,7 +463,7 @@ fn check_all(manifest: &Manifest, jobs: &mut [Job<'_>], options: Options) -> Res
                 .sort_by_key(|(name, _, _)| order.iter().position(|n| n == name));
         }
     }
-    Ok(())
+    Ok(solutions.libraries)
 }
 
 /// The contract for a crate exercise. Each version of the crate (stub, each decoy) is written in
@@ -482,8 +486,17 @@ fn check_crate(
     };
     let course_crate = manifest.crate_path(exercise);
     let timeout = options.timeout * 5;
-    let workspace = scratch.join("crates").join(&exercise.exercise.id);
+    // Outside the target directory: trybuild shortens the paths in its expected output relative
+    // to the crate only when the crate does not sit inside the target directory.
+    let workspace = std::env::temp_dir()
+        .join("course-check-crates")
+        .join(scratch.file_name().unwrap_or_default())
+        .join(&exercise.exercise.id);
     let member = workspace.join("crate");
+    // A target directory of its own: cargo names a path package's artifacts by its name and
+    // version only, so the scratch copy and the course's own build of the same package would
+    // overwrite each other's binaries in one target directory.
+    let crate_target = target.join("course-check-crates");
     let prepared = cargo_toml::root_cargo_toml(&manifest.root).and_then(|root_toml| {
         let path = workspace.join("Cargo.toml");
         fsx::write_if_changed(
@@ -508,19 +521,48 @@ fn check_crate(
             "(v) no decoys: an implement or fix exercise needs at least one `// course:decoy` (or `no_decoys = \"reason\"` in course.toml)".to_string(),
         );
     }
-    let build_version = |version: crates::Version<'_>| -> Result<(Build, Vec<TestRun>)> {
+    let lib_name = cargo_toml::read_table(&course_crate.join("Cargo.toml"))
+        .ok()
+        .and_then(|t| t.get("lib")?.get("name")?.as_str().map(str::to_string))
+        .unwrap_or_else(|| package.replace('-', "_"));
+    // A version "compiles" when its library does; a test target that does not compile (a
+    // macro that expands to broken code) counts as failing its tests.
+    let build_version = |version: crates::Version<'_>| -> Result<CrateBuild> {
         crates::write_version(&course_crate, &member, version)?;
         let manifest_path = workspace.join("Cargo.toml");
         let mut build = TestBuild::new(&manifest_path);
         build.packages = vec![&package];
-        build.target_dir = Some(target);
+        build.keep_going = true;
+        build.target_dir = Some(&crate_target);
         let build = build.run()?;
-        let runs = run_package_tests(&build, &member, timeout)?;
-        Ok((build, runs))
+        let broken: Vec<String> = build
+            .targets
+            .iter()
+            .filter(|(name, target)| target.error_count > 0 && **name != lib_name)
+            .map(|(name, _)| name.clone())
+            .collect();
+        let lib_ok = build
+            .targets
+            .get(&lib_name)
+            .is_none_or(|t| t.error_count == 0)
+            && (build.success || !broken.is_empty());
+        let runs = build
+            .test_executables
+            .iter()
+            .map(|exe| cargo::run_package_tests(exe, &member, timeout))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(CrateBuild {
+            build,
+            lib_ok,
+            broken,
+            run: TestRun::combined(runs),
+        })
     };
     // (i) and (ii): the stub.
     match build_version(crates::Version::Stub) {
-        Ok((build, runs)) => {
+        Ok(CrateBuild {
+            build, lib_ok, run, ..
+        }) => {
             if let Some(declared) = exercise.exercise.stub_error_code() {
                 let codes: Vec<&str> = build.error_codes.iter().map(String::as_str).collect();
                 if build.success || codes != [declared] {
@@ -533,14 +575,13 @@ fn check_crate(
                         }
                     ));
                 }
-            } else if !build.success {
+            } else if !lib_ok {
                 job.problems.push(format!(
-                    "(i) the stub does not compile:\n{}",
+                    "(i) the stub's library does not compile:\n{}",
                     first_errors(&build)
                 ));
             } else {
-                job.problems
-                    .extend(stub_problems(exercise, &TestRun::combined(runs)));
+                job.problems.extend(stub_problems(exercise, &run));
             }
         }
         Err(error) => job.problems.push(error.to_string()),
@@ -587,6 +628,9 @@ fn check_crate(
         .unwrap_or_default()
         .into_iter()
         .filter(|f| f.extension().is_some_and(|e| e == "rs"))
+        // What `cargo fmt` formats: src/, and the top level of tests/ and benches/ (trybuild's
+        // cases in tests/ui/ are test data, not targets).
+        .filter(|f| f.starts_with("src") || f.components().count() == 2)
         .map(|f| course_crate.join(f))
         .collect();
     match rustfmt_unformatted(&manifest.root, &rust_files) {
@@ -615,18 +659,63 @@ fn check_crate(
             Err(error) => job.problems.push(error.to_string()),
         }
     }
-    // (v): each decoy in place of the solution.
+    // (v): each decoy in place of the solution, once the solution passes in the same place (so
+    // a decoy is never "caught" by a test that fails for reasons of the scratch workspace).
+    match build_version(crates::Version::Solution) {
+        Ok(CrateBuild { build, run, .. }) if build.success => {
+            let verdict = run.verdict();
+            if verdict != Verdict::Passed {
+                job.problems.push(format!(
+                    "(v) the solution does not pass in the contract's scratch workspace {}, so its decoys cannot be judged: {}",
+                    workspace.display(),
+                    verdict.summary()
+                ));
+                return;
+            }
+        }
+        Ok(CrateBuild { build, .. }) => {
+            job.problems.push(format!(
+                "(v) the solution does not compile in the contract's scratch workspace:\n{}",
+                first_errors(&build)
+            ));
+            return;
+        }
+        Err(error) => {
+            job.problems.push(error.to_string());
+            return;
+        }
+    }
     for decoy in decoys {
         let outcome = match build_version(crates::Version::Decoy(&decoy.name)) {
-            Ok((build, _)) if !build.success => DecoyOutcome::Broken(first_errors(&build)),
-            Ok((_, runs)) => match TestRun::combined(runs).verdict() {
-                Verdict::Passed => DecoyOutcome::Escaped,
+            Ok(CrateBuild {
+                build,
+                lib_ok: false,
+                ..
+            }) => DecoyOutcome::Broken(first_errors(&build)),
+            Ok(CrateBuild { broken, run, .. }) => match run.verdict() {
+                Verdict::Passed if broken.is_empty() => DecoyOutcome::Escaped,
+                Verdict::Passed => DecoyOutcome::Caught(format!(
+                    "test target {} does not compile",
+                    broken.join(", ")
+                )),
                 failed => DecoyOutcome::Caught(failed.first_reason()),
             },
             Err(error) => DecoyOutcome::Broken(error.to_string()),
         };
         job.decoys.push((decoy.name, decoy.description, outcome));
     }
+}
+
+/// One version of a crate exercise, built and tested.
+struct CrateBuild {
+    /// What cargo said.
+    build: Build,
+    /// Whether the crate's library compiled.
+    lib_ok: bool,
+    /// Test targets that did not compile.
+    broken: Vec<String>,
+    /// The test binaries that did compile, run, as one.
+    run: TestRun,
 }
 
 /// Runs every test binary a build produced for a crate, in its folder.
@@ -895,10 +984,16 @@ fn check_signatures_of(
     }
 }
 
+/// The toolchain Miri runs on: `+nightly`, or `+$COURSE_MIRI_TOOLCHAIN` (a dated nightly, say).
+fn miri_toolchain() -> String {
+    let name = std::env::var("COURSE_MIRI_TOOLCHAIN").unwrap_or_else(|_| "nightly".to_string());
+    format!("+{name}")
+}
+
 /// Whether `cargo +nightly miri` works here.
 fn miri_available() -> bool {
     let mut command = Command::new("cargo");
-    command.args(["+nightly", "miri", "--version"]);
+    command.arg(miri_toolchain()).args(["miri", "--version"]);
     cargo::run_captured(command, Some(Duration::from_secs(60))).is_ok_and(|c| c.success)
 }
 
@@ -913,7 +1008,8 @@ fn miri_run(
 ) -> Result<TestRun> {
     let mut command = Command::new("cargo");
     command
-        .args(["+nightly", "miri", "test", "--manifest-path"])
+        .arg(miri_toolchain())
+        .args(["miri", "test", "--manifest-path"])
         .arg(manifest_path)
         .args(["--package", package, "--bin", bin, "--", "--color", "never"])
         .env("RUST_BACKTRACE", "0");
@@ -1043,8 +1139,27 @@ fn check_under_miri(
 ///
 /// # Errors
 /// When a note cannot be read or the scratch directory cannot be written.
-pub fn check_notes(manifest: &Manifest, module: &Module) -> Result<Vec<Row>> {
+/// A block may use what a doctest of its module could: the module's own library and its
+/// dependencies, when the course's build produced them (`libraries`).
+pub fn check_notes(
+    manifest: &Manifest,
+    module: &Module,
+    libraries: &Libraries,
+) -> Result<Vec<Row>> {
     let scratch = export::check_workspace_dir(&manifest.root).join("notes");
+    let mut wanted = vec![module.package.replace('-', "_")];
+    if let Ok(package) = cargo_toml::read_table(&manifest.root.join(&module.dir).join("Cargo.toml"))
+    {
+        for key in ["dependencies", "dev-dependencies"] {
+            if let Some(table) = package.get(key).and_then(|t| t.as_table()) {
+                wanted.extend(table.keys().map(|name| name.replace('-', "_")));
+            }
+        }
+    }
+    let externs: Vec<(String, PathBuf)> = wanted
+        .into_iter()
+        .filter_map(|name| libraries.get(&name).map(|path| (name, path.clone())))
+        .collect();
     let mut rows = Vec::new();
     for note in &module.notes {
         let path = manifest.root.join(&module.dir).join(note);
@@ -1052,6 +1167,7 @@ pub fn check_notes(manifest: &Manifest, module: &Module) -> Result<Vec<Row>> {
             &scratch,
             &path,
             &format!("{}/{note}", module.dir),
+            &externs,
         ));
     }
     Ok(rows)
@@ -1081,13 +1197,18 @@ pub fn check_docs(manifest: &Manifest) -> Result<Vec<Row>> {
         let name = page.file_name().map_or_else(String::new, |name| {
             format!("docs/{}", name.to_string_lossy())
         });
-        rows.extend(check_markdown_blocks(&scratch, &page, &name));
+        rows.extend(check_markdown_blocks(&scratch, &page, &name, &[]));
     }
     Ok(rows)
 }
 
 /// One row per ` ```compile_fail,E0xxx ` block of one Markdown file.
-fn check_markdown_blocks(scratch: &Path, path: &Path, name: &str) -> Vec<Row> {
+fn check_markdown_blocks(
+    scratch: &Path,
+    path: &Path,
+    name: &str,
+    externs: &[(String, PathBuf)],
+) -> Vec<Row> {
     let Ok(text) = fsx::read(path) else {
         return vec![Row {
             label: name.to_string(),
@@ -1104,7 +1225,7 @@ fn check_markdown_blocks(scratch: &Path, path: &Path, name: &str) -> Vec<Row> {
         })
         .collect();
     let results = parallel_map(&blocks, |(_, program, code)| {
-        check_compile_fail(scratch, program, code)
+        compile_fail_with(scratch, program, code, externs)
     });
     blocks
         .into_iter()
@@ -1125,6 +1246,17 @@ pub fn check_compile_fail(
     program: &str,
     code: &str,
 ) -> std::result::Result<(), String> {
+    compile_fail_with(scratch, program, code, &[])
+}
+
+/// [`check_compile_fail`] with libraries the program may use (`--extern name=path`, and their
+/// folders for the libraries they depend on in turn).
+fn compile_fail_with(
+    scratch: &Path,
+    program: &str,
+    code: &str,
+    externs: &[(String, PathBuf)],
+) -> std::result::Result<(), String> {
     // One file and crate name per program, so blocks can be compiled at the same time.
     let hash = crate::hash::fnv1a(format!("{code}\n{program}").as_bytes());
     let crate_name = format!("note_block_{hash:016x}");
@@ -1142,6 +1274,22 @@ pub fn check_compile_fail(
         .args(["--emit=metadata", "--crate-name", &crate_name, "--out-dir"])
         .arg(scratch)
         .arg(&file);
+    let mut folders: Vec<&Path> = Vec::new();
+    for (name, path) in externs {
+        rustc
+            .arg("--extern")
+            .arg(format!("{name}={}", path.display()));
+        if let Some(folder) = path.parent()
+            && !folders.contains(&folder)
+        {
+            folders.push(folder);
+        }
+    }
+    for folder in folders {
+        rustc
+            .arg("-L")
+            .arg(format!("dependency={}", folder.display()));
+    }
     let output = cargo::run_captured(rustc, None).map_err(|e| e.to_string())?;
     if output.success {
         return Err(format!(

@@ -312,10 +312,17 @@ impl<'m> Learner<'m> {
             self.shown(&file)
         );
         let bin = exercise.bin_name();
-        let target = cargo::target_dir(&self.manifest.root);
+        let crate_exercise = exercise.exercise.crate_dir.is_some();
+        // A crate exercise builds in a target folder of its own: cargo names a path package's
+        // artifacts by name and version only, so the learner's copy and the course's crate would
+        // overwrite each other's binaries in one folder.
+        let target = if crate_exercise {
+            cargo::target_dir(&self.manifest.root).join("learn-crates")
+        } else {
+            cargo::target_dir(&self.manifest.root)
+        };
         let manifest_path = self.workspace.manifest_path();
         let package = self.workspace.package(exercise);
-        let crate_exercise = exercise.exercise.crate_dir.is_some();
         let mut test_build = TestBuild::new(&manifest_path);
         test_build.packages = vec![&package];
         if !crate_exercise {

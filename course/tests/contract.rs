@@ -246,3 +246,39 @@ fn check_builds_a_crate_exercise_and_its_decoys() {
         run.stdout
     );
 }
+
+#[test]
+fn a_miri_exercise_is_skipped_when_miri_is_not_installed() {
+    let course = Course::new();
+    let text = course.read("course.toml").replace(
+        "title = \"Longest word\"",
+        "title = \"Longest word\"\nmiri = true",
+    );
+    course.write("course.toml", &text);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_course"))
+        .arg("--root")
+        .arg(course.root())
+        .args(["check", "01.1"])
+        .env("CARGO_TARGET_DIR", course.target())
+        .env(
+            "COURSE_MIRI_TOOLCHAIN",
+            "no-such-toolchain-for-the-runner-test",
+        )
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let row = stdout.lines().next().unwrap_or_default();
+    assert!(
+        row.starts_with("01.1") && row.ends_with("skipped: Miri is not installed"),
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.lines().last(),
+        Some("0 passed, 0 failed"),
+        "{stdout}"
+    );
+    assert!(
+        output.status.success(),
+        "a skipped row is not a failure: {stdout}"
+    );
+}
