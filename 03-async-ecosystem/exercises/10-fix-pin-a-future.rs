@@ -233,6 +233,10 @@ mod tests {
                 Progress::Done(output) => break output,
                 Progress::Paused(paused) => {
                     resumes += 1;
+                    assert!(
+                        resumes <= 8,
+                        "two steps need three polls, but eight resumes of budget 1 did not finish the job"
+                    );
                     // Moving the `Paused` around is fine: the job itself stays in its box.
                     let moved = Box::new(paused);
                     progress = moved.resume(1);

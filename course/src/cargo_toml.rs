@@ -72,7 +72,11 @@ pub fn replace_bins(text: &str, bins: &[Bin]) -> String {
             if index > 0 {
                 out.push('\n');
             }
-            out.push_str(&format!("[[bin]]\nname = {name:?}\npath = {path:?}\n"));
+            // Exercise binaries hold tests, never benchmarks: `bench = false` keeps
+            // `cargo bench -p <module> -- --quick` from handing criterion's flags to libtest.
+            out.push_str(&format!(
+                "[[bin]]\nname = {name:?}\npath = {path:?}\nbench = false\n"
+            ));
         }
     }
     out
