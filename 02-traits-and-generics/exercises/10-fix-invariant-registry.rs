@@ -70,11 +70,12 @@ fn main() {
 }
 
 #[cfg(test)]
-#[expect(
-    unsafe_code,
-    reason = "a counting global allocator is the only way to observe a leak"
-)]
 mod tests {
+    #![expect(
+        unsafe_code,
+        reason = "a counting global allocator is the only way to observe a leak"
+    )]
+
     use super::*;
     use std::alloc::{GlobalAlloc, Layout, System};
     use std::cell::Cell;
