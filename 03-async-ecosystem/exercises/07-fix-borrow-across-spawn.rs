@@ -68,11 +68,11 @@ async fn main() {
     println!("{} documents dropped", drops.load(Ordering::SeqCst));
 }
 
-#[cfg(test)]
 #[expect(
     unsafe_code,
     reason = "a counting global allocator, to see copies of the texts"
 )]
+#[cfg(test)]
 mod tests {
     use super::*;
     use std::alloc::{GlobalAlloc, Layout, System};
