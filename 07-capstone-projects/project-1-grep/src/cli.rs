@@ -20,7 +20,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use crate::Error;
 use crate::matcher::{MatchOptions, Syntax};
-use crate::searcher::{MmapPolicy, Mode};
+use crate::searcher::Mode;
 
 /// When to print file names before lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -47,7 +47,10 @@ pub enum ColorChoice {
     Auto,
 }
 
-/// Everything a search needs to know, parsed from the command line.
+/// Everything the command line says about a search.
+///
+/// Some choices also depend on where output goes (`--color=auto`, `/dev/null`); the binary
+/// makes them when it turns this into a [`RunConfig`](crate::RunConfig).
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     /// The patterns, already split at newlines. Empty means "match nothing".
@@ -78,14 +81,6 @@ pub struct Config {
     pub color: ColorChoice,
     /// The file operands, in order. Empty means standard input (or `.` with `-r`).
     pub paths: Vec<OsString>,
-    /// Standard output is `/dev/null` (the binary checks); see [`Mode::Discard`].
-    pub output_discarded: bool,
-    /// (device, inode) of standard output when it is a regular file (the binary checks), so an
-    /// input that is the output file can be refused instead of read in a loop.
-    pub output_identity: Option<(u64, u64)>,
-    /// When regular files are mapped into memory instead of read (not a command-line option;
-    /// the binary takes it from `MINIGREP_MMAP_WINDOW` if set).
-    pub mmap: MmapPolicy,
 }
 
 /// What the command line asks for.
@@ -540,7 +535,7 @@ mod tests {
     }
 
     #[test]
-    fn cli_bundled_and_attached_options() {
+    fn cli_accepts_bundled_and_attached_options() {
         let config = config(&["-inA3", "-efoo", "file", "-B", "1"]);
         assert!(config.match_options.ignore_case && config.line_number);
         assert_eq!((config.after, config.before), (Some(3), Some(1)));
@@ -556,7 +551,7 @@ mod tests {
     }
 
     #[test]
-    fn cli_long_options_and_prefixes() {
+    fn cli_accepts_long_options_and_unambiguous_prefixes() {
         let config = config(&["--line-n", "--max-count=2", "--regexp", "x", "--colour"]);
         assert!(config.line_number);
         assert_eq!(config.max_count, Some(2));
@@ -572,7 +567,7 @@ mod tests {
     }
 
     #[test]
-    fn cli_context_precedence_and_number_option() {
+    fn cli_after_and_before_override_context_in_any_order() {
         let config = config(&["-A1", "-C5", "x"]);
         assert_eq!((config.after, config.before), (Some(1), Some(5)));
         let config = self::config(&["-12", "x"]);
@@ -580,7 +575,7 @@ mod tests {
     }
 
     #[test]
-    fn cli_mode_precedence() {
+    fn cli_quiet_overrides_list_which_overrides_count() {
         assert_eq!(config(&["-c", "-l", "x"]).mode, Mode::FilesWithMatches);
         assert_eq!(config(&["-q", "-L", "x"]).mode, Mode::Quiet);
         assert_eq!(config(&["-c", "x"]).mode, Mode::Count);
@@ -593,7 +588,7 @@ mod tests {
     }
 
     #[test]
-    fn cli_pattern_file_from_stdin() {
+    fn cli_reads_pattern_file_from_stdin() {
         assert_eq!(config(&["-f", "-"]).patterns, vec![b"from stdin".to_vec()]);
     }
 
@@ -630,7 +625,7 @@ mod tests {
     }
 
     #[test]
-    fn cli_help_version_and_bad_color() {
+    fn cli_unknown_color_argument_asks_for_help() {
         assert!(matches!(parse_args(&["--help"]), Ok(Command::Help)));
         assert!(matches!(parse_args(&["-V"]), Ok(Command::Version)));
         assert!(matches!(

@@ -7,15 +7,17 @@
 //! - [`cli`]: command-line arguments → [`Config`]. No searching.
 //! - [`matcher`]: patterns → a compiled [`Matcher`] that finds matching lines in a buffer. No I/O.
 //! - [`searcher`]: reads an input in large chunks, asks the matcher, and decides which lines are
-//!   selected or context. No formatting.
+//!   selected or context (GNU grep's state machine). It hands lines to a [`searcher::Sink`] and
+//!   never formats.
 //! - `mmap` (private): one window of a file mapped into memory, the crate's only `unsafe` code.
-//! - [`printer`]: formats lines (`file:`, `N:`, `--`, `-o`, colors). The only module that writes
-//!   to standard output.
+//! - [`printer`]: formats lines (`file:`, `N:`, `--`, `-o`, colors); implements the searcher's
+//!   `Sink`. The only module that writes to standard output.
 //! - This file: [`run`], which walks the file operands (and directories with `-r`), reports
 //!   per-file errors on standard error, and computes the exit status.
 //!
-//! `src/main.rs` only parses the arguments, calls [`run`] and turns the result into an exit
-//! code.
+//! `src/main.rs` only parses the arguments, resolves them against its surroundings into a
+//! [`RunConfig`] (terminal, `/dev/null`, the memory-map policy it vouches for), calls [`run`]
+//! and turns the result into an exit code.
 
 #![warn(clippy::unwrap_used)]
 
@@ -40,7 +42,7 @@ pub use matcher::Matcher;
 
 use cli::{ColorChoice, FileNames};
 use printer::{PrintOptions, Printer};
-use searcher::{Mode, SearchOptions, Searcher};
+use searcher::{MmapPolicy, Mode, SearchOptions, Searcher};
 
 /// The program name used in messages.
 pub const PROGRAM: &str = "minigrep";
@@ -67,17 +69,73 @@ impl Status {
     }
 }
 
-/// Searches every operand of `config`, writing results to `stdout` and messages to `stderr`.
+/// What the binary found out about its surroundings: the facts a parsed [`Config`] still
+/// depends on.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Surroundings {
+    /// Standard output is a terminal and `TERM` is set and not `dumb` (for `--color=auto`).
+    pub color_terminal: bool,
+    /// Standard output is `/dev/null`; see [`Mode::Discard`].
+    pub output_discarded: bool,
+    /// (device, inode) of standard output when it is a regular file, so an input that is the
+    /// output file can be refused instead of read in a loop.
+    pub output_identity: Option<(u64, u64)>,
+    /// When regular files are mapped into memory instead of read.
+    pub mmap: MmapPolicy,
+}
+
+/// A [`Config`] with every decision that depends on the surroundings made: what [`run`] takes.
 ///
-/// `config.color` must already be resolved to [`ColorChoice::Always`] or
-/// [`ColorChoice::Never`] (the binary decides `auto` by looking at the terminal).
+/// Its only constructor is [`RunConfig::new`], so a run cannot receive an undecided
+/// `--color=auto`.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    config: Config,
+    color: bool,
+    surroundings: Surroundings,
+}
+
+impl RunConfig {
+    /// Decides `--color=auto` from `surroundings` and keeps the other facts for the run.
+    pub fn new(config: Config, surroundings: Surroundings) -> RunConfig {
+        let color = match config.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => surroundings.color_terminal,
+        };
+        RunConfig {
+            config,
+            color,
+            surroundings,
+        }
+    }
+
+    /// The parsed command line.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// True when output is colored.
+    pub fn color(&self) -> bool {
+        self.color
+    }
+}
+
+/// Searches every operand of `run_config`, writing results to `stdout` and messages to
+/// `stderr`.
 ///
 /// # Errors
 ///
 /// [`Error::Pattern`] for a pattern that does not compile, and [`Error::Write`] when standard
 /// output cannot be written. Unreadable files are not errors of the run: they are reported on
 /// `stderr` and turn the status into [`Status::Trouble`].
-pub fn run<W: Write>(config: &Config, stdout: W, stderr: &mut dyn Write) -> Result<Status, Error> {
+pub fn run<W: Write>(
+    run_config: &RunConfig,
+    stdout: W,
+    stderr: &mut dyn Write,
+) -> Result<Status, Error> {
+    let config = run_config.config();
+    let surroundings = run_config.surroundings;
     // GNU grep 3.8 turns "no patterns at all" (`-f /dev/null`) into "-v with the empty pattern",
     // which selects nothing; and -v with -f /dev/null into plain "", which selects everything.
     let empty_pattern = vec![Vec::new()];
@@ -91,7 +149,7 @@ pub fn run<W: Write>(config: &Config, stdout: W, stderr: &mut dyn Write) -> Resu
     };
     // GNU grep notices when its output is /dev/null: -q wins, and otherwise nothing is printed
     // and each file stops at its first selected line (-c, -l and -L are then ignored).
-    let mode = if config.output_discarded && config.mode != Mode::Quiet {
+    let mode = if surroundings.output_discarded && config.mode != Mode::Quiet {
         Mode::Discard
     } else {
         config.mode
@@ -113,7 +171,7 @@ pub fn run<W: Write>(config: &Config, stdout: W, stderr: &mut dyn Write) -> Resu
         line_number: config.line_number,
         only_matching: config.only_matching,
         invert,
-        color: config.color == ColorChoice::Always,
+        color: run_config.color(),
     };
     let search_options = SearchOptions {
         mode,
@@ -122,10 +180,11 @@ pub fn run<W: Write>(config: &Config, stdout: W, stderr: &mut dyn Write) -> Resu
         after: if lines_mode { config.after } else { None },
         max_count: config.max_count,
         line_number: config.line_number && lines_mode,
-        mmap: config.mmap,
+        mmap: surroundings.mmap,
     };
     let mut walk = Walk {
         config,
+        output_identity: surroundings.output_identity,
         mode,
         searcher: Searcher::new(&matcher, search_options),
         printer: Printer::new(stdout, print_options, &matcher),
@@ -154,6 +213,8 @@ struct StopAll;
 /// The state of one run over all operands.
 struct Walk<'c, 'm, 'e, W: Write> {
     config: &'c Config,
+    /// See [`Surroundings::output_identity`].
+    output_identity: Option<(u64, u64)>,
     /// `config.mode`, or [`Mode::Discard`] when standard output is `/dev/null`.
     mode: Mode,
     searcher: Searcher<'m>,
@@ -329,7 +390,7 @@ impl<W: Write> Walk<'_, '_, '_, W> {
     /// feed our own output back to us (GNU grep's "input file is also the output" check; like
     /// GNU grep, only when lines are printed and `-m` allows more than one).
     fn is_output(&self, input: &BorrowedFd<'_>) -> bool {
-        let Some(output) = self.config.output_identity else {
+        let Some(output) = self.output_identity else {
             return false;
         };
         if self.mode != Mode::Lines || self.config.max_count.is_some_and(|max| max <= 1) {
@@ -398,7 +459,8 @@ mod tests {
         };
         let mut stdout = Vec::new();
         let mut stderr = Vec::new();
-        let status = run(&config, &mut stdout, &mut stderr).expect("the run itself succeeds");
+        let run_config = RunConfig::new(config, Surroundings::default());
+        let status = run(&run_config, &mut stdout, &mut stderr).expect("the run itself succeeds");
         let strip = |bytes: Vec<u8>| {
             String::from_utf8(bytes)
                 .expect("test output is UTF-8")
@@ -431,7 +493,7 @@ mod tests {
     }
 
     #[test]
-    fn run_lists_files_and_counts() {
+    fn run_lists_files_without_match_and_counts_per_file() {
         let dir = corpus();
         let (status, stdout, _) = check_run(dir.path(), &["-L", "an"], &["a.txt", "b.txt"]);
         assert_eq!((status, stdout.as_str()), (Status::Selected, "b.txt\n"));
@@ -451,12 +513,13 @@ mod tests {
     }
 
     #[test]
-    fn run_invalid_pattern_is_an_error() {
+    fn run_fails_on_invalid_pattern() {
         let Ok(Command::Search(config)) = cli::parse(["a("].map(Into::into), &mut io::empty())
         else {
             panic!("arguments parse");
         };
-        let result = run(&config, Vec::new(), &mut Vec::new());
+        let run_config = RunConfig::new(config, Surroundings::default());
+        let result = run(&run_config, Vec::new(), &mut Vec::new());
         assert!(matches!(result, Err(Error::Pattern(_))), "{result:?}");
     }
 }

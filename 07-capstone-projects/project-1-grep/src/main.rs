@@ -1,17 +1,23 @@
-//! The `minigrep` binary: parse arguments, call [`minigrep::run`], turn the result into an exit
-//! status. All the logic lives in the library.
+//! The `minigrep` binary: parse arguments, look at the surroundings (terminal, `/dev/null`,
+//! memory-map policy), call [`minigrep::run`], turn the result into an exit status. All the
+//! logic lives in the library.
+
+#![expect(
+    unsafe_code,
+    reason = "choosing the memory-map policy is an unsafe promise about the searched files"
+)]
 
 use std::io::{self, IsTerminal, Write};
 use std::os::fd::AsFd;
 use std::process::ExitCode;
 
-use minigrep::cli::{self, ColorChoice, Command};
+use minigrep::cli::{self, Command};
 use minigrep::searcher::MmapPolicy;
-use minigrep::{Error, PROGRAM};
+use minigrep::{Error, PROGRAM, RunConfig, Surroundings};
 
 fn main() -> ExitCode {
     let command = cli::parse(std::env::args_os().skip(1), &mut io::stdin().lock());
-    let mut config = match command {
+    let config = match command {
         Ok(Command::Search(config)) => config,
         Ok(Command::Help) => return print_and_exit(cli::HELP),
         Ok(Command::Version) => {
@@ -20,30 +26,42 @@ fn main() -> ExitCode {
         }
         Err(error) => return fail(&error),
     };
-    if config.color == ColorChoice::Auto {
+    let surroundings = Surroundings {
         // GNU grep colors only on a terminal that is not "dumb".
-        let term_ok = std::env::var_os("TERM").is_some_and(|term| term != "dumb");
-        config.color = if term_ok && io::stdout().is_terminal() {
-            ColorChoice::Always
-        } else {
-            ColorChoice::Never
-        };
-    }
-    config.output_discarded = stdout_is_dev_null();
-    config.output_identity = minigrep::file_identity(&io::stdout().as_fd());
-    // A knob for tests and experiments, not an option: the memory-map window size in bytes.
-    if let Some(policy) = std::env::var_os("MINIGREP_MMAP_WINDOW")
-        .as_deref()
-        .and_then(MmapPolicy::from_env_value)
-    {
-        config.mmap = policy;
-    }
+        color_terminal: std::env::var_os("TERM").is_some_and(|term| term != "dumb")
+            && io::stdout().is_terminal(),
+        output_discarded: stdout_is_dev_null(),
+        output_identity: minigrep::file_identity(&io::stdout().as_fd()),
+        mmap: mmap_policy(),
+    };
+    let config = RunConfig::new(config, surroundings);
     match minigrep::run(&config, io::stdout().lock(), &mut io::stderr().lock()) {
         Ok(status) => ExitCode::from(status.code()),
         // A reader that went away (`minigrep x big | head -1`) is not worth a message.
         Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
         Err(error) => fail(&error),
     }
+}
+
+/// The memory-map policy: windows of [`MmapPolicy::STANDARD_WINDOW`] bytes for regular files
+/// of [`MmapPolicy::STANDARD_MIN_LEN`] bytes or more, unless `MINIGREP_MMAP_WINDOW` says
+/// otherwise (a knob for tests and experiments, not an option: `0` turns mapping off, any other
+/// number of bytes maps every non-empty regular file in windows of that size).
+fn mmap_policy() -> MmapPolicy {
+    let (window, min_len) = match std::env::var_os("MINIGREP_MMAP_WINDOW")
+        .and_then(|value| value.to_str()?.trim().parse::<usize>().ok())
+    {
+        Some(window) => (window, 1),
+        None => (MmapPolicy::STANDARD_WINDOW, MmapPolicy::STANDARD_MIN_LEN),
+    };
+    // SAFETY: `MmapPolicy::windows` asks that no other process truncate or rewrite a file while
+    // we search it mapped. A command-line search tool cannot guarantee that for files it does
+    // not own; like ripgrep, we accept the risk on the user's behalf for the speed. What can
+    // happen is bounded: a truncation kills the process with SIGBUS, and a concurrent write can
+    // change bytes while they are searched (undefined behaviour by Rust's rules, wrong lines
+    // for that file in practice); no file is ever written, since the mapping is private. The
+    // README states this risk, and `MINIGREP_MMAP_WINDOW=0` avoids it.
+    unsafe { MmapPolicy::windows(window, min_len) }
 }
 
 /// True when standard output is `/dev/null` (same device and inode), as GNU grep checks.

@@ -591,7 +591,7 @@ mod tests {
     const TEXT: &str = "alpha beta\nGamma\nbeta-max\n\nalphabet\n";
 
     #[test]
-    fn find_line_table() {
+    fn find_line_returns_the_first_matching_line() {
         let plain = MatchOptions::default();
         let fixed = MatchOptions {
             syntax: Syntax::Fixed,
@@ -712,7 +712,7 @@ mod tests {
     }
 
     #[test]
-    fn invalid_regex_is_an_error() {
+    fn invalid_regex_is_a_pattern_error() {
         let result = Matcher::new(&[b"(".to_vec()], MatchOptions::default());
         let Err(Error::Pattern(message)) = result else {
             panic!("expected a pattern error, got {result:?}");

@@ -12,27 +12,23 @@
 //!
 //! In a UTF-8 locale GNU grep refuses to print a line that is not valid UTF-8: it drops that line
 //! and, when the file is done, says `FILE: binary file matches` on standard error.
-//! [`Printer::line`] reproduces that by returning `false` for such a line.
+//! [`Printer::line`] reproduces that by returning `false` for such a line; the searcher then
+//! reports the file as binary.
+//!
+//! The printer knows nothing about which lines are selected: it implements the searcher's
+//! [`Sink`] trait and prints what it is handed. It does not import the searcher's machinery,
+//! only that trait and its [`Role`] type.
 
 use std::io::{self, Write};
 
 use crate::matcher::Matcher;
+use crate::searcher::{Role, Sink};
 
 /// The separator after a prefix: `:` on selected lines, `-` on context lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// A selected line (it matched, or with `-v` it did not).
-    Selected,
-    /// A context line from `-A`, `-B` or `-C`.
-    Context,
-}
-
-impl Role {
-    fn separator(self) -> u8 {
-        match self {
-            Role::Selected => b':',
-            Role::Context => b'-',
-        }
+fn separator_of(role: Role) -> u8 {
+    match role {
+        Role::Selected => b':',
+        Role::Context => b'-',
     }
 }
 
@@ -73,11 +69,6 @@ pub struct Printer<'m, W: Write> {
     matcher: &'m Matcher,
     /// The name to print before lines of the current file, if names are being printed.
     file_name: Option<Vec<u8>>,
-    /// True once any group of lines has been output (GNU's `used`): a group separator is printed
-    /// only between groups, never before the first one, even across files.
-    used: bool,
-    /// True when a line of the current file was dropped for an encoding error.
-    encoding_error: bool,
 }
 
 impl<'m, W: Write> Printer<'m, W> {
@@ -90,30 +81,12 @@ impl<'m, W: Write> Printer<'m, W> {
             options,
             matcher,
             file_name: None,
-            used: false,
-            encoding_error: false,
         }
     }
 
     /// Starts a new file: its lines get `name` as prefix when `name` is `Some`.
     pub fn begin_file(&mut self, name: Option<&[u8]>) {
         self.file_name = name.map(<[u8]>::to_vec);
-        self.encoding_error = false;
-    }
-
-    /// True when a line of the current file was dropped because it is not valid UTF-8.
-    pub fn had_encoding_error(&self) -> bool {
-        self.encoding_error
-    }
-
-    /// True once any group of lines has been output.
-    pub fn used(&self) -> bool {
-        self.used
-    }
-
-    /// Records that a group of lines has been output.
-    pub fn mark_used(&mut self) {
-        self.used = true;
     }
 
     /// Prints the group separator `--` that sits between non-adjacent groups of context.
@@ -201,12 +174,11 @@ impl<'m, W: Write> Printer<'m, W> {
     /// valid UTF-8.
     fn head(&mut self, content: &[u8], role: Role, line_number: u64) -> bool {
         if std::str::from_utf8(content).is_err() {
-            self.encoding_error = true;
             return false;
         }
         if let Some(name) = self.file_name.take() {
             self.colored(sgr::FILE_NAME, &name);
-            self.separator(role.separator());
+            self.separator(separator_of(role));
             self.file_name = Some(name);
         }
         if self.options.line_number {
@@ -214,7 +186,7 @@ impl<'m, W: Write> Printer<'m, W> {
             self.buffer
                 .extend_from_slice(line_number.to_string().as_bytes());
             self.end_color(sgr::LINE_NUMBER);
-            self.separator(role.separator());
+            self.separator(separator_of(role));
         }
         true
     }
@@ -282,6 +254,20 @@ impl<'m, W: Write> Printer<'m, W> {
         if self.options.color {
             self.buffer.extend_from_slice(b"\x1b[m\x1b[K");
         }
+    }
+}
+
+impl<W: Write> Sink for Printer<'_, W> {
+    fn line(&mut self, line: &[u8], role: Role, line_number: u64) -> bool {
+        Printer::line(self, line, role, line_number)
+    }
+
+    fn group_separator(&mut self) {
+        Printer::group_separator(self);
+    }
+
+    fn chunk_done(&mut self) -> io::Result<()> {
+        self.flush_chunk()
     }
 }
 
@@ -358,14 +344,13 @@ mod tests {
         let mut printer = Printer::new(&mut output, PrintOptions::default(), &matcher);
         printer.begin_file(None);
         assert!(!printer.line(b"caf\xe9 x\n", Role::Selected, 1));
-        assert!(printer.had_encoding_error());
         assert!(printer.line(b"x\n", Role::Selected, 2));
         printer.finish().expect("writing to a Vec cannot fail");
         assert_eq!(output, b"x\n");
     }
 
     #[test]
-    fn printer_count_and_names() {
+    fn printer_prints_counts_names_and_separators() {
         let matcher = matcher("x");
         let mut output = Vec::new();
         let mut printer = Printer::new(&mut output, PrintOptions::default(), &matcher);

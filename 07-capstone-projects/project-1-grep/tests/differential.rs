@@ -5,7 +5,8 @@
 //!
 //! The corpus (see `util::Corpus`) holds ASCII, UTF-8, CRLF, a file without a final newline, an
 //! empty file, NUL bytes, invalid UTF-8, a 1 MiB line, a missing file and a directory.
-//! Every test skips, with a message on standard error, when GNU grep is not installed.
+//! Every test fails when `/usr/bin/grep` is not GNU grep 3.x, and says which version it compared
+//! against (on standard error when it passes, in the panic message when it does not).
 
 mod util;
 
@@ -109,24 +110,25 @@ fn matrix<'a>(
 }
 
 #[test]
-fn differential_patterns_by_flags_over_all_text_files() {
-    if !util::gnu_grep_available() {
-        return;
-    }
+fn differential_patterns_by_flags_match_gnu_over_all_text_files() {
+    let gnu_version = util::require_gnu_grep();
     let corpus = Corpus::new();
     let cases = matrix(PATTERNS, FLAG_SETS, TEXT_FILES, b"");
     let found = differences(&corpus, &cases);
-    assert_no_differences("patterns × flags over many files", cases.len(), &found);
+    assert_no_differences(
+        &gnu_version,
+        "patterns × flags over many files",
+        cases.len(),
+        &found,
+    );
 }
 
 /// Sends every non-empty regular file through the memory-mapped path, with windows of one
 /// page: the whole pattern × flag matrix, the 1 MiB line (256 windows, so the window must grow),
 /// and a generated file of about 53 KiB whose lines straddle many window boundaries.
 #[test]
-fn differential_memory_mapped_windows() {
-    if !util::gnu_grep_available() {
-        return;
-    }
+fn differential_memory_mapped_windows_match_gnu() {
+    let gnu_version = util::require_gnu_grep();
     let corpus = Corpus::new();
     let mut many_lines = String::new();
     for n in 0..1500u32 {
@@ -162,14 +164,17 @@ fn differential_memory_mapped_windows() {
         b"",
     ));
     let found = differences_with_env(&corpus, &cases, &env);
-    assert_no_differences("memory-mapped, 4 KiB windows", cases.len(), &found);
+    assert_no_differences(
+        &gnu_version,
+        "memory-mapped, 4 KiB windows",
+        cases.len(),
+        &found,
+    );
 }
 
 #[test]
-fn differential_single_file_and_stdin() {
-    if !util::gnu_grep_available() {
-        return;
-    }
+fn differential_single_file_and_stdin_match_gnu() {
+    let gnu_version = util::require_gnu_grep();
     let corpus = Corpus::new();
     let ascii = std::fs::read(corpus.file("ascii.txt")).expect("reading the corpus");
     let patterns = &["foo", "o", "^$", "(foo|bar)", "[[:upper:]]", "zzz", ""];
@@ -182,14 +187,12 @@ fn differential_single_file_and_stdin() {
         &ascii,
     ));
     let found = differences(&corpus, &cases);
-    assert_no_differences("single file and stdin", cases.len(), &found);
+    assert_no_differences(&gnu_version, "single file and stdin", cases.len(), &found);
 }
 
 #[test]
-fn differential_fixed_strings() {
-    if !util::gnu_grep_available() {
-        return;
-    }
+fn differential_fixed_strings_match_gnu() {
+    let gnu_version = util::require_gnu_grep();
     let corpus = Corpus::new();
     let patterns = &["a.b", "foo", "x=1;", "(foo", "[", "é", "FOO", ""];
     let flag_sets: &[&[&str]] = &[
@@ -203,14 +206,12 @@ fn differential_fixed_strings() {
     ];
     let cases = matrix(patterns, flag_sets, TEXT_FILES, b"");
     let found = differences(&corpus, &cases);
-    assert_no_differences("fixed strings", cases.len(), &found);
+    assert_no_differences(&gnu_version, "fixed strings", cases.len(), &found);
 }
 
 #[test]
-fn differential_long_line_and_context_across_files() {
-    if !util::gnu_grep_available() {
-        return;
-    }
+fn differential_long_line_and_context_across_files_match_gnu() {
+    let gnu_version = util::require_gnu_grep();
     let corpus = Corpus::new();
     let patterns = &["needle", "foo", "^x+needle", "zzz"];
     let flag_sets: &[&[&str]] = &[&[], &["-c"], &["-n"], &["-v", "-c"], &["-o"], &["-C1"]];
@@ -232,14 +233,17 @@ fn differential_long_line_and_context_across_files() {
         b"",
     ));
     let found = differences(&corpus, &cases);
-    assert_no_differences("long line and multi-pattern", cases.len(), &found);
+    assert_no_differences(
+        &gnu_version,
+        "long line and multi-pattern",
+        cases.len(),
+        &found,
+    );
 }
 
 #[test]
-fn differential_errors_directories_and_recursion() {
-    if !util::gnu_grep_available() {
-        return;
-    }
+fn differential_errors_directories_and_recursion_match_gnu() {
+    let gnu_version = util::require_gnu_grep();
     let corpus = Corpus::new();
     let arg_lists: &[&[&str]] = &[
         &["foo", "missing.txt", "ascii.txt"],
@@ -319,14 +323,12 @@ fn differential_errors_directories_and_recursion() {
         })
         .collect();
     let found = differences(&corpus, &cases);
-    assert_no_differences("errors and recursion", cases.len(), &found);
+    assert_no_differences(&gnu_version, "errors and recursion", cases.len(), &found);
 }
 
 #[test]
 fn differential_invalid_patterns_exit_2() {
-    if !util::gnu_grep_available() {
-        return;
-    }
+    let gnu_version = util::require_gnu_grep();
     // Our messages come from the regex crate, so only the status and stdout are compared here.
     let corpus = Corpus::new();
     let cases: Vec<Case<'_>> = [
@@ -342,5 +344,5 @@ fn differential_invalid_patterns_exit_2() {
     })
     .collect();
     let found = differences(&corpus, &cases);
-    assert_no_differences("invalid patterns", cases.len(), &found);
+    assert_no_differences(&gnu_version, "invalid patterns", cases.len(), &found);
 }

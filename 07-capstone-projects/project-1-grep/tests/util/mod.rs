@@ -30,19 +30,38 @@ pub fn minigrep_path() -> &'static str {
     env!("CARGO_BIN_EXE_minigrep")
 }
 
-/// Returns true when `/usr/bin/grep` is GNU grep; otherwise prints why the caller skips.
-pub fn gnu_grep_available() -> bool {
-    let version = Command::new(GNU_GREP).arg("--version").output();
-    let is_gnu = version
+/// The major version of GNU grep the differential tests were written against.
+pub const GNU_GREP_MAJOR: &str = "3";
+
+/// Returns the first line of `/usr/bin/grep --version` (for example `grep (GNU grep) 3.8`),
+/// and fails the calling test when it is not GNU grep 3.x: a differential test that compares
+/// against nothing, or against another grep, proves nothing, so it must not pass.
+pub fn require_gnu_grep() -> String {
+    let output = Command::new(GNU_GREP).arg("--version").output();
+    let first_line = output
         .as_ref()
-        .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).contains("GNU grep"));
-    if !is_gnu {
-        eprintln!(
-            "SKIPPED: GNU grep was not found at {GNU_GREP}; the differential tests need it \
-             (Debian/Ubuntu: apt-get install grep)"
-        );
-    }
-    is_gnu
+        .map(|output| {
+            String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_owned()
+        })
+        .unwrap_or_default();
+    let version = first_line.strip_prefix("grep (GNU grep) ").unwrap_or("");
+    assert!(
+        version.split('.').next() == Some(GNU_GREP_MAJOR),
+        "the differential tests need GNU grep {GNU_GREP_MAJOR}.x at {GNU_GREP} \
+         (Debian/Ubuntu: apt-get install grep); found {:?}",
+        if first_line.is_empty() {
+            output
+                .err()
+                .map_or("no version line".to_owned(), |error| error.to_string())
+        } else {
+            first_line.clone()
+        }
+    );
+    first_line
 }
 
 /// Runs `program` with `args` in `dir`, feeding `stdin`, in the C.UTF-8 locale and with no
@@ -261,12 +280,13 @@ pub fn differences_with_env(
     found
 }
 
-/// Fails the test with a readable list if there are differences.
-pub fn assert_no_differences(what: &str, total: usize, differences: &[String]) {
+/// Fails the test with a readable list if there are differences; `gnu_version` (from
+/// [`require_gnu_grep`]) names what was compared against.
+pub fn assert_no_differences(gnu_version: &str, what: &str, total: usize, differences: &[String]) {
     if !differences.is_empty() {
         let shown: Vec<&String> = differences.iter().take(15).collect();
         panic!(
-            "{what}: {} of {total} cases differ from GNU grep; first ones:\n{}",
+            "{what}: {} of {total} cases differ from {gnu_version}; first ones:\n{}",
             differences.len(),
             shown
                 .iter()
@@ -275,5 +295,5 @@ pub fn assert_no_differences(what: &str, total: usize, differences: &[String]) {
                 .join("\n")
         );
     }
-    eprintln!("{what}: {total} cases, 0 differences");
+    eprintln!("{what}: {total} cases, 0 differences from {gnu_version}");
 }
