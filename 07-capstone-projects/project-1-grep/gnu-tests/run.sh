@@ -50,7 +50,9 @@ fi
 if [ ! -x "$source_dir/src/grep.gnu" ]; then
     echo "Building GNU grep in $source_dir (once)..." >&2
     # MAKEINFO=true: the manual is not needed, and texinfo is usually not installed.
-    (cd "$source_dir" && { [ -f Makefile ] || ./configure -q --disable-nls >&2; } &&
+    # autoreconf, as Debian's build does: its patches touch Makefile.am, and the shipped
+    # Makefile.in files were made by a prerelease automake that make would try to rerun.
+    (cd "$source_dir" && { [ -f Makefile ] || { autoreconf -fi >&2 && ./configure -q --disable-nls >&2; }; } &&
         make -s -j2 MAKEINFO=true >&2 &&
         make -s -j2 -C tests check TESTS= >&2)
     cp "$source_dir/src/grep" "$source_dir/src/grep.gnu"

@@ -100,11 +100,11 @@ Usage: minigrep [OPTION]... PATTERNS [FILE]...
 Search for PATTERNS in each FILE.
 Example: minigrep -i 'hello world' menu.h main.c
 PATTERNS can contain multiple patterns separated by newlines.
-Pattern syntax is that of the Rust regex crate, close to grep -E.
 
 Pattern selection and interpretation:
-  -E, --extended-regexp     PATTERNS are regular expressions (the default)
+  -E, --extended-regexp     PATTERNS are extended regular expressions
   -F, --fixed-strings       PATTERNS are strings
+  -G, --basic-regexp        PATTERNS are basic regular expressions
   -e, --regexp=PATTERNS     use PATTERNS for matching
   -f, --file=FILE           take PATTERNS from FILE
   -i, --ignore-case         ignore case distinctions in patterns and data
@@ -172,6 +172,7 @@ enum Opt {
 /// GNU grep's long options that minigrep supports.
 const LONG_OPTIONS: &[(&str, Arg, Opt)] = &[
     ("after-context", Arg::Required, Opt::Short(b'A')),
+    ("basic-regexp", Arg::None, Opt::Short(b'G')),
     ("before-context", Arg::Required, Opt::Short(b'B')),
     ("color", Arg::Optional, Opt::Color),
     ("colour", Arg::Optional, Opt::Color),
@@ -202,7 +203,7 @@ const LONG_OPTIONS: &[(&str, Arg, Opt)] = &[
 ];
 
 /// Short options; those in the second list take an argument.
-const SHORT_FLAGS: &[u8] = b"EFHLVchilnoqrsvwxy";
+const SHORT_FLAGS: &[u8] = b"EFGHLVchilnoqrsvwxy";
 const SHORT_WITH_ARGUMENT: &[u8] = b"ABCefm";
 
 /// Collects option values as they arrive; GNU applies some of them only at the end.
@@ -366,11 +367,11 @@ impl Builder {
             Opt::Short(b'A') => config.after = Some(parse_context(&value)?),
             Opt::Short(b'B') => config.before = Some(parse_context(&value)?),
             Opt::Short(b'C') => self.context = Some(parse_context(&value)?),
-            Opt::Short(letter @ (b'E' | b'F')) => {
-                let syntax = if letter == b'E' {
-                    Syntax::Extended
-                } else {
-                    Syntax::Fixed
+            Opt::Short(letter @ (b'E' | b'F' | b'G')) => {
+                let syntax = match letter {
+                    b'E' => Syntax::Extended,
+                    b'F' => Syntax::Fixed,
+                    _ => Syntax::Basic,
                 };
                 if self.syntax.is_some_and(|chosen| chosen != syntax) {
                     return Err(Error::ConflictingMatchers);

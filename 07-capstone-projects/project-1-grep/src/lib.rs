@@ -25,6 +25,7 @@ pub mod cli;
 mod error;
 pub mod matcher;
 mod mmap;
+mod posix;
 pub mod printer;
 pub mod searcher;
 
@@ -514,7 +515,8 @@ mod tests {
 
     #[test]
     fn run_fails_on_invalid_pattern() {
-        let Ok(Command::Search(config)) = cli::parse(["a("].map(Into::into), &mut io::empty())
+        let Ok(Command::Search(config)) =
+            cli::parse(["-E", "a("].map(Into::into), &mut io::empty())
         else {
             panic!("arguments parse");
         };

@@ -274,11 +274,18 @@ impl<W: Write> Sink for Printer<'_, W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matcher::MatchOptions;
+    use crate::matcher::{MatchOptions, Syntax};
+
+    /// The options of `-E`: these tests are written in extended syntax.
+    fn ere() -> MatchOptions {
+        MatchOptions {
+            syntax: Syntax::Extended,
+            ..MatchOptions::default()
+        }
+    }
 
     fn matcher(pattern: &str) -> Matcher {
-        Matcher::new(&[pattern.as_bytes().to_vec()], MatchOptions::default())
-            .expect("test pattern is valid")
+        Matcher::new(&[pattern.as_bytes().to_vec()], ere()).expect("test pattern is valid")
     }
 
     fn render(

@@ -346,3 +346,57 @@ fn differential_invalid_patterns_exit_2() {
     let found = differences(&corpus, &cases);
     assert_no_differences(&gnu_version, "invalid patterns", cases.len(), &found);
 }
+
+/// Basic syntax (`-G`, GNU grep's default): backslashed operators, the characters that are
+/// ordinary in BRE, position-dependent `*`, `^` and `$`, intervals, and back-references (which
+/// go to the backtracking engine).
+const BASIC_PATTERNS: &[&str] = &[
+    r"\(fo\)\1",
+    r"\(o\)\1",
+    r"\([a-z]\)\1",
+    r"\(.\)\1",
+    r"fo\+",
+    r"o\{2\}",
+    r"x\{,2\}",
+    "a|b",
+    "(foo)",
+    "*foo",
+    r"foo\|bar",
+    "^foo$",
+    "b[a-z]r",
+    "a+",
+    "o?",
+    r"[\w]",
+    "a^b$c",
+    r"\(^foo\|bar$\)",
+    r"\<the\>",
+    "{1}",
+];
+
+#[test]
+fn differential_basic_syntax_and_backreferences_match_gnu() {
+    let gnu_version = util::require_gnu_grep();
+    let corpus = Corpus::new();
+    let flag_sets: &[&[&str]] = &[
+        &["-G"],
+        &["-G", "-i"],
+        &["-G", "-v", "-c"],
+        &["-G", "-n"],
+        &["-G", "-w"],
+        &["-G", "-x"],
+        &["-G", "-o"],
+        &["-G", "--color=always"],
+        &["-G", "-o", "-i"],
+        &["-G", "-l"],
+    ];
+    let mut cases = matrix(BASIC_PATTERNS, flag_sets, TEXT_FILES, b"");
+    // No syntax option at all: BRE is the default.
+    cases.extend(matrix(
+        &[r"\(o\)\1", "a|b", r"fo\+"],
+        &[&[]],
+        &[],
+        b"foo\na|b\n",
+    ));
+    let found = differences(&corpus, &cases);
+    assert_no_differences(&gnu_version, "basic syntax", cases.len(), &found);
+}

@@ -294,7 +294,15 @@ mod tests {
     )]
 
     use super::*;
-    use crate::matcher::MatchOptions;
+    use crate::matcher::{MatchOptions, Syntax};
+
+    /// The options of `-E`: these tests are written in extended syntax.
+    fn ere() -> MatchOptions {
+        MatchOptions {
+            syntax: Syntax::Extended,
+            ..MatchOptions::default()
+        }
+    }
     use crate::mmap::page_size;
     use input::CHUNK_SIZE;
     use std::io::Seek as _;
@@ -332,8 +340,7 @@ mod tests {
     }
 
     fn matcher(pattern: &str) -> Matcher {
-        Matcher::new(&[pattern.as_bytes().to_vec()], MatchOptions::default())
-            .expect("test pattern is valid")
+        Matcher::new(&[pattern.as_bytes().to_vec()], ere()).expect("test pattern is valid")
     }
 
     /// Runs one search of `input` for `pattern` and returns (output, selected count, binary).

@@ -121,16 +121,23 @@ pub fn minigrep(args: &[&str], dir: &Path, stdin: &[u8]) -> Outcome {
     run(minigrep_path(), args, dir, stdin)
 }
 
-/// Runs GNU grep with `-E` put in front (unless the case asks for `-F`, which GNU grep 3.8
-/// refuses to combine with `-E`), so its pattern syntax is the one we compare against.
-pub fn gnu(args: &[&str], dir: &Path, stdin: &[u8]) -> Outcome {
-    let mut with_extended = if args.contains(&"-F") {
+/// `args` with `-E` put in front, unless the case chooses its syntax itself with `-F` or `-G`
+/// (GNU grep 3.8 refuses to combine two of them): most cases are written in ERE.
+pub fn with_syntax<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let chooses = args.contains(&"-F") || args.contains(&"-G");
+    // A case with only standard input and a lone pattern checks the default syntax.
+    let mut with_extended = if chooses || args.len() == 2 && args[0] == "-e" {
         vec![]
     } else {
         vec!["-E"]
     };
     with_extended.extend_from_slice(args);
-    run(GNU_GREP, &with_extended, dir, stdin)
+    with_extended
+}
+
+/// Runs GNU grep with [`with_syntax`]`(args)`.
+pub fn gnu(args: &[&str], dir: &Path, stdin: &[u8]) -> Outcome {
+    run(GNU_GREP, &with_syntax(args), dir, stdin)
 }
 
 /// Makes our standard error comparable with GNU grep's: the program name differs.
@@ -226,7 +233,7 @@ impl Default for Corpus {
     }
 }
 
-/// One differential case: arguments (after `-E` for GNU) and standard input.
+/// One differential case: arguments (after `-E`, see [`with_syntax`]) and standard input.
 pub struct Case<'a> {
     /// Arguments for both programs.
     pub args: Vec<&'a str>,
@@ -250,7 +257,8 @@ pub fn differences_with_env(
 ) -> Vec<String> {
     let mut found = Vec::new();
     for case in cases {
-        let ours = run_with_env(minigrep_path(), &case.args, corpus.path(), case.stdin, env);
+        let args = with_syntax(&case.args);
+        let ours = run_with_env(minigrep_path(), &args, corpus.path(), case.stdin, env);
         let theirs = gnu(&case.args, corpus.path(), case.stdin);
         let mut problems = Vec::new();
         if ours.status != theirs.status {
