@@ -75,13 +75,15 @@ run_suite() {
     rm -rf "$results"
     mkdir -p "$results"
     cp "$source_dir"/tests/*.log "$source_dir"/tests/*.trs "$results"/ 2>/dev/null || true
-    local passed failed skipped
-    passed=$(grep -l '^:test-result: PASS' "$results"/*.trs 2>/dev/null | wc -l)
-    failed=$(grep -l '^:test-result: \(FAIL\|ERROR\)' "$results"/*.trs 2>/dev/null | wc -l)
-    skipped=$(grep -l '^:test-result: SKIP' "$results"/*.trs 2>/dev/null | wc -l)
+    local passed failed skipped failures
+    # (`|| true`: grep -l exits 1 when no file has that result, which pipefail would turn fatal.)
+    passed=$({ grep -l '^:test-result: PASS' "$results"/*.trs || true; } | wc -l)
+    failures=$({ grep -l '^:test-result: \(FAIL\|ERROR\)' "$results"/*.trs || true; } |
+        xargs -r -n1 basename | sed 's/\.trs$//' | tr '\n' ' ')
+    failed=$(echo "$failures" | wc -w)
+    skipped=$({ grep -l '^:test-result: SKIP' "$results"/*.trs || true; } | wc -l)
     echo "$label: $passed passed, $failed failed ($skipped skipped)"
-    grep -l '^:test-result: \(FAIL\|ERROR\)' "$results"/*.trs 2>/dev/null |
-        xargs -r -n1 basename | sed 's/\.trs$//' | tr '\n' ' ' | sed 's/^/  failed: /;s/ $/\n/'
+    if [ -n "$failures" ]; then echo "  failed: $failures"; fi
     echo "  logs: $results"
 }
 

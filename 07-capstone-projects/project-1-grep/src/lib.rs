@@ -23,6 +23,7 @@
 
 pub mod cli;
 mod error;
+mod glob;
 pub mod matcher;
 mod mmap;
 mod posix;
@@ -43,7 +44,7 @@ pub use matcher::Matcher;
 
 use cli::{ColorChoice, FileNames};
 use printer::{PrintOptions, Printer};
-use searcher::{MmapPolicy, Mode, SearchOptions, Searcher};
+use searcher::{BinaryFiles, MmapPolicy, Mode, SearchOptions, Searcher};
 
 /// The program name used in messages.
 pub const PROGRAM: &str = "minigrep";
@@ -173,6 +174,10 @@ pub fn run<W: Write>(
         only_matching: config.only_matching,
         invert,
         color: run_config.color(),
+        text: config.binary_files == BinaryFiles::Text,
+        byte_offset: config.byte_offset,
+        null_after_name: config.null_after_name,
+        line_buffered: config.line_buffered,
     };
     let search_options = SearchOptions {
         mode,
@@ -181,6 +186,7 @@ pub fn run<W: Write>(
         after: if lines_mode { config.after } else { None },
         max_count: config.max_count,
         line_number: config.line_number && lines_mode,
+        binary_files: config.binary_files,
         mmap: surroundings.mmap,
     };
     let mut walk = Walk {
@@ -188,7 +194,8 @@ pub fn run<W: Write>(
         output_identity: surroundings.output_identity,
         mode,
         searcher: Searcher::new(&matcher, search_options),
-        printer: Printer::new(stdout, print_options, &matcher),
+        printer: Printer::new(stdout, print_options, &matcher)
+            .with_group_separator(config.group_separator.clone()),
         stderr,
         trouble: false,
         selected: false,
@@ -236,7 +243,7 @@ impl<W: Write> Walk<'_, '_, '_, W> {
                 // `-r` without operands searches `.` and prints names without the `./` prefix.
                 self.directory(Path::new("."), None)
             } else {
-                self.input(Path::new("-"), b"(standard input)", several)
+                self.input(Path::new("-"), &self.stdin_name(), several)
             }
         } else {
             let mut result = Ok(());
@@ -258,22 +265,66 @@ impl<W: Write> Walk<'_, '_, '_, W> {
     fn operand(&mut self, path: &Path, several: bool) -> Result<(), Interrupt> {
         let display = path.as_os_str().as_bytes();
         if display == b"-" {
-            return self.input(path, b"(standard input)", several);
+            return self.input(path, &self.stdin_name(), several);
         }
-        if self.config.recursive {
+        let config = self.config;
+        if config.recursive || config.skip_directories || config.skip_devices {
             // Command-line operands are followed even when they are symbolic links.
             match std::fs::metadata(path) {
                 Ok(metadata) if metadata.is_dir() => {
-                    return self.directory(path, Some(display));
+                    if config.skip_directories || self.excluded_directory(display) {
+                        return Ok(());
+                    }
+                    if config.recursive {
+                        return self.directory(path, Some(display));
+                    }
                 }
+                Ok(metadata) if config.skip_devices && is_device(&metadata) => return Ok(()),
                 Ok(_) => {}
-                Err(error) => {
+                Err(error) if config.recursive => {
                     self.report(display, &error);
                     return Ok(());
                 }
+                Err(_) => {}
             }
         }
+        if self.excluded_file(display) {
+            return Ok(());
+        }
         self.input(path, display, several)
+    }
+
+    /// The name shown for standard input: `--label`, or `(standard input)`.
+    fn stdin_name(&self) -> Vec<u8> {
+        self.config
+            .label
+            .clone()
+            .unwrap_or_else(|| b"(standard input)".to_vec())
+    }
+
+    /// `--include` / `--exclude` reject this file name.
+    fn excluded_file(&self, name: &[u8]) -> bool {
+        let config = self.config;
+        if config
+            .exclude
+            .iter()
+            .any(|glob| glob::matches_name(glob, name))
+        {
+            return true;
+        }
+        !config.include.is_empty()
+            && !config
+                .include
+                .iter()
+                .any(|glob| glob::matches_name(glob, name))
+    }
+
+    /// `--exclude-dir` rejects this directory name.
+    fn excluded_directory(&self, name: &[u8]) -> bool {
+        self.config
+            .exclude_dir
+            .iter()
+            .any(|glob| glob::matches_name(glob, name))
     }
 
     /// Searches a directory tree, in directory order (as GNU grep's `fts` walk does).
@@ -309,6 +360,16 @@ impl<W: Write> Walk<'_, '_, '_, W> {
             };
             let child_path = path.join(&name);
             let file_type = match entry.file_type() {
+                // -R follows symbolic links inside the tree; -r does not.
+                Ok(file_type) if file_type.is_symlink() && self.config.follow_symlinks => {
+                    match std::fs::metadata(&child_path) {
+                        Ok(metadata) => metadata.file_type(),
+                        Err(error) => {
+                            self.report(&child_display, &error);
+                            continue;
+                        }
+                    }
+                }
                 Ok(file_type) => file_type,
                 Err(error) => {
                     self.report(&child_display, &error);
@@ -316,8 +377,10 @@ impl<W: Write> Walk<'_, '_, '_, W> {
                 }
             };
             if file_type.is_dir() {
-                self.directory(&child_path, Some(&child_display))?;
-            } else if file_type.is_file() {
+                if !self.excluded_directory(name.as_bytes()) {
+                    self.directory(&child_path, Some(&child_display))?;
+                }
+            } else if file_type.is_file() && !self.excluded_file(name.as_bytes()) {
                 self.input(&child_path, &child_display, true)?;
             }
         }
@@ -425,6 +488,16 @@ impl<W: Write> Walk<'_, '_, '_, W> {
     }
 }
 
+/// True for character and block devices, FIFOs and sockets (what `-D skip` skips).
+fn is_device(metadata: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    let file_type = metadata.file_type();
+    file_type.is_char_device()
+        || file_type.is_block_device()
+        || file_type.is_fifo()
+        || file_type.is_socket()
+}
+
 /// The (device, inode) pair of an open regular file, or `None` for anything else.
 pub fn file_identity(descriptor: &BorrowedFd<'_>) -> Option<(u64, u64)> {
     let metadata = File::from(descriptor.try_clone_to_owned().ok()?)
@@ -460,7 +533,7 @@ mod tests {
         };
         let mut stdout = Vec::new();
         let mut stderr = Vec::new();
-        let run_config = RunConfig::new(config, Surroundings::default());
+        let run_config = RunConfig::new(*config, Surroundings::default());
         let status = run(&run_config, &mut stdout, &mut stderr).expect("the run itself succeeds");
         let strip = |bytes: Vec<u8>| {
             String::from_utf8(bytes)
@@ -520,7 +593,7 @@ mod tests {
         else {
             panic!("arguments parse");
         };
-        let run_config = RunConfig::new(config, Surroundings::default());
+        let run_config = RunConfig::new(*config, Surroundings::default());
         let result = run(&run_config, Vec::new(), &mut Vec::new());
         assert!(matches!(result, Err(Error::Pattern(_))), "{result:?}");
     }

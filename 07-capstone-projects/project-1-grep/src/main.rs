@@ -18,7 +18,7 @@ use minigrep::{Error, PROGRAM, RunConfig, Surroundings};
 fn main() -> ExitCode {
     let command = cli::parse(std::env::args_os().skip(1), &mut io::stdin().lock());
     let config = match command {
-        Ok(Command::Search(config)) => config,
+        Ok(Command::Search(config)) => *config,
         Ok(Command::Help) => return print_and_exit(cli::HELP),
         Ok(Command::Version) => {
             let version = format!("{PROGRAM} {}\n", env!("CARGO_PKG_VERSION"));

@@ -58,6 +58,14 @@ pub struct PrintOptions {
     pub invert: bool,
     /// `--color`: wrap file names, numbers, separators and matches in SGR escape sequences.
     pub color: bool,
+    /// `-a`: print lines that are not valid UTF-8 too.
+    pub text: bool,
+    /// `-b`: prefix each line (or `-o` piece) with its byte offset.
+    pub byte_offset: bool,
+    /// `-Z`: a NUL byte after file names instead of `:`, `-` or a newline.
+    pub null_after_name: bool,
+    /// `--line-buffered`: hand each line to the writer at once.
+    pub line_buffered: bool,
 }
 
 /// Writes formatted lines into a buffer and flushes it to the underlying writer.
@@ -69,6 +77,10 @@ pub struct Printer<'m, W: Write> {
     matcher: &'m Matcher,
     /// The name to print before lines of the current file, if names are being printed.
     file_name: Option<Vec<u8>>,
+    /// The line between groups of context (`--`), or `None` for `--no-group-separator`.
+    separator_line: Option<Vec<u8>>,
+    /// A write error from a `--line-buffered` flush, reported at the end of the chunk.
+    pending_error: Option<io::Error>,
 }
 
 impl<'m, W: Write> Printer<'m, W> {
@@ -81,7 +93,15 @@ impl<'m, W: Write> Printer<'m, W> {
             options,
             matcher,
             file_name: None,
+            separator_line: Some(b"--".to_vec()),
+            pending_error: None,
         }
+    }
+
+    /// Uses `separator` between groups of context instead of `--` (`None`: no line at all).
+    pub fn with_group_separator(mut self, separator: Option<Vec<u8>>) -> Printer<'m, W> {
+        self.separator_line = separator;
+        self
     }
 
     /// Starts a new file: its lines get `name` as prefix when `name` is `Some`.
@@ -89,12 +109,15 @@ impl<'m, W: Write> Printer<'m, W> {
         self.file_name = name.map(<[u8]>::to_vec);
     }
 
-    /// Prints the group separator `--` that sits between non-adjacent groups of context.
+    /// Prints the group separator (`--` by default) that sits between non-adjacent groups of
+    /// context.
     pub fn group_separator(&mut self) {
-        self.start_color(sgr::SEPARATOR);
-        self.buffer.extend_from_slice(b"--");
-        self.end_color(sgr::SEPARATOR);
+        let Some(separator) = self.separator_line.take() else {
+            return;
+        };
+        self.colored(sgr::SEPARATOR, &separator);
         self.buffer.push(b'\n');
+        self.separator_line = Some(separator);
     }
 
     /// Prints one line (`line` includes its trailing newline) in the given role.
@@ -102,9 +125,9 @@ impl<'m, W: Write> Printer<'m, W> {
     /// `line_number` is the 1-based number, needed only with `-n`.
     /// Returns false when the line was dropped because it is not valid UTF-8 (see the module
     /// docs); nothing was printed then.
-    pub fn line(&mut self, line: &[u8], role: Role, line_number: u64) -> bool {
+    pub fn line(&mut self, line: &[u8], role: Role, line_number: u64, byte_offset: u64) -> bool {
         let (content, _) = line.split_at(line.len().saturating_sub(1));
-        if !self.options.only_matching && !self.head(content, role, line_number) {
+        if !self.options.only_matching && !self.head(content, role, line_number, byte_offset) {
             return false;
         }
         // Whether the line contains matches: selected lines do unless -v, context lines do only
@@ -112,7 +135,7 @@ impl<'m, W: Write> Printer<'m, W> {
         let matching = (role == Role::Selected) ^ self.options.invert;
         let mut printed_up_to = 0;
         if matching && (self.options.only_matching || self.options.color) {
-            match self.middle(line, line_number) {
+            match self.middle(line, line_number, byte_offset) {
                 Some(position) => printed_up_to = position,
                 None => return false,
             }
@@ -127,7 +150,7 @@ impl<'m, W: Write> Printer<'m, W> {
     ///
     /// Returns how much of `line` has been printed, or `None` if a `-o` piece was dropped for an
     /// encoding error.
-    fn middle(&mut self, line: &[u8], line_number: u64) -> Option<usize> {
+    fn middle(&mut self, line: &[u8], line_number: u64, byte_offset: u64) -> Option<usize> {
         let end = line.len();
         let mut search_from = 0;
         let mut printed_up_to = 0;
@@ -148,7 +171,7 @@ impl<'m, W: Write> Printer<'m, W> {
                 } else {
                     Role::Selected
                 };
-                if !self.head(piece, piece_role, line_number) {
+                if !self.head(piece, piece_role, line_number, byte_offset + start as u64) {
                     return None;
                 }
             } else {
@@ -172,32 +195,39 @@ impl<'m, W: Write> Printer<'m, W> {
 
     /// Prints the `file:` and `N:` prefixes. Returns false (printing nothing) if `content` is not
     /// valid UTF-8.
-    fn head(&mut self, content: &[u8], role: Role, line_number: u64) -> bool {
-        if std::str::from_utf8(content).is_err() {
+    fn head(&mut self, content: &[u8], role: Role, line_number: u64, byte_offset: u64) -> bool {
+        if !self.options.text && std::str::from_utf8(content).is_err() {
             return false;
         }
-        if let Some(name) = self.file_name.take() {
-            self.colored(sgr::FILE_NAME, &name);
-            self.separator(separator_of(role));
-            self.file_name = Some(name);
-        }
-        if self.options.line_number {
-            self.start_color(sgr::LINE_NUMBER);
-            self.buffer
-                .extend_from_slice(line_number.to_string().as_bytes());
-            self.end_color(sgr::LINE_NUMBER);
-            self.separator(separator_of(role));
+        self.name_prefix(separator_of(role));
+        for (wanted, number) in [
+            (self.options.line_number, line_number),
+            (self.options.byte_offset, byte_offset),
+        ] {
+            if wanted {
+                self.colored(sgr::LINE_NUMBER, number.to_string().as_bytes());
+                self.separator(separator_of(role));
+            }
         }
         true
     }
 
-    /// Prints the `-c` result for the current file: `[file:]count`.
-    pub fn count(&mut self, count: u64) {
+    /// Prints `file` and its separator (or a NUL byte with `-Z`), if names are printed.
+    fn name_prefix(&mut self, separator: u8) {
         if let Some(name) = self.file_name.take() {
             self.colored(sgr::FILE_NAME, &name);
-            self.separator(b':');
+            if self.options.null_after_name {
+                self.buffer.push(0);
+            } else {
+                self.separator(separator);
+            }
             self.file_name = Some(name);
         }
+    }
+
+    /// Prints the `-c` result for the current file: `[file:]count`.
+    pub fn count(&mut self, count: u64) {
+        self.name_prefix(b':');
         self.buffer.extend_from_slice(count.to_string().as_bytes());
         self.buffer.push(b'\n');
     }
@@ -205,7 +235,11 @@ impl<'m, W: Write> Printer<'m, W> {
     /// Prints a file name alone on its line, for `-l` and `-L`.
     pub fn file_name_line(&mut self, name: &[u8]) {
         self.colored(sgr::FILE_NAME, name);
-        self.buffer.push(b'\n');
+        self.buffer.push(if self.options.null_after_name {
+            0
+        } else {
+            b'\n'
+        });
     }
 
     /// Hands everything printed so far to the writer.
@@ -258,8 +292,12 @@ impl<'m, W: Write> Printer<'m, W> {
 }
 
 impl<W: Write> Sink for Printer<'_, W> {
-    fn line(&mut self, line: &[u8], role: Role, line_number: u64) -> bool {
-        Printer::line(self, line, role, line_number)
+    fn line(&mut self, line: &[u8], role: Role, line_number: u64, byte_offset: u64) -> bool {
+        let printed = Printer::line(self, line, role, line_number, byte_offset);
+        if self.options.line_buffered && self.pending_error.is_none() {
+            self.pending_error = self.flush_chunk().err();
+        }
+        printed
     }
 
     fn group_separator(&mut self) {
@@ -267,6 +305,9 @@ impl<W: Write> Sink for Printer<'_, W> {
     }
 
     fn chunk_done(&mut self) -> io::Result<()> {
+        if let Some(error) = self.pending_error.take() {
+            return Err(error);
+        }
         self.flush_chunk()
     }
 }
@@ -299,7 +340,7 @@ mod tests {
         let mut printer = Printer::new(&mut output, options, &matcher);
         printer.begin_file(name);
         for (line, role, number) in lines {
-            printer.line(line, *role, *number);
+            printer.line(line, *role, *number, 0);
         }
         printer.finish().expect("writing to a Vec cannot fail");
         output
@@ -350,8 +391,8 @@ mod tests {
         let mut output = Vec::new();
         let mut printer = Printer::new(&mut output, PrintOptions::default(), &matcher);
         printer.begin_file(None);
-        assert!(!printer.line(b"caf\xe9 x\n", Role::Selected, 1));
-        assert!(printer.line(b"x\n", Role::Selected, 2));
+        assert!(!printer.line(b"caf\xe9 x\n", Role::Selected, 1, 0));
+        assert!(printer.line(b"x\n", Role::Selected, 2, 9));
         printer.finish().expect("writing to a Vec cannot fail");
         assert_eq!(output, b"x\n");
     }

@@ -400,3 +400,57 @@ fn differential_basic_syntax_and_backreferences_match_gnu() {
     let found = differences(&corpus, &cases);
     assert_no_differences(&gnu_version, "basic syntax", cases.len(), &found);
 }
+
+#[test]
+fn differential_output_and_file_selection_options_match_gnu() {
+    let gnu_version = util::require_gnu_grep();
+    let corpus = Corpus::new();
+    let arg_lists: &[&[&str]] = &[
+        &["-a", "foo", "nul.bin", "latin1.txt"],
+        &["-a", "-c", "foo", "nul.bin"],
+        &["--binary-files=text", "-n", "data", "nul.bin"],
+        &["-I", "foo", "nul.bin", "ascii.txt"],
+        &["-I", "-c", "foo", "nul.bin", "ascii.txt"],
+        &[
+            "--binary-files=without-match",
+            "-l",
+            "foo",
+            "nul.bin",
+            "ascii.txt",
+        ],
+        &["-b", "foo", "ascii.txt", "crlf.txt"],
+        &["-b", "-o", "o", "ascii.txt"],
+        &["-b", "-n", "-C1", "bar", "ascii.txt"],
+        &["-Z", "foo", "ascii.txt", "crlf.txt"],
+        &["-Z", "-l", "foo", "ascii.txt", "crlf.txt"],
+        &["-Z", "-c", "foo", "ascii.txt", "crlf.txt"],
+        &["--label=IN", "-H", "foo", "-"],
+        &["--label=IN", "-c", "foo", "-", "ascii.txt"],
+        &["--line-buffered", "-n", "foo", "ascii.txt"],
+        &["-U", "foo", "crlf.txt"],
+        &["-C1", "--group-separator=::", "foo", "ascii.txt"],
+        &["-A0", "--no-group-separator", "foo", "ascii.txt"],
+        &["-r", "--include=*.txt", "foo", "dir"],
+        &["-r", "--exclude=inner*", "foo", "dir"],
+        &["-r", "--exclude-dir=sub", "foo", "dir"],
+        &["-r", "--exclude-dir=sub", "--include=deep*", "foo", "dir"],
+        &["--exclude=*.txt", "foo", "ascii.txt", "nul.bin"],
+        &["--include=*.bin", "foo", "ascii.txt", "nul.bin"],
+        &["-d", "skip", "foo", "dir", "ascii.txt"],
+        &["--directories=recurse", "-c", "foo", "dir"],
+        &["-d", "read", "foo", "dir"],
+        &["-D", "skip", "foo", "-"],
+        &["-R", "-c", "foo", "dir"],
+        &["--binary-files=bogus", "foo", "ascii.txt"],
+    ];
+    let cases: Vec<Case<'_>> = arg_lists
+        .iter()
+        .map(|args| Case {
+            args: args.to_vec(),
+            stdin: b"stdin foo\n",
+            compare_stderr: true,
+        })
+        .collect();
+    let found = differences(&corpus, &cases);
+    assert_no_differences(&gnu_version, "output and file options", cases.len(), &found);
+}

@@ -11,7 +11,7 @@ use std::io;
 
 use super::input::Input;
 use super::lines::{LineCounter, count_newlines, line_start_before, next_line, nul_to_newline};
-use super::{FileSummary, Role, SearchOptions, Sink};
+use super::{BinaryFiles, FileSummary, Role, SearchOptions, Sink};
 use crate::matcher::Matcher;
 
 /// Searches one input (GNU grep's `grep` function): the loop over buffers.
@@ -34,6 +34,7 @@ pub(super) fn search_input<I: Input, S: Sink + ?Sized>(
         lines: LineCounter::default(),
         used: *used,
         refused_line: false,
+        buffer_start: 0,
     };
     let mut read_error = None;
     // The number of selected lines when the first NUL byte was seen, if one was.
@@ -45,7 +46,10 @@ pub(super) fn search_input<I: Input, S: Sink + ?Sized>(
     let mut at_eof = false;
     loop {
         let (buffer, save) = match input.advance(keep_from) {
-            Ok(next) => next,
+            Ok(next) => {
+                state.buffer_start += keep_from as u64;
+                next
+            }
             Err(error) => {
                 read_error = Some(error);
                 break;
@@ -53,7 +57,14 @@ pub(super) fn search_input<I: Input, S: Sink + ?Sized>(
         };
         let buffer_end = buffer.len();
         let fresh = &buffer[save..];
-        if selected_at_first_nul.is_none() && memchr::memchr(0, fresh).is_some() {
+        if selected_at_first_nul.is_none()
+            && options.binary_files != BinaryFiles::Text
+            && memchr::memchr(0, fresh).is_some()
+        {
+            if options.binary_files == BinaryFiles::WithoutMatch && state.selected == 0 {
+                // `-I`: a binary file is assumed not to match at all.
+                return Ok(FileSummary::default());
+            }
             // GNU grep's binary-file rule: from here on print nothing, stop at the first
             // selected line, and treat NUL bytes as line ends. `-c` keeps counting.
             if !options.count_matches() {
@@ -166,6 +177,8 @@ struct State<'m> {
     used: bool,
     /// The sink refused a line (not valid UTF-8), so the file counts as binary.
     refused_line: bool,
+    /// Offset in the input of the current buffer's first byte (for `-b`).
+    buffer_start: u64,
 }
 
 impl State<'_> {
@@ -289,7 +302,8 @@ impl State<'_> {
         } else {
             0
         };
-        if sink.line(&buffer[start..end], role, number) {
+        let offset = self.buffer_start + start as u64;
+        if sink.line(&buffer[start..end], role, number, offset) {
             self.last_out = Some(end);
         } else {
             self.refused_line = true;

@@ -67,12 +67,13 @@ pub enum Role {
 /// [`Sink::chunk_done`] after each buffer it searched, which is the moment to write it out.
 pub trait Sink {
     /// Outputs one line (`line` includes its trailing newline); `line_number` is 1-based and
-    /// is 0 when line numbers were not requested ([`SearchOptions::line_number`]).
+    /// is 0 when line numbers were not requested ([`SearchOptions::line_number`]);
+    /// `byte_offset` is the offset of the line's first byte in the input.
     ///
     /// Returns false when the line was refused and nothing was output: GNU grep in a UTF-8
     /// locale does not print a line that is not valid UTF-8, and reports the file as binary
     /// instead (see [`FileSummary::binary_matches`]).
-    fn line(&mut self, line: &[u8], role: Role, line_number: u64) -> bool;
+    fn line(&mut self, line: &[u8], role: Role, line_number: u64, byte_offset: u64) -> bool;
 
     /// Outputs the separator `--` between two groups of lines that are not adjacent.
     fn group_separator(&mut self);
@@ -105,6 +106,18 @@ pub enum Mode {
     Discard,
 }
 
+/// `--binary-files=TYPE`: what to do with a file that holds a NUL byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BinaryFiles {
+    /// Search it, but print `binary file matches` instead of lines (the default).
+    #[default]
+    Binary,
+    /// `-a`, `--text`: treat it as text and print its lines.
+    Text,
+    /// `-I`: assume it does not match.
+    WithoutMatch,
+}
+
 /// The options that shape a search; fixed for the whole run.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SearchOptions {
@@ -120,6 +133,8 @@ pub struct SearchOptions {
     pub max_count: Option<u64>,
     /// `-n`: line numbers are needed, so newlines must be counted.
     pub line_number: bool,
+    /// `-a`, `-I`: how a file with a NUL byte is treated.
+    pub binary_files: BinaryFiles,
     /// When [`Searcher::search_file`] maps a file instead of reading it.
     pub mmap: MmapPolicy,
 }
@@ -317,7 +332,7 @@ mod tests {
     }
 
     impl Sink for Transcript {
-        fn line(&mut self, line: &[u8], role: Role, line_number: u64) -> bool {
+        fn line(&mut self, line: &[u8], role: Role, line_number: u64, _offset: u64) -> bool {
             if std::str::from_utf8(line).is_err() {
                 return false;
             }
