@@ -402,7 +402,17 @@ impl<W: Write> Walk<'_, '_, '_, W> {
                 return Ok(());
             }
             let mut lock = stdin.lock();
-            self.search(&mut lock)?
+            let summary = self.search(&mut lock)?;
+            if let Some(offset) = summary.stopped_at {
+                // Like GNU grep, leave a seekable standard input just after the last selected
+                // line, so `(grep -m1 x; cat) < file` goes on from there. A pipe cannot seek,
+                // and that is not an error.
+                if let Ok(descriptor) = stdin.as_fd().try_clone_to_owned() {
+                    use std::io::Seek;
+                    let _ = File::from(descriptor).seek(io::SeekFrom::Start(offset));
+                }
+            }
+            summary
         } else {
             match File::open(path) {
                 Ok(file) if self.is_output(&file.as_fd()) => {

@@ -126,6 +126,8 @@ enum Engine {
         regex: Regex,
         hir: Box<Hir>,
         longest: OnceCell<Option<Box<Longest>>>,
+        /// Literals that every match contains somewhere inside (see [`InnerLiterals`]).
+        inner_literals: Option<InnerLiterals>,
     },
 }
 
@@ -197,11 +199,17 @@ impl Matcher {
         } else {
             None
         };
+        let inner_literals = if word_fallback.is_none() {
+            InnerLiterals::new(&hir)
+        } else {
+            None
+        };
         Ok(Matcher {
             engine: Engine::Regex {
                 regex,
                 hir: Box::new(hir),
                 longest: OnceCell::new(),
+                inner_literals,
             },
             span_includes_newline,
             word_fallback,
@@ -224,6 +232,11 @@ impl Matcher {
             // first: the regex engine can stop as soon as it knows a match exists instead of
             // extending it greedily. Matches never span lines, so the earliest-ending match is
             // on the first matching line.
+            Engine::Regex {
+                regex,
+                inner_literals: Some(inner),
+                ..
+            } => return inner.find_line(regex, haystack, start),
             Engine::Regex { regex, .. } => match regex.shortest_match_at(haystack, start) {
                 Some(inside) => inside,
                 // With -w, a line that is not UTF-8 may still match (see `WordFallback`).
@@ -282,6 +295,7 @@ impl Matcher {
                 regex,
                 hir,
                 longest,
+                ..
             } => {
                 let found = regex.find_at(line, start)?;
                 let end = longest
@@ -292,6 +306,97 @@ impl Matcher {
                 Some((found.start(), end))
             }
         }
+    }
+}
+
+/// The required-literal prefilter: literals that every match must contain, when they sit
+/// *inside* the pattern rather than at its start.
+///
+/// The `regex` crate finds a match fast when the pattern *starts* with literals
+/// (`(struct|union) [a-z]+`): it searches for them with SIMD and starts its automaton there.
+/// For `[a-z_]+_(lock|unlock)\(` it has no such start and runs its automaton over every byte.
+/// GNU grep instead finds the words every match must contain (its "must" strings, from
+/// `kwsearch.c`/`dfamust`) and runs the full matcher only where they occur. This does the same:
+/// the pattern is a concatenation, and for each part we ask `regex-syntax`'s literal extractor
+/// for the finite set of literals every match of that part starts with; any match of the whole
+/// pattern then contains one of those literals. We search for the best such set (longest
+/// shortest literal) with a multi-literal regex (which the `regex` crate runs as a SIMD
+/// "Teddy" or Aho-Corasick search), and confirm each candidate by running the real regex on
+/// the candidate's line only.
+#[derive(Debug)]
+struct InnerLiterals {
+    /// An alternation of the escaped literals.
+    finder: Regex,
+}
+
+impl InnerLiterals {
+    /// Only literal sets at least this long are worth a second search.
+    const MIN_LEN: usize = 3;
+
+    /// The prefilter for `hir`, if it has a literal set away from its start and none at it.
+    fn new(hir: &Hir) -> Option<InnerLiterals> {
+        use regex_syntax::hir::literal::{ExtractKind, Extractor};
+        let HirKind::Concat(parts) = hir.kind() else {
+            return None;
+        };
+        let mut extractor = Extractor::new();
+        extractor.kind(ExtractKind::Prefix).limit_total(64);
+        let literal_set = |part: &Hir| -> Option<Vec<Vec<u8>>> {
+            let sequence = extractor.extract(part);
+            let literals = sequence.literals()?;
+            let shortest = literals
+                .iter()
+                .map(|literal| literal.as_bytes().len())
+                .min()?;
+            (shortest >= Self::MIN_LEN).then(|| {
+                literals
+                    .iter()
+                    .map(|literal| literal.as_bytes().to_vec())
+                    .collect()
+            })
+        };
+        // A pattern that starts with literals is already fast in the `regex` crate.
+        if literal_set(parts.first()?).is_some() {
+            return None;
+        }
+        let best = parts
+            .iter()
+            .skip(1)
+            .filter_map(literal_set)
+            .max_by_key(|set| set.iter().map(Vec::len).min().unwrap_or(0))?;
+        let alternation = best
+            .iter()
+            .map(|literal| escape_bytes(literal))
+            .collect::<Vec<_>>()
+            .join("|");
+        let finder = RegexBuilder::new(&alternation)
+            .unicode(false)
+            .build()
+            .ok()?;
+        Some(InnerLiterals { finder })
+    }
+
+    /// The first line of `haystack[start..]` (complete lines; `start` is a line start) on which
+    /// `regex` matches, visiting only lines that contain one of the literals.
+    fn find_line(&self, regex: &Regex, haystack: &[u8], start: usize) -> Option<(usize, usize)> {
+        let mut position = start;
+        while position < haystack.len() {
+            let candidate = self.finder.find_at(haystack, position)?.start();
+            let line_start = memchr::memrchr(b'\n', &haystack[position..candidate])
+                .map_or(position, |offset| position + offset + 1);
+            let line_end = memchr::memchr(b'\n', &haystack[candidate..])
+                .map_or(haystack.len(), |offset| candidate + offset + 1);
+            // The regex sees the line with everything before it (so `^` and `\b` look at the
+            // real previous byte) but nothing after it.
+            if regex
+                .shortest_match_at(&haystack[..line_end], line_start)
+                .is_some()
+            {
+                return Some((line_start, line_end));
+            }
+            position = line_end;
+        }
+        None
     }
 }
 

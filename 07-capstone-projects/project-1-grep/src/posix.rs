@@ -49,6 +49,7 @@ pub(crate) fn translate(pattern: &str, flavor: Flavor) -> Result<Translated, Err
         out: String::with_capacity(pattern.len() + 8),
         backreferences: false,
         flavor,
+        depth: 0,
     };
     translator.run()?;
     Ok(Translated {
@@ -63,7 +64,18 @@ struct Translator {
     out: String,
     backreferences: bool,
     flavor: Flavor,
+    /// Open groups, so an ERE `)` without its `(` can be an ordinary character, as in GNU.
+    depth: usize,
 }
+
+/// The largest repetition count POSIX regular expressions allow (`RE_DUP_MAX`).
+const DUP_MAX: u32 = 32767;
+
+/// GNU's names for the classes of `[[:name:]]`.
+const CLASS_NAMES: &[&str] = &[
+    "alpha", "upper", "lower", "digit", "xdigit", "space", "print", "punct", "graph", "cntrl",
+    "blank", "alnum",
+];
 
 impl Translator {
     fn peek(&self, offset: usize) -> Option<char> {
@@ -87,6 +99,15 @@ impl Translator {
             match character {
                 '[' => self.bracket()?,
                 '\\' => at_start = self.escape(was_start)?,
+                // GNU grep's matcher rejects `(*)` (spencer1 test 63) though it reads a `*` with
+                // nothing to repeat as an ordinary character everywhere else.
+                '*' if was_start
+                    && self.flavor == Flavor::Extended
+                    && self.out.ends_with('(')
+                    && self.peek(0) == Some(')') =>
+                {
+                    return Err(Error::Pattern("Unmatched ( or \\(".to_owned()));
+                }
                 // A repetition with nothing to repeat is an ordinary character in GNU grep.
                 '*' if was_start => self.out.push_str(r"\*"),
                 '+' | '?' if was_start && self.flavor == Flavor::Extended => {
@@ -110,10 +131,21 @@ impl Translator {
                 '(' | ')' | '{' | '}' | '|' | '+' | '?' if self.flavor == Flavor::Basic => {
                     self.literal(character);
                 }
-                '{' if self.flavor == Flavor::Extended => self.extended_interval(),
+                '{' if self.flavor == Flavor::Extended => self.extended_interval()?,
                 '(' | '|' if self.flavor == Flavor::Extended => {
+                    if character == '(' {
+                        self.depth += 1;
+                    }
                     self.out.push(character);
                     at_start = true;
+                }
+                ')' if self.flavor == Flavor::Extended => {
+                    if self.depth == 0 {
+                        self.out.push_str(r"\)");
+                    } else {
+                        self.depth -= 1;
+                        self.out.push(')');
+                    }
                 }
                 other => self.out.push(other),
             }
@@ -183,12 +215,12 @@ impl Translator {
                 _ => return Err(Error::Pattern("Unmatched \\{".to_owned())),
             }
         }
-        self.interval(&body);
-        Ok(())
+        self.interval(&body)
     }
 
-    /// An ERE `{`: an interval when a valid one follows, else (as in GNU) an ordinary `{`.
-    fn extended_interval(&mut self) {
+    /// An ERE `{`: an interval when a valid one follows, else (as in GNU) an ordinary `{`;
+    /// but `{}` is an error.
+    fn extended_interval(&mut self) -> Result<(), Error> {
         let rest: String = self.chars[self.position..].iter().collect();
         if let Some(close) = rest.find('}') {
             let body = &rest[..close];
@@ -196,22 +228,41 @@ impl Translator {
                 && body.chars().all(|c| c.is_ascii_digit() || c == ',')
                 && body.matches(',').count() <= 1
                 && body != ",";
-            if valid {
+            if valid || body.is_empty() {
                 self.position += body.chars().count() + 1;
-                self.interval(body);
-                return;
+                return self.interval(body);
             }
         }
         self.literal('{');
+        Ok(())
     }
 
-    fn interval(&mut self, body: &str) {
+    /// Writes `{m,n}` for the interval text `m,n`, checking GNU's limits.
+    fn interval(&mut self, body: &str) -> Result<(), Error> {
+        let invalid = || Error::Pattern("Invalid content of \\{\\}".to_owned());
+        let mut bounds = body.splitn(2, ',');
+        let low = bounds.next().unwrap_or("");
+        let high = bounds.next();
+        let parse = |text: &str| -> Result<Option<u32>, Error> {
+            if text.is_empty() {
+                return Ok(None);
+            }
+            match text.parse::<u32>() {
+                Ok(number) if number <= DUP_MAX => Ok(Some(number)),
+                _ => Err(Error::Pattern("Regular expression too big".to_owned())),
+            }
+        };
+        let (low_value, high_value) = (parse(low)?, high.map(parse).transpose()?.flatten());
+        if body.is_empty() || low_value.zip(high_value).is_some_and(|(l, h)| l > h) {
+            return Err(invalid());
+        }
         self.out.push('{');
-        if body.starts_with(',') {
+        if low.is_empty() {
             self.out.push('0');
         }
         self.out.push_str(body);
         self.out.push('}');
+        Ok(())
     }
 
     /// A bracket expression (the `[` is consumed), copied with the `regex` crate's escapes.
@@ -237,6 +288,9 @@ impl Translator {
                     let name: String = self.chars[start..end].iter().collect();
                     self.position = end + 2;
                     if kind == ':' {
+                        if !CLASS_NAMES.contains(&name.as_str()) {
+                            return Err(Error::Pattern("Invalid character class name".to_owned()));
+                        }
                         self.out.push_str(&format!("[:{name}:]"));
                     } else {
                         // Equivalence classes and collating symbols of one character stand
@@ -316,6 +370,8 @@ mod tests {
         check(Flavor::Extended, "a{,2}", "a{0,2}", false);
         check(Flavor::Extended, "a{1,2}", "a{1,2}", false);
         check(Flavor::Extended, "*a|+b", r"\*a|\+b", false);
+        check(Flavor::Extended, "a)", r"a\)", false);
+        check(Flavor::Extended, "(a)b)", r"(a)b\)", false);
     }
 
     #[test]
@@ -324,6 +380,10 @@ mod tests {
             (Flavor::Basic, "[a"),
             (Flavor::Extended, "[[:alpha:"),
             (Flavor::Basic, r"a\{1"),
+            (Flavor::Basic, r"a\{32768\}"),
+            (Flavor::Basic, r"a\{2,1\}"),
+            (Flavor::Extended, "a{}"),
+            (Flavor::Extended, "[[:alph:]]"),
         ] {
             assert!(
                 matches!(translate(pattern, flavor), Err(Error::Pattern(_))),

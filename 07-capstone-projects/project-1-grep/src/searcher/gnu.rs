@@ -35,6 +35,7 @@ pub(super) fn search_input<I: Input, S: Sink + ?Sized>(
         used: *used,
         refused_line: false,
         buffer_start: 0,
+        after_last_match: 0,
     };
     let mut read_error = None;
     // The number of selected lines when the first NUL byte was seen, if one was.
@@ -153,6 +154,7 @@ pub(super) fn search_input<I: Input, S: Sink + ?Sized>(
         selected: state.selected,
         read_error,
         binary_matches,
+        stopped_at: (state.out_left == 0).then_some(state.after_last_match),
     })
 }
 
@@ -179,6 +181,8 @@ struct State<'m> {
     refused_line: bool,
     /// Offset in the input of the current buffer's first byte (for `-b`).
     buffer_start: u64,
+    /// Offset just past the last selected line (GNU's `after_last_match`).
+    after_last_match: u64,
 }
 
 impl State<'_> {
@@ -246,15 +250,24 @@ impl State<'_> {
                 position = next;
             }
         }
-        let printed = if !self.options.invert {
+        let (printed, printed_end) = if !self.options.invert {
             if !self.out_quiet {
                 self.print_line(buffer, start, end, Role::Selected, sink);
             }
-            1
+            (1, end)
         } else if self.out_quiet {
             // Counting (or -l/-L/-q): the selected lines need not be visited one by one;
-            // counting newline bytes is enough.
-            count_newlines(&buffer[start..end]).min(self.out_left)
+            // counting newline bytes is enough, unless `-m` cuts the range short.
+            let lines = count_newlines(&buffer[start..end]);
+            if lines <= self.out_left {
+                (lines, end)
+            } else {
+                let mut line = start;
+                for _ in 0..self.out_left {
+                    line = next_line(buffer, line, end);
+                }
+                (self.out_left, line)
+            }
         } else {
             let mut lines = 0;
             let mut line = start;
@@ -264,8 +277,9 @@ impl State<'_> {
                 line = next;
                 lines += 1;
             }
-            lines
+            (lines, line)
         };
+        self.after_last_match = self.buffer_start + printed_end as u64;
         self.pending = if self.out_quiet {
             0
         } else {

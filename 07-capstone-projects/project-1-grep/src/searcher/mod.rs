@@ -229,6 +229,9 @@ pub struct FileSummary {
     pub read_error: Option<io::Error>,
     /// GNU grep would say `FILE: binary file matches` for this file.
     pub binary_matches: bool,
+    /// When `-m` ended the search: the offset just past the last selected line, where GNU grep
+    /// leaves a seekable standard input for the next program to read on.
+    pub stopped_at: Option<u64>,
 }
 
 /// Searches inputs one after another, reusing one buffer.
