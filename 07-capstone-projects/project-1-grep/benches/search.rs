@@ -1,4 +1,4 @@
-//! Criterion benchmarks of the search core on generated text: the same five kinds of search the
+//! Criterion benchmarks of the search core on generated text: the same six kinds of search the
 //! `bench/compare.sh` script times against GNU grep and ripgrep on the kernel source.
 //!
 //! Run with `cargo bench -p minigrep`. The text is generated deterministically (a small linear
@@ -113,7 +113,7 @@ fn bench_searches(c: &mut Criterion) {
         syntax: Syntax::Extended,
         ..MatchOptions::default()
     };
-    let cases: [(&str, &str, MatchOptions, SearchOptions); 5] = [
+    let cases: [(&str, &str, MatchOptions, SearchOptions); 6] = [
         ("literal", "mutex_lock", extended, lines),
         (
             "case_insensitive_literal",
@@ -127,6 +127,14 @@ fn bench_searches(c: &mut Criterion) {
         (
             "regex_class_alternation",
             r"(struct|union) [a-z_]+_(ops|info)",
+            extended,
+            lines,
+        ),
+        (
+            // The required literals sit inside the pattern, after a class repetition: the
+            // shape the inner-literal prefilter is for.
+            "regex_inner_literal",
+            r"[a-z_]+_(lock|unlock)\(",
             extended,
             lines,
         ),

@@ -46,7 +46,7 @@ use cli::{ColorChoice, FileNames};
 use printer::{PrintOptions, Printer};
 use searcher::{BinaryFiles, MmapPolicy, Mode, SearchOptions, Searcher};
 
-/// The program name used in messages.
+/// The program name used in messages when the binary is not told another one.
 pub const PROGRAM: &str = "minigrep";
 
 /// How a run ended; [`Status::code`] is the process exit status.
@@ -84,6 +84,9 @@ pub struct Surroundings {
     pub output_identity: Option<(u64, u64)>,
     /// When regular files are mapped into memory instead of read.
     pub mmap: MmapPolicy,
+    /// The name messages start with: the last part of `argv[0]`, as GNU grep does (so a
+    /// link named `grep` says `grep:`); `None` means [`PROGRAM`].
+    pub program: Option<&'static str>,
 }
 
 /// A [`Config`] with every decision that depends on the surroundings made: what [`run`] takes.
@@ -190,6 +193,7 @@ pub fn run<W: Write>(
         mmap: surroundings.mmap,
     };
     let mut walk = Walk {
+        program: surroundings.program.unwrap_or(PROGRAM),
         config,
         output_identity: surroundings.output_identity,
         mode,
@@ -197,6 +201,7 @@ pub fn run<W: Write>(
         printer: Printer::new(stdout, print_options, &matcher)
             .with_group_separator(config.group_separator.clone()),
         stderr,
+        ancestors: Vec::new(),
         trouble: false,
         selected: false,
     };
@@ -220,6 +225,8 @@ struct StopAll;
 
 /// The state of one run over all operands.
 struct Walk<'c, 'm, 'e, W: Write> {
+    /// The name that starts messages.
+    program: &'static str,
     config: &'c Config,
     /// See [`Surroundings::output_identity`].
     output_identity: Option<(u64, u64)>,
@@ -228,6 +235,8 @@ struct Walk<'c, 'm, 'e, W: Write> {
     searcher: Searcher<'m>,
     printer: Printer<'m, W>,
     stderr: &'e mut dyn Write,
+    /// (device, inode) of the directories the walk is inside, to notice loops with `-R`.
+    ancestors: Vec<(u64, u64)>,
     /// A file could not be read.
     trouble: bool,
     /// Some line was selected in some file.
@@ -331,6 +340,35 @@ impl<W: Write> Walk<'_, '_, '_, W> {
     ///
     /// Inside the tree, symbolic links, devices, FIFOs and sockets are skipped, like `grep -r`.
     fn directory(&mut self, path: &Path, display: Option<&[u8]>) -> Result<(), Interrupt> {
+        let shown = display.unwrap_or(b".");
+        // With -R, a symbolic link can lead back to a directory we are inside; GNU grep's fts
+        // walk notices that and warns instead of looping.
+        let identity = std::fs::metadata(path)
+            .ok()
+            .map(|metadata| (metadata.dev(), metadata.ino()));
+        if let Some(identity) = identity {
+            if self.ancestors.contains(&identity) {
+                if !self.config.no_messages {
+                    let _ = writeln!(
+                        self.stderr,
+                        "{}: {}: warning: recursive directory loop",
+                        self.program,
+                        String::from_utf8_lossy(shown)
+                    );
+                }
+                return Ok(());
+            }
+            self.ancestors.push(identity);
+        }
+        let result = self.directory_entries(path, display);
+        if identity.is_some() {
+            self.ancestors.pop();
+        }
+        result
+    }
+
+    /// Searches the entries of one directory (see [`Walk::directory`]).
+    fn directory_entries(&mut self, path: &Path, display: Option<&[u8]>) -> Result<(), Interrupt> {
         let shown = display.unwrap_or(b".");
         let entries = match std::fs::read_dir(path) {
             Ok(entries) => entries,
@@ -443,7 +481,8 @@ impl<W: Write> Walk<'_, '_, '_, W> {
         if summary.binary_matches {
             let _ = writeln!(
                 self.stderr,
-                "{PROGRAM}: {}: binary file matches",
+                "{}: {}: binary file matches",
+                self.program,
                 String::from_utf8_lossy(display)
             );
         }
@@ -478,7 +517,8 @@ impl<W: Write> Walk<'_, '_, '_, W> {
         if !self.config.no_messages {
             let _ = writeln!(
                 self.stderr,
-                "{PROGRAM}: {}: input file is also the output",
+                "{}: {}: input file is also the output",
+                self.program,
                 String::from_utf8_lossy(display)
             );
         }
@@ -490,7 +530,8 @@ impl<W: Write> Walk<'_, '_, '_, W> {
         if !self.config.no_messages {
             let _ = writeln!(
                 self.stderr,
-                "{PROGRAM}: {}: {}",
+                "{}: {}: {}",
+                self.program,
                 String::from_utf8_lossy(display),
                 describe_io(error)
             );

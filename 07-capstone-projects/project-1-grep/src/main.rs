@@ -16,6 +16,7 @@ use minigrep::searcher::MmapPolicy;
 use minigrep::{Error, PROGRAM, RunConfig, Surroundings};
 
 fn main() -> ExitCode {
+    let program = program_name();
     let command = cli::parse(std::env::args_os().skip(1), &mut io::stdin().lock());
     let config = match command {
         Ok(Command::Search(config)) => *config,
@@ -24,7 +25,7 @@ fn main() -> ExitCode {
             let version = format!("{PROGRAM} {}\n", env!("CARGO_PKG_VERSION"));
             return print_and_exit(&version);
         }
-        Err(error) => return fail(&error),
+        Err(error) => return fail(program, &error),
     };
     let surroundings = Surroundings {
         // GNU grep colors only on a terminal that is not "dumb".
@@ -33,14 +34,29 @@ fn main() -> ExitCode {
         output_discarded: stdout_is_dev_null(),
         output_identity: minigrep::file_identity(&io::stdout().as_fd()),
         mmap: mmap_policy(),
+        program: Some(program),
     };
     let config = RunConfig::new(config, surroundings);
     match minigrep::run(&config, io::stdout().lock(), &mut io::stderr().lock()) {
         Ok(status) => ExitCode::from(status.code()),
         // A reader that went away (`minigrep x big | head -1`) is not worth a message.
         Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
-        Err(error) => fail(&error),
+        Err(error) => fail(program, &error),
     }
+}
+
+/// The last part of `argv[0]` (GNU grep names itself the same way), or [`PROGRAM`].
+fn program_name() -> &'static str {
+    let name = std::env::args_os()
+        .next()
+        .and_then(|arg0| {
+            let path = std::path::PathBuf::from(arg0);
+            Some(path.file_name()?.to_str()?.to_owned())
+        })
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| PROGRAM.to_owned());
+    // Leaked once per process: the name lives as long as the program anyway.
+    Box::leak(name.into_boxed_str())
 }
 
 /// The memory-map policy: windows of [`MmapPolicy::STANDARD_WINDOW`] bytes for regular files
@@ -80,11 +96,11 @@ fn stdout_is_dev_null() -> bool {
 }
 
 /// Prints an error as `minigrep: MESSAGE` (plus the usage lines for usage errors); exit 2.
-fn fail(error: &Error) -> ExitCode {
+fn fail(program: &str, error: &Error) -> ExitCode {
     let mut stderr = io::stderr().lock();
     let message = error.to_string();
     if !message.is_empty() {
-        let _ = writeln!(stderr, "{PROGRAM}: {message}");
+        let _ = writeln!(stderr, "{program}: {message}");
     }
     if matches!(error, Error::Usage(_)) {
         let _ = write!(stderr, "{}", cli::USAGE);
@@ -100,6 +116,6 @@ fn print_and_exit(text: &str) -> ExitCode {
     {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(error) => fail(&Error::Write(error)),
+        Err(error) => fail(PROGRAM, &Error::Write(error)),
     }
 }

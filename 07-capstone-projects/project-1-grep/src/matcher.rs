@@ -777,7 +777,15 @@ fn strip_newlines(hir: Hir) -> Hir {
 fn describe_syntax_error(error: &regex_syntax::Error) -> String {
     match error {
         regex_syntax::Error::Parse(parse) => {
-            format!("{} in pattern '{}'", parse.kind(), parse.pattern())
+            use regex_syntax::ast::ErrorKind;
+            // GNU grep's words where it has a message for the same mistake.
+            match parse.kind() {
+                ErrorKind::GroupUnclosed => "Unmatched ( or \\(".to_owned(),
+                ErrorKind::GroupUnopened => "Unmatched ) or \\)".to_owned(),
+                ErrorKind::ClassRangeInvalid => "Invalid range end".to_owned(),
+                ErrorKind::ClassUnclosed => "Unmatched [, [^, [:, [., or [=".to_owned(),
+                other => format!("{other} in pattern '{}'", parse.pattern()),
+            }
         }
         regex_syntax::Error::Translate(translate) => {
             format!("{} in pattern '{}'", translate.kind(), translate.pattern())
@@ -948,12 +956,41 @@ mod tests {
     }
 
     #[test]
+    fn inner_literal_prefilter_selects_the_same_lines_as_the_regex() {
+        let inner = matcher(&[r"[a-z_]+_(lock|unlock)\("], ere());
+        assert!(matches!(
+            inner.engine,
+            Engine::Regex {
+                inner_literals: Some(_),
+                ..
+            }
+        ));
+        // The candidate lines hold the literal but not always a match: `_lock` without `(`,
+        // `lock(` without `_`, a match at the very start and at the very end.
+        let text = "spin_lock(x)\nx _lock y\nlock(\nmutex_unlock(m)\nA_lock(\n_lock(\nraw_lock(";
+        let text = format!("{text}\n");
+        assert_eq!(
+            matching_lines(&inner, &text),
+            ["spin_lock(x)", "mutex_unlock(m)", "raw_lock("]
+        );
+        // A pattern that starts with its literals is left to the regex crate.
+        let leading = matcher(&[r"(struct|union) [a-z]+"], ere());
+        assert!(matches!(
+            leading.engine,
+            Engine::Regex {
+                inner_literals: None,
+                ..
+            }
+        ));
+    }
+
+    #[test]
     fn invalid_regex_is_a_pattern_error() {
         let result = Matcher::new(&[b"(".to_vec()], ere());
         let Err(Error::Pattern(message)) = result else {
             panic!("expected a pattern error, got {result:?}");
         };
-        assert!(message.contains("unclosed group"), "{message}");
+        assert_eq!(message, r"Unmatched ( or \(", "GNU grep's words");
     }
 
     #[test]

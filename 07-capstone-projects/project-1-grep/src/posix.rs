@@ -268,6 +268,20 @@ impl Translator {
     /// A bracket expression (the `[` is consumed), copied with the `regex` crate's escapes.
     fn bracket(&mut self) -> Result<(), Error> {
         let unmatched = || Error::Pattern("Unmatched [, [^, [:, [., or [=".to_owned());
+        // `[:space:]` is a bracket of the letters `:aceps`, almost surely meant as a class;
+        // GNU grep refuses it.
+        if self.peek(0) == Some(':') {
+            let rest: String = self.chars[self.position..].iter().collect();
+            if let Some(close) = rest.find(']')
+                && close > 1
+                && rest[..close].ends_with(':')
+            {
+                return Err(Error::Pattern(format!(
+                    "character class syntax is [[{0}]], not [{0}]",
+                    &rest[..close]
+                )));
+            }
+        }
         self.out.push('[');
         if self.peek(0) == Some('^') {
             self.out.push('^');
@@ -384,6 +398,7 @@ mod tests {
             (Flavor::Basic, r"a\{2,1\}"),
             (Flavor::Extended, "a{}"),
             (Flavor::Extended, "[[:alph:]]"),
+            (Flavor::Basic, "[:space:]"),
         ] {
             assert!(
                 matches!(translate(pattern, flavor), Err(Error::Pattern(_))),

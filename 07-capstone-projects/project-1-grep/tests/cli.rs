@@ -97,7 +97,7 @@ fn bad_input_gives_gnu_style_messages_and_status_2() {
             "minigrep: missing.txt: No such file or directory\n",
         ),
         (&["foo", "dir"], "minigrep: dir: Is a directory\n"),
-        (&["-E", "("], "minigrep: unclosed group in pattern '('\n"),
+        (&["-E", "("], "minigrep: Unmatched ( or \\(\n"),
         (
             &["-E", "-F", "x"],
             "minigrep: conflicting matchers specified\n",

@@ -42,6 +42,8 @@ const PATTERNS: &[&str] = &[
     "-foo",
     "a|",
     "straße",
+    // Required literals inside the pattern: the inner-literal prefilter.
+    "[a-z]+ (foo|bar|end)",
 ];
 
 /// Flag combinations applied to every pattern.
