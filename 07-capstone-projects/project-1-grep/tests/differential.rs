@@ -86,6 +86,22 @@ const FLAG_SETS: &[&[&str]] = &[
     &["-o", "-w", "-x"],
 ];
 
+/// Runs each argument list (with `stdin foo` on standard input) in both programs over a fresh
+/// corpus and fails on any difference; `compare_stderr` says whether messages must match too.
+fn check_arg_lists(gnu_version: &str, what: &str, arg_lists: &[&[&str]], compare_stderr: bool) {
+    let corpus = Corpus::new();
+    let cases: Vec<Case<'_>> = arg_lists
+        .iter()
+        .map(|args| Case {
+            args: args.to_vec(),
+            stdin: b"stdin foo\n",
+            compare_stderr,
+        })
+        .collect();
+    let found = differences(&corpus, &cases);
+    assert_no_differences(gnu_version, what, cases.len(), &found);
+}
+
 /// Builds the cases for `patterns` × `flag_sets` over `files` (and standard input when `files`
 /// is empty).
 fn matrix<'a>(
@@ -246,7 +262,6 @@ fn differential_long_line_and_context_across_files_match_gnu() {
 #[test]
 fn differential_errors_directories_and_recursion_match_gnu() {
     let gnu_version = util::require_gnu_grep();
-    let corpus = Corpus::new();
     let arg_lists: &[&[&str]] = &[
         &["foo", "missing.txt", "ascii.txt"],
         &["-s", "foo", "missing.txt", "ascii.txt"],
@@ -316,37 +331,19 @@ fn differential_errors_directories_and_recursion_match_gnu() {
         &["-y", "hello", "ascii.txt"],
         &["-i", "--no-ignore-case", "hello", "ascii.txt"],
     ];
-    let cases: Vec<Case<'_>> = arg_lists
-        .iter()
-        .map(|args| Case {
-            args: args.to_vec(),
-            stdin: b"stdin foo\n",
-            compare_stderr: true,
-        })
-        .collect();
-    let found = differences(&corpus, &cases);
-    assert_no_differences(&gnu_version, "errors and recursion", cases.len(), &found);
+    check_arg_lists(&gnu_version, "errors and recursion", arg_lists, true);
 }
 
 #[test]
 fn differential_invalid_patterns_exit_2() {
     let gnu_version = util::require_gnu_grep();
     // Our messages come from the regex crate, so only the status and stdout are compared here.
-    let corpus = Corpus::new();
-    let cases: Vec<Case<'_>> = [
-        &["(", "ascii.txt"][..],
+    let arg_lists: &[&[&str]] = &[
+        &["(", "ascii.txt"],
         &["[a", "ascii.txt"],
         &["a)(", "ascii.txt"],
-    ]
-    .iter()
-    .map(|args| Case {
-        args: args.to_vec(),
-        stdin: b"",
-        compare_stderr: false,
-    })
-    .collect();
-    let found = differences(&corpus, &cases);
-    assert_no_differences(&gnu_version, "invalid patterns", cases.len(), &found);
+    ];
+    check_arg_lists(&gnu_version, "invalid patterns", arg_lists, false);
 }
 
 /// Basic syntax (`-G`, GNU grep's default): backslashed operators, the characters that are
@@ -406,7 +403,6 @@ fn differential_basic_syntax_and_backreferences_match_gnu() {
 #[test]
 fn differential_output_and_file_selection_options_match_gnu() {
     let gnu_version = util::require_gnu_grep();
-    let corpus = Corpus::new();
     let arg_lists: &[&[&str]] = &[
         &["-a", "foo", "nul.bin", "latin1.txt"],
         &["-a", "-c", "foo", "nul.bin"],
@@ -445,14 +441,5 @@ fn differential_output_and_file_selection_options_match_gnu() {
         &["-R", "-c", "foo", "dir"],
         &["--binary-files=bogus", "foo", "ascii.txt"],
     ];
-    let cases: Vec<Case<'_>> = arg_lists
-        .iter()
-        .map(|args| Case {
-            args: args.to_vec(),
-            stdin: b"stdin foo\n",
-            compare_stderr: true,
-        })
-        .collect();
-    let found = differences(&corpus, &cases);
-    assert_no_differences(&gnu_version, "output and file options", cases.len(), &found);
+    check_arg_lists(&gnu_version, "output and file options", arg_lists, true);
 }
