@@ -82,7 +82,13 @@ run_suite() {
         xargs -r -n1 basename | sed 's/\.trs$//' | tr '\n' ' ')
     failed=$(echo "$failures" | wc -w)
     skipped=$({ grep -l '^:test-result: SKIP' "$results"/*.trs || true; } | wc -l)
+    # GNU marks a test it fails itself as XFAIL (expected failure); an implementation that
+    # passes it shows XPASS. Neither counts as passed or failed above.
+    xfail=$({ grep -l '^:test-result: XFAIL' "$results"/*.trs || true; } | xargs -r -n1 basename | sed 's/\.trs$//' | tr '\n' ' ')
+    xpass=$({ grep -l '^:test-result: XPASS' "$results"/*.trs || true; } | xargs -r -n1 basename | sed 's/\.trs$//' | tr '\n' ' ')
     echo "$label: $passed passed, $failed failed ($skipped skipped)"
+    if [ -n "$xfail" ]; then echo "  expected failures (XFAIL): $xfail"; fi
+    if [ -n "$xpass" ]; then echo "  unexpected passes (XPASS): $xpass"; fi
     if [ -n "$failures" ]; then echo "  failed: $failures"; fi
     echo "  logs: $results"
 }

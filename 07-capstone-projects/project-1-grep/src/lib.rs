@@ -441,6 +441,16 @@ impl<W: Write> Walk<'_, '_, '_, W> {
             }
             let mut lock = stdin.lock();
             let summary = self.search(&mut lock)?;
+            if summary.stopped_at.is_none()
+                && matches!(
+                    self.mode,
+                    Mode::Discard | Mode::FilesWithMatches | Mode::FilesWithoutMatch
+                )
+            {
+                // Settled early, but not by -m: like GNU grep, read standard input to its end,
+                // so the program writing into the pipe is not killed by SIGPIPE.
+                let _ = io::copy(&mut lock, &mut io::sink());
+            }
             if let Some(offset) = summary.stopped_at {
                 // Like GNU grep, leave a seekable standard input just after the last selected
                 // line, so `(grep -m1 x; cat) < file` goes on from there. A pipe cannot seek,

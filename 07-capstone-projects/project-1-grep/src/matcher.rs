@@ -784,6 +784,8 @@ fn describe_syntax_error(error: &regex_syntax::Error) -> String {
                 ErrorKind::GroupUnopened => "Unmatched ) or \\)".to_owned(),
                 ErrorKind::ClassRangeInvalid => "Invalid range end".to_owned(),
                 ErrorKind::ClassUnclosed => "Unmatched [, [^, [:, [., or [=".to_owned(),
+                // GNU grep's parser is recursive and reports running out of stack this way.
+                ErrorKind::NestLimitExceeded(_) => "stack overflow".to_owned(),
                 other => format!("{other} in pattern '{}'", parse.pattern()),
             }
         }

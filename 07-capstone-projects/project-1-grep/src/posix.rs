@@ -273,8 +273,11 @@ impl Translator {
         if self.peek(0) == Some(':') {
             let rest: String = self.chars[self.position..].iter().collect();
             if let Some(close) = rest.find(']')
-                && close > 1
+                && close > 2
                 && rest[..close].ends_with(':')
+                && rest[1..close - 1]
+                    .bytes()
+                    .all(|byte| byte.is_ascii_alphabetic())
             {
                 return Err(Error::Pattern(format!(
                     "character class syntax is [[{0}]], not [{0}]",
@@ -376,6 +379,9 @@ mod tests {
         check(Flavor::Extended, "[^]x]", r"[^\]x]", false);
         check(Flavor::Extended, "[[:digit:]x]", "[[:digit:]x]", false);
         check(Flavor::Extended, "[[=e=]]", "[e]", false);
+        // Only `[:letters:]` looks like a misplaced class; these are plain brackets.
+        check(Flavor::Basic, "[::]", r"[::]", false);
+        check(Flavor::Basic, "[:spac-e:]", r"[:spac-e:]", false);
     }
 
     #[test]
@@ -399,6 +405,7 @@ mod tests {
             (Flavor::Extended, "a{}"),
             (Flavor::Extended, "[[:alph:]]"),
             (Flavor::Basic, "[:space:]"),
+            (Flavor::Basic, "a\\{1,2"),
         ] {
             assert!(
                 matches!(translate(pattern, flavor), Err(Error::Pattern(_))),
