@@ -68,6 +68,9 @@ struct Translator {
     depth: usize,
 }
 
+/// The deepest group nesting `regex-syntax` accepts by default.
+const MAX_NESTING: usize = 250;
+
 /// The largest repetition count POSIX regular expressions allow (`RE_DUP_MAX`).
 const DUP_MAX: u32 = 32767;
 
@@ -134,7 +137,7 @@ impl Translator {
                 '{' if self.flavor == Flavor::Extended => self.extended_interval()?,
                 '(' | '|' if self.flavor == Flavor::Extended => {
                     if character == '(' {
-                        self.depth += 1;
+                        self.open_group()?;
                     }
                     self.out.push(character);
                     at_start = true;
@@ -149,6 +152,17 @@ impl Translator {
                 }
                 other => self.out.push(other),
             }
+        }
+        Ok(())
+    }
+
+    /// Counts an opened group. GNU grep's parser is recursive and reports a pattern nested too
+    /// deeply as `stack overflow`; `regex-syntax` refuses nesting beyond 250 levels, so deeper
+    /// groups get GNU's message here, before the parser sees them.
+    fn open_group(&mut self) -> Result<(), Error> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(Error::Pattern("stack overflow".to_owned()));
         }
         Ok(())
     }
@@ -168,10 +182,16 @@ impl Translator {
                 self.out.push(next);
             }
             '(' | '|' if basic => {
+                if next == '(' {
+                    self.open_group()?;
+                }
                 self.out.push(next);
                 return Ok(true);
             }
-            ')' if basic => self.out.push(')'),
+            ')' if basic => {
+                self.depth = self.depth.saturating_sub(1);
+                self.out.push(')');
+            }
             '{' if basic => {
                 if was_start {
                     // GNU reads `\{` at the start as an ordinary `{`.
@@ -354,6 +374,10 @@ mod tests {
         check(Flavor::Basic, "a+b?(c)|{d}", r"a\+b\?\(c\)\|\{d\}", false);
         check(Flavor::Basic, r"a\|b\+c\?", "a|b+c?", false);
         check(Flavor::Basic, r"x\{,3\}", "x{0,3}", false);
+        // Many groups one after another are not deep nesting.
+        let groups = r"\(a\)".repeat(300);
+        let expected = "(a)".repeat(300);
+        check(Flavor::Basic, &groups, &expected, false);
     }
 
     #[test]
@@ -405,6 +429,7 @@ mod tests {
             (Flavor::Extended, "a{}"),
             (Flavor::Extended, "[[:alph:]]"),
             (Flavor::Basic, "[:space:]"),
+            (Flavor::Extended, &"(".repeat(300)),
             (Flavor::Basic, "a\\{1,2"),
         ] {
             assert!(
