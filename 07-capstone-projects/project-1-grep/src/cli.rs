@@ -83,6 +83,8 @@ pub struct Config {
     pub binary_files: BinaryFiles,
     /// `-b`: print the byte offset of each line (or `-o` piece).
     pub byte_offset: bool,
+    /// `-T`: a tab before the line's text, and numbers right-aligned.
+    pub initial_tab: bool,
     /// `-Z`: a NUL byte instead of the separator after file names.
     pub null_after_name: bool,
     /// `--label`: the name shown for standard input.
@@ -169,6 +171,7 @@ Output control:
   -L, --files-without-match  print only names of FILEs with no selected lines
   -l, --files-with-matches  print only names of FILEs with selected lines
   -c, --count               print only a count of selected lines per FILE
+  -T, --initial-tab         make tabs line up (if needed)
   -Z, --null                print 0 byte after FILE name
 
 Context control:
@@ -246,6 +249,7 @@ const LONG_OPTIONS: &[(&str, Arg, Opt)] = &[
     ("help", Arg::None, Opt::Help),
     ("ignore-case", Arg::None, Opt::Short(b'i')),
     ("include", Arg::Required, Opt::Include),
+    ("initial-tab", Arg::None, Opt::Short(b'T')),
     ("invert-match", Arg::None, Opt::Short(b'v')),
     ("label", Arg::Required, Opt::Label),
     ("line-buffered", Arg::None, Opt::LineBuffered),
@@ -269,7 +273,7 @@ const LONG_OPTIONS: &[(&str, Arg, Opt)] = &[
 ];
 
 /// Short options; those in the second list take an argument.
-const SHORT_FLAGS: &[u8] = b"EFGHILRUVZabchilnoqrsvwxy";
+const SHORT_FLAGS: &[u8] = b"EFGHILRTUVZabchilnoqrsvwxy";
 const SHORT_WITH_ARGUMENT: &[u8] = b"ABCDdefm";
 
 /// Collects option values as they arrive; GNU applies some of them only at the end.
@@ -523,6 +527,7 @@ impl Builder {
             // -U only matters on systems that tell text from binary files; not on POSIX.
             Opt::Short(b'U') => {}
             Opt::Short(b'Z') => config.null_after_name = true,
+            Opt::Short(b'T') => config.initial_tab = true,
             Opt::Label => config.label = Some(value),
             Opt::LineBuffered => config.line_buffered = true,
             Opt::Include => config.include.push(value),

@@ -181,6 +181,7 @@ pub fn run<W: Write>(
         byte_offset: config.byte_offset,
         null_after_name: config.null_after_name,
         line_buffered: config.line_buffered,
+        initial_tab: config.initial_tab,
     };
     let search_options = SearchOptions {
         mode,
@@ -439,6 +440,8 @@ impl<W: Write> Walk<'_, '_, '_, W> {
                 self.report_input_is_output(display);
                 return Ok(());
             }
+            self.printer
+                .set_input_size(regular_file_size(&stdin.as_fd()));
             let mut lock = stdin.lock();
             let summary = self.search(&mut lock)?;
             if summary.stopped_at.is_none()
@@ -467,10 +470,13 @@ impl<W: Write> Walk<'_, '_, '_, W> {
                     self.report_input_is_output(display);
                     return Ok(());
                 }
-                Ok(mut file) => self
-                    .searcher
-                    .search_file(&mut file, &mut self.printer)
-                    .map_err(fatal_write)?,
+                Ok(mut file) => {
+                    self.printer
+                        .set_input_size(regular_file_size(&file.as_fd()));
+                    self.searcher
+                        .search_file(&mut file, &mut self.printer)
+                        .map_err(fatal_write)?
+                }
                 Err(error) => {
                     self.report(display, &error);
                     return Ok(());
@@ -559,12 +565,22 @@ fn is_device(metadata: &std::fs::Metadata) -> bool {
         || file_type.is_socket()
 }
 
-/// The (device, inode) pair of an open regular file, or `None` for anything else.
-pub fn file_identity(descriptor: &BorrowedFd<'_>) -> Option<(u64, u64)> {
+/// The metadata of an open regular file, or `None` for anything else (a pipe, a terminal).
+fn regular_file_metadata(descriptor: &BorrowedFd<'_>) -> Option<std::fs::Metadata> {
     let metadata = File::from(descriptor.try_clone_to_owned().ok()?)
         .metadata()
         .ok()?;
-    metadata.is_file().then(|| (metadata.dev(), metadata.ino()))
+    metadata.is_file().then_some(metadata)
+}
+
+/// The size of an open regular file, or `None` for anything else.
+fn regular_file_size(descriptor: &BorrowedFd<'_>) -> Option<u64> {
+    regular_file_metadata(descriptor).map(|metadata| metadata.len())
+}
+
+/// The (device, inode) pair of an open regular file, or `None` for anything else.
+pub fn file_identity(descriptor: &BorrowedFd<'_>) -> Option<(u64, u64)> {
+    regular_file_metadata(descriptor).map(|metadata| (metadata.dev(), metadata.ino()))
 }
 
 /// Why the walk over operands ended early.

@@ -66,6 +66,8 @@ pub struct PrintOptions {
     pub null_after_name: bool,
     /// `--line-buffered`: hand each line to the writer at once.
     pub line_buffered: bool,
+    /// `-T`: numbers right-aligned to a width that fits the input, then a tab before the text.
+    pub initial_tab: bool,
 }
 
 /// Writes formatted lines into a buffer and flushes it to the underlying writer.
@@ -81,6 +83,8 @@ pub struct Printer<'m, W: Write> {
     separator_line: Option<Vec<u8>>,
     /// A write error from a `--line-buffered` flush, reported at the end of the chunk.
     pending_error: Option<io::Error>,
+    /// With `-T`: the width line numbers and byte offsets are padded to.
+    number_width: usize,
 }
 
 impl<'m, W: Write> Printer<'m, W> {
@@ -95,6 +99,7 @@ impl<'m, W: Write> Printer<'m, W> {
             file_name: None,
             separator_line: Some(b"--".to_vec()),
             pending_error: None,
+            number_width: 0,
         }
     }
 
@@ -107,6 +112,21 @@ impl<'m, W: Write> Printer<'m, W> {
     /// Starts a new file: its lines get `name` as prefix when `name` is `Some`.
     pub fn begin_file(&mut self, name: Option<&[u8]>) {
         self.file_name = name.map(<[u8]>::to_vec);
+    }
+
+    /// Tells the printer the size of the input about to be searched (`None` when unknown), from
+    /// which `-T` takes the width of its numbers: as in GNU grep, the digits of the largest
+    /// possible number (the size, plus one with `-n`; `i64::MAX` for an unknown size).
+    pub fn set_input_size(&mut self, size: Option<u64>) {
+        if !self.options.initial_tab {
+            return;
+        }
+        let unknown = i64::MAX.unsigned_abs();
+        let mut largest = size.unwrap_or(unknown);
+        if self.options.line_number && largest < unknown {
+            largest += 1;
+        }
+        self.number_width = largest.to_string().len();
     }
 
     /// Prints the group separator (`--` by default) that sits between non-adjacent groups of
@@ -199,15 +219,21 @@ impl<'m, W: Write> Printer<'m, W> {
         if !self.options.text && std::str::from_utf8(content).is_err() {
             return false;
         }
+        let named = self.file_name.is_some();
         self.name_prefix(separator_of(role));
+        let width = self.number_width;
         for (wanted, number) in [
             (self.options.line_number, line_number),
             (self.options.byte_offset, byte_offset),
         ] {
             if wanted {
-                self.colored(sgr::LINE_NUMBER, number.to_string().as_bytes());
+                self.colored(sgr::LINE_NUMBER, format!("{number:>width$}").as_bytes());
                 self.separator(separator_of(role));
             }
+        }
+        let prefixed = named || self.options.line_number || self.options.byte_offset;
+        if self.options.initial_tab && prefixed && !content.is_empty() {
+            self.buffer.push(b'\t');
         }
         true
     }

@@ -440,6 +440,11 @@ fn differential_output_and_file_selection_options_match_gnu() {
         &["-D", "skip", "foo", "-"],
         &["-R", "-c", "foo", "dir"],
         &["--binary-files=bogus", "foo", "ascii.txt"],
+        &["-T", "foo", "ascii.txt", "crlf.txt"],
+        &["-Tn", "-b", "foo", "ascii.txt"],
+        &["-T", "-n", "-o", "o", "ascii.txt"],
+        &["-Tn", "foo", "-"],
+        &["-T", "^", "empty.txt", "no-newline.txt"],
     ];
     check_arg_lists(&gnu_version, "output and file options", arg_lists, true);
 }
