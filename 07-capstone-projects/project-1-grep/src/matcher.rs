@@ -318,8 +318,8 @@ impl Matcher {
 /// GNU grep instead finds the words every match must contain (its "must" strings, from
 /// `kwsearch.c`/`dfamust`) and runs the full matcher only where they occur. This does the same:
 /// the pattern is a concatenation, and for each part we ask `regex-syntax`'s literal extractor
-/// for the finite set of literals every match of that part starts with; any match of the whole
-/// pattern then contains one of those literals. We search for the best such set (longest
+/// for the finite set of literals every match of the rest of the pattern, from that part on,
+/// starts with; any match of the whole pattern then contains one of those literals. We search for the best such set (longest
 /// shortest literal) with a multi-literal regex (which the `regex` crate runs as a SIMD
 /// "Teddy" or Aho-Corasick search), and confirm each candidate by running the real regex on
 /// the candidate's line only.
@@ -359,10 +359,11 @@ impl InnerLiterals {
         if literal_set(parts.first()?).is_some() {
             return None;
         }
-        let best = parts
-            .iter()
-            .skip(1)
-            .filter_map(literal_set)
+        // The literals that matches of `parts[k..]` start with: extracting from the whole tail
+        // rather than from `parts[k]` alone lets adjacent parts combine (`_` + `(lock|unlock)`
+        // + `\(` gives `_lock(` and `_unlock(`, far rarer than `lock`).
+        let best = (1..parts.len())
+            .filter_map(|start| literal_set(&Hir::concat(parts[start..].to_vec())))
             .max_by_key(|set| set.iter().map(Vec::len).min().unwrap_or(0))?;
         let alternation = best
             .iter()
