@@ -97,10 +97,9 @@ pub struct Config {
     pub skip_directories: bool,
     /// `-D skip`: devices, FIFOs and sockets given as operands are skipped.
     pub skip_devices: bool,
-    /// `--include=GLOB`: only files whose name matches one of these are searched.
-    pub include: Vec<Vec<u8>>,
-    /// `--exclude=GLOB`: files whose name matches one of these are skipped.
-    pub exclude: Vec<Vec<u8>>,
+    /// `--include=GLOB` and `--exclude=GLOB`, in command-line order (see
+    /// [`FileFilter::excludes`]).
+    pub file_filters: Vec<FileFilter>,
     /// `--exclude-dir=GLOB`: directories whose name matches one of these are not entered.
     pub exclude_dir: Vec<Vec<u8>>,
     /// The line between non-adjacent groups of context: `--` unless `--group-separator=SEP`;
@@ -108,6 +107,38 @@ pub struct Config {
     pub group_separator: Option<Vec<u8>>,
     /// The file operands, in order. Empty means standard input (or `.` with `-r`).
     pub paths: Vec<OsString>,
+}
+
+/// One `--include=GLOB` or `--exclude=GLOB`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileFilter {
+    /// `--include=GLOB`.
+    Include(Vec<u8>),
+    /// `--exclude=GLOB`.
+    Exclude(Vec<u8>),
+}
+
+impl FileFilter {
+    /// Whether `filters` (in command-line order) exclude the file `name`, by GNU grep's rule:
+    /// the last filter whose glob matches decides; if none matches, the file is excluded only
+    /// when the first filter is an `--include`.
+    pub fn excludes(filters: &[FileFilter], name: &[u8]) -> bool {
+        match filters
+            .iter()
+            .rev()
+            .find(|filter| crate::glob::matches_name(filter.glob(), name))
+        {
+            Some(last) => matches!(last, FileFilter::Exclude(_)),
+            None => matches!(filters.first(), Some(FileFilter::Include(_))),
+        }
+    }
+
+    /// The shell wildcard of this filter.
+    pub fn glob(&self) -> &[u8] {
+        match self {
+            FileFilter::Include(glob) | FileFilter::Exclude(glob) => glob,
+        }
+    }
 }
 
 /// What the command line asks for.
@@ -530,8 +561,8 @@ impl Builder {
             Opt::Short(b'T') => config.initial_tab = true,
             Opt::Label => config.label = Some(value),
             Opt::LineBuffered => config.line_buffered = true,
-            Opt::Include => config.include.push(value),
-            Opt::Exclude => config.exclude.push(value),
+            Opt::Include => config.file_filters.push(FileFilter::Include(value)),
+            Opt::Exclude => config.file_filters.push(FileFilter::Exclude(value)),
             Opt::ExcludeDir => config.exclude_dir.push(value),
             Opt::GroupSeparator => config.group_separator = Some(value),
             Opt::NoGroupSeparator => config.group_separator = None,

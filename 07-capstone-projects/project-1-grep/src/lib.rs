@@ -312,29 +312,18 @@ impl<W: Write> Walk<'_, '_, '_, W> {
             .unwrap_or_else(|| b"(standard input)".to_vec())
     }
 
-    /// `--include` / `--exclude` reject this file name.
+    /// `--include` / `--exclude` reject this file name (GNU's rule: the last matching one wins).
     fn excluded_file(&self, name: &[u8]) -> bool {
-        let config = self.config;
-        if config
-            .exclude
-            .iter()
-            .any(|glob| glob::matches_name(glob, name))
-        {
-            return true;
-        }
-        !config.include.is_empty()
-            && !config
-                .include
-                .iter()
-                .any(|glob| glob::matches_name(glob, name))
+        cli::FileFilter::excludes(&self.config.file_filters, name)
     }
 
     /// `--exclude-dir` rejects this directory name.
     fn excluded_directory(&self, name: &[u8]) -> bool {
-        self.config
-            .exclude_dir
-            .iter()
-            .any(|glob| glob::matches_name(glob, name))
+        // `--exclude-dir=dir/` means the directory `dir`.
+        self.config.exclude_dir.iter().any(|glob| {
+            let glob = glob.strip_suffix(b"/").unwrap_or(glob);
+            glob::matches_name(glob, name)
+        })
     }
 
     /// Searches a directory tree, in directory order (as GNU grep's `fts` walk does).
