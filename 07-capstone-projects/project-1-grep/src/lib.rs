@@ -84,6 +84,8 @@ pub struct Surroundings {
     pub output_identity: Option<(u64, u64)>,
     /// When regular files are mapped into memory instead of read.
     pub mmap: MmapPolicy,
+    /// The values of `GREP_COLORS` and `GREP_COLOR` (see [`printer::Colors::from_env`]).
+    pub color_variables: (Option<&'static str>, Option<&'static str>),
     /// The name messages start with: the last part of `argv[0]`, as GNU grep does (so a
     /// link named `grep` says `grep:`); `None` means [`PROGRAM`].
     pub program: Option<&'static str>,
@@ -193,6 +195,17 @@ pub fn run<W: Write>(
         binary_files: config.binary_files,
         mmap: surroundings.mmap,
     };
+    let (colors, color_warning) = printer::Colors::from_env(
+        surroundings.color_variables.0,
+        surroundings.color_variables.1,
+    );
+    if let Some(warning) = color_warning.filter(|_| run_config.color()) {
+        let _ = writeln!(
+            stderr,
+            "{}: {warning}",
+            surroundings.program.unwrap_or(PROGRAM)
+        );
+    }
     let mut walk = Walk {
         program: surroundings.program.unwrap_or(PROGRAM),
         config,
@@ -200,7 +213,8 @@ pub fn run<W: Write>(
         mode,
         searcher: Searcher::new(&matcher, search_options),
         printer: Printer::new(stdout, print_options, &matcher)
-            .with_group_separator(config.group_separator.clone()),
+            .with_group_separator(config.group_separator.clone())
+            .with_colors(colors),
         stderr,
         ancestors: Vec::new(),
         trouble: false,

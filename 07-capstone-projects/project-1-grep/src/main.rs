@@ -35,6 +35,7 @@ fn main() -> ExitCode {
         output_identity: minigrep::file_identity(&io::stdout().as_fd()),
         mmap: mmap_policy(),
         program: Some(program),
+        color_variables: (leaked_var("GREP_COLORS"), leaked_var("GREP_COLOR")),
     };
     let config = RunConfig::new(config, surroundings);
     match minigrep::run(&config, io::stdout().lock(), &mut io::stderr().lock()) {
@@ -43,6 +44,13 @@ fn main() -> ExitCode {
         Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
         Err(error) => fail(program, &error),
     }
+}
+
+/// The value of the environment variable `name`, if it is set and valid UTF-8; leaked, like the
+/// program name, because it lives as long as the program.
+fn leaked_var(name: &str) -> Option<&'static str> {
+    let value = std::env::var(name).ok()?;
+    Some(Box::leak(value.into_boxed_str()))
 }
 
 /// The last part of `argv[0]` (GNU grep names itself the same way), or [`PROGRAM`].

@@ -32,19 +32,97 @@ fn separator_of(role: Role) -> u8 {
     }
 }
 
-/// GNU grep's default `GREP_COLORS`: `ms=01;31:mc=01;31:sl=:cx=:fn=35:ln=32:bn=32:se=36`.
+/// The SGR colour codes of each element, as `GREP_COLORS` names them (`ms`, `mc`, `fn`, `ln`,
+/// `bn`, `se`); an empty code prints no escape sequence for that element.
 ///
+/// The default is GNU grep's: `ms=01;31:mc=01;31:sl=:cx=:fn=35:ln=32:bn=32:se=36`.
 /// See the grep manual, "Environment Variables":
 /// <https://www.gnu.org/software/grep/manual/grep.html#Environment-Variables>.
-mod sgr {
-    /// Matched text in a selected line (`ms`) and in a context line (`mc`).
-    pub const MATCH: &str = "01;31";
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Colors {
+    /// Matched text in a selected line (`ms`).
+    pub selected_match: String,
+    /// Matched text in a context line (`mc`).
+    pub context_match: String,
     /// File names (`fn`).
-    pub const FILE_NAME: &str = "35";
+    pub file_name: String,
     /// Line numbers (`ln`).
-    pub const LINE_NUMBER: &str = "32";
+    pub line_number: String,
+    /// Byte offsets (`bn`).
+    pub byte_offset: String,
     /// Separators `:`, `-` and `--` (`se`).
-    pub const SEPARATOR: &str = "36";
+    pub separator: String,
+}
+
+impl Default for Colors {
+    fn default() -> Colors {
+        Colors {
+            selected_match: "01;31".to_owned(),
+            context_match: "01;31".to_owned(),
+            file_name: "35".to_owned(),
+            line_number: "32".to_owned(),
+            byte_offset: "32".to_owned(),
+            separator: "36".to_owned(),
+        }
+    }
+}
+
+impl Colors {
+    /// The colours that the environment variables `GREP_COLORS` and (deprecated) `GREP_COLOR`
+    /// ask for, over GNU's defaults, as GNU grep 3.8 reads them: `GREP_COLOR`, if it is made of
+    /// digits and `;` only, sets both match colours; then `GREP_COLORS` (`key=value` pairs
+    /// separated by `:`, `mt` setting both match colours) takes priority. Unknown keys and the
+    /// `sl`, `cx`, `rv` and `ne` capabilities are ignored.
+    ///
+    /// The second value is GNU's deprecation warning (without the program name), when
+    /// `GREP_COLOR` took effect.
+    pub fn from_env(
+        grep_colors: Option<&str>,
+        grep_color: Option<&str>,
+    ) -> (Colors, Option<String>) {
+        let mut colors = Colors::default();
+        let is_code = |value: &str| {
+            value
+                .bytes()
+                .all(|byte| byte == b';' || byte.is_ascii_digit())
+        };
+        let legacy = grep_color.filter(|value| !value.is_empty() && is_code(value));
+        if let Some(value) = legacy {
+            colors.selected_match = value.to_owned();
+            colors.context_match = value.to_owned();
+        }
+        let (mut selected_set, mut context_set) = (false, false);
+        for entry in grep_colors.unwrap_or("").split(':') {
+            let Some((key, value)) = entry.split_once('=') else {
+                continue;
+            };
+            if !is_code(value) {
+                // GNU stops at a malformed entry and keeps what it read before.
+                break;
+            }
+            let value = value.to_owned();
+            match key {
+                "mt" => {
+                    colors.selected_match = value.clone();
+                    colors.context_match = value;
+                    (selected_set, context_set) = (true, true);
+                }
+                "ms" => (colors.selected_match, selected_set) = (value, true),
+                "mc" => (colors.context_match, context_set) = (value, true),
+                "fn" => colors.file_name = value,
+                "ln" => colors.line_number = value,
+                "bn" => colors.byte_offset = value,
+                "se" => colors.separator = value,
+                _ => {}
+            }
+        }
+        let warning = legacy
+            .filter(|_| !(selected_set && context_set))
+            .map(|value| {
+                format!("warning: GREP_COLOR='{value}' is deprecated; use GREP_COLORS='mt={value}'")
+            });
+        (colors, warning)
+    }
 }
 
 /// How lines are to be formatted; fixed for the whole run.
@@ -85,6 +163,8 @@ pub struct Printer<'m, W: Write> {
     pending_error: Option<io::Error>,
     /// With `-T`: the width line numbers and byte offsets are padded to.
     number_width: usize,
+    /// The SGR codes used with `--color`.
+    colors: Colors,
 }
 
 impl<'m, W: Write> Printer<'m, W> {
@@ -100,7 +180,14 @@ impl<'m, W: Write> Printer<'m, W> {
             separator_line: Some(b"--".to_vec()),
             pending_error: None,
             number_width: 0,
+            colors: Colors::default(),
         }
+    }
+
+    /// Uses `colors` for `--color` instead of GNU's defaults.
+    pub fn with_colors(mut self, colors: Colors) -> Printer<'m, W> {
+        self.colors = colors;
+        self
     }
 
     /// Uses `separator` between groups of context instead of `--` (`None`: no line at all).
@@ -135,7 +222,7 @@ impl<'m, W: Write> Printer<'m, W> {
         let Some(separator) = self.separator_line.take() else {
             return;
         };
-        self.colored(sgr::SEPARATOR, &separator);
+        self.colored(Element::Separator, &separator);
         self.buffer.push(b'\n');
         self.separator_line = Some(separator);
     }
@@ -155,7 +242,7 @@ impl<'m, W: Write> Printer<'m, W> {
         let matching = (role == Role::Selected) ^ self.options.invert;
         let mut printed_up_to = 0;
         if matching && (self.options.only_matching || self.options.color) {
-            match self.middle(line, line_number, byte_offset) {
+            match self.middle(line, role, line_number, byte_offset) {
                 Some(position) => printed_up_to = position,
                 None => return false,
             }
@@ -170,7 +257,19 @@ impl<'m, W: Write> Printer<'m, W> {
     ///
     /// Returns how much of `line` has been printed, or `None` if a `-o` piece was dropped for an
     /// encoding error.
-    fn middle(&mut self, line: &[u8], line_number: u64, byte_offset: u64) -> Option<usize> {
+    fn middle(
+        &mut self,
+        line: &[u8],
+        role: Role,
+        line_number: u64,
+        byte_offset: u64,
+    ) -> Option<usize> {
+        // GNU grep colours matches by the line they are in: `ms` on selected lines, `mc` on
+        // context lines.
+        let match_color = match role {
+            Role::Selected => Element::SelectedMatch,
+            Role::Context => Element::ContextMatch,
+        };
         let end = line.len();
         let mut search_from = 0;
         let mut printed_up_to = 0;
@@ -197,9 +296,7 @@ impl<'m, W: Write> Printer<'m, W> {
             } else {
                 self.buffer.extend_from_slice(&line[printed_up_to..start]);
             }
-            self.start_color(sgr::MATCH);
-            self.buffer.extend_from_slice(piece);
-            self.end_color(sgr::MATCH);
+            self.colored(match_color, piece);
             if self.options.only_matching {
                 self.buffer.push(b'\n');
             }
@@ -222,12 +319,12 @@ impl<'m, W: Write> Printer<'m, W> {
         let named = self.file_name.is_some();
         self.name_prefix(separator_of(role));
         let width = self.number_width;
-        for (wanted, number) in [
-            (self.options.line_number, line_number),
-            (self.options.byte_offset, byte_offset),
+        for (wanted, number, element) in [
+            (self.options.line_number, line_number, Element::LineNumber),
+            (self.options.byte_offset, byte_offset, Element::ByteOffset),
         ] {
             if wanted {
-                self.colored(sgr::LINE_NUMBER, format!("{number:>width$}").as_bytes());
+                self.colored(element, format!("{number:>width$}").as_bytes());
                 self.separator(separator_of(role));
             }
         }
@@ -241,7 +338,7 @@ impl<'m, W: Write> Printer<'m, W> {
     /// Prints `file` and its separator (or a NUL byte with `-Z`), if names are printed.
     fn name_prefix(&mut self, separator: u8) {
         if let Some(name) = self.file_name.take() {
-            self.colored(sgr::FILE_NAME, &name);
+            self.colored(Element::FileName, &name);
             if self.options.null_after_name {
                 self.buffer.push(0);
             } else {
@@ -260,7 +357,7 @@ impl<'m, W: Write> Printer<'m, W> {
 
     /// Prints a file name alone on its line, for `-l` and `-L`.
     pub fn file_name_line(&mut self, name: &[u8]) {
-        self.colored(sgr::FILE_NAME, name);
+        self.colored(Element::FileName, name);
         self.buffer.push(if self.options.null_after_name {
             0
         } else {
@@ -292,29 +389,41 @@ impl<'m, W: Write> Printer<'m, W> {
     }
 
     fn separator(&mut self, separator: u8) {
-        self.colored(sgr::SEPARATOR, &[separator]);
+        self.colored(Element::Separator, &[separator]);
     }
 
-    fn colored(&mut self, color: &str, text: &[u8]) {
-        self.start_color(color);
+    /// Writes `text`, wrapped in the SGR sequences of `element` when coloring (GNU grep writes
+    /// "erase in line" after each sequence, and nothing at all for an empty code).
+    fn colored(&mut self, element: Element, text: &[u8]) {
+        let code = match element {
+            Element::SelectedMatch => &self.colors.selected_match,
+            Element::ContextMatch => &self.colors.context_match,
+            Element::FileName => &self.colors.file_name,
+            Element::LineNumber => &self.colors.line_number,
+            Element::ByteOffset => &self.colors.byte_offset,
+            Element::Separator => &self.colors.separator,
+        };
+        if !self.options.color || code.is_empty() {
+            self.buffer.extend_from_slice(text);
+            return;
+        }
+        self.buffer.extend_from_slice(b"\x1b[");
+        self.buffer.extend_from_slice(code.as_bytes());
+        self.buffer.extend_from_slice(b"m\x1b[K");
         self.buffer.extend_from_slice(text);
-        self.end_color(color);
+        self.buffer.extend_from_slice(b"\x1b[m\x1b[K");
     }
+}
 
-    /// Select Graphic Rendition start, followed by "erase in line" as GNU grep emits it.
-    fn start_color(&mut self, color: &str) {
-        if self.options.color {
-            self.buffer.extend_from_slice(b"\x1b[");
-            self.buffer.extend_from_slice(color.as_bytes());
-            self.buffer.extend_from_slice(b"m\x1b[K");
-        }
-    }
-
-    fn end_color(&mut self, _color: &str) {
-        if self.options.color {
-            self.buffer.extend_from_slice(b"\x1b[m\x1b[K");
-        }
-    }
+/// The parts of the output that `GREP_COLORS` colours.
+#[derive(Debug, Clone, Copy)]
+enum Element {
+    SelectedMatch,
+    ContextMatch,
+    FileName,
+    LineNumber,
+    ByteOffset,
+    Separator,
 }
 
 impl<W: Write> Sink for Printer<'_, W> {
@@ -409,6 +518,45 @@ mod tests {
             output,
             b"\x1b[32m\x1b[K1\x1b[m\x1b[K\x1b[36m\x1b[K:\x1b[m\x1b[Kf\x1b[01;31m\x1b[Ko\x1b[m\x1b[K\n"
         );
+    }
+
+    #[test]
+    fn printer_colors_follow_grep_colors_over_grep_color() {
+        let (colors, warning) = Colors::from_env(Some("mt=36:ln=35:fn="), None);
+        assert_eq!(
+            (
+                colors.selected_match.as_str(),
+                colors.context_match.as_str()
+            ),
+            ("36", "36")
+        );
+        assert_eq!(
+            (colors.line_number.as_str(), colors.file_name.as_str()),
+            ("35", "")
+        );
+        assert_eq!(warning, None);
+        let (colors, warning) = Colors::from_env(Some("ln=35"), Some("36"));
+        assert_eq!(colors.selected_match, "36");
+        assert_eq!(
+            warning.as_deref(),
+            Some("warning: GREP_COLOR='36' is deprecated; use GREP_COLORS='mt=36'")
+        );
+        // GREP_COLORS wins, and then GREP_COLOR had no effect to warn about.
+        let (colors, warning) = Colors::from_env(Some("mt=33"), Some("36"));
+        assert_eq!((colors.selected_match.as_str(), warning), ("33", None));
+        // An empty code prints the text without escape sequences.
+        let matcher = matcher("o");
+        let mut output = Vec::new();
+        let options = PrintOptions {
+            color: true,
+            ..PrintOptions::default()
+        };
+        let (colors, _) = Colors::from_env(Some("ms="), None);
+        let mut printer = Printer::new(&mut output, options, &matcher).with_colors(colors);
+        printer.begin_file(None);
+        printer.line(b"fo\n", Role::Selected, 1, 0);
+        printer.finish().expect("writing to a Vec cannot fail");
+        assert_eq!(output, b"fo\n");
     }
 
     #[test]
