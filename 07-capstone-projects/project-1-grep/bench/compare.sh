@@ -62,6 +62,7 @@ cases=(
     "literal;EXPORT_SYMBOL_GPL"
     "case-insensitive literal;-i;spin_lock_irqsave"
     "regex: class + alternation;(struct|union) [a-z_]+_(ops|info) \\{"
+    "regex: inner literal;[a-z_]+_(lock|unlock)\\("
     "inverted count;-v;-c;the"
     "rare match;PM_RESUME"
 )
@@ -80,7 +81,8 @@ for case in "${cases[@]}"; do
     quoted=$(printf '%q ' "${args[@]}")
     gnu_cmd="/usr/bin/grep -E $quoted $corpus"
     rg_cmd="rg -j1 --no-config $quoted $corpus"
-    our_cmd="$minigrep $quoted $corpus"
+    # minigrep reads BRE by default, as GNU grep does; the patterns are ERE.
+    our_cmd="$minigrep -E $quoted $corpus"
     # --output=pipe: GNU grep (and minigrep, which copies it) notices a /dev/null stdout and
     # stops at the first match, which would not measure a real search.
     hyperfine --style basic --output=pipe --warmup 1 --runs "$runs" \
@@ -90,9 +92,9 @@ for case in "${cases[@]}"; do
         exit 1
     }
     # Through a pipe again: with /dev/null as output, minigrep (like GNU grep) would stop early.
-    /usr/bin/time -f '%M' -o "$results/$index.rss" "$minigrep" "${args[@]}" "$corpus" 2>/dev/null | cat >/dev/null
+    /usr/bin/time -f '%M' -o "$results/$index.rss" "$minigrep" -E "${args[@]}" "$corpus" 2>/dev/null | cat >/dev/null
     rss_kb=$(tail -n 1 "$results/$index.rss")
-    if cmp -s <("$minigrep" "${args[@]}" "$corpus" 2>/dev/null) <(/usr/bin/grep -E "${args[@]}" "$corpus" 2>/dev/null); then
+    if cmp -s <("$minigrep" -E "${args[@]}" "$corpus" 2>/dev/null) <(/usr/bin/grep -E "${args[@]}" "$corpus" 2>/dev/null); then
         same=yes
     else
         same=NO
@@ -109,5 +111,5 @@ ratio = lambda other: f"{mean['minigrep'] / mean[other]:.2f}x ({fastest['minigre
 print(f"| {name} | {cell('gnu')} | {cell('rg')} | {cell('minigrep')} | {ratio('gnu')} | {ratio('rg')} | {int(rss_kb) / 1024:.1f} | {same} |")
 EOF
 done
-printf '\nCommands: %s -E ARGS corpus; rg -j1 --no-config ARGS corpus; minigrep ARGS corpus\n' /usr/bin/grep
+printf '\nCommands: %s -E ARGS corpus; rg -j1 --no-config ARGS corpus; minigrep -E ARGS corpus\n' /usr/bin/grep
 printf 'Raw hyperfine logs and CSV: %s\n' "$results"

@@ -20,7 +20,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use crate::Error;
 use crate::matcher::{MatchOptions, Syntax};
-use crate::searcher::{MmapPolicy, Mode};
+use crate::searcher::{BinaryFiles, Mode};
 
 /// When to print file names before lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -47,7 +47,10 @@ pub enum ColorChoice {
     Auto,
 }
 
-/// Everything a search needs to know, parsed from the command line.
+/// Everything the command line says about a search.
+///
+/// Some choices also depend on where output goes (`--color=auto`, `/dev/null`); the binary
+/// makes them when it turns this into a [`RunConfig`](crate::RunConfig).
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     /// The patterns, already split at newlines. Empty means "match nothing".
@@ -76,23 +79,73 @@ pub struct Config {
     pub recursive: bool,
     /// `--color`.
     pub color: ColorChoice,
+    /// `-a`, `-I`, `--binary-files`.
+    pub binary_files: BinaryFiles,
+    /// `-b`: print the byte offset of each line (or `-o` piece).
+    pub byte_offset: bool,
+    /// `-T`: a tab before the line's text, and numbers right-aligned.
+    pub initial_tab: bool,
+    /// `-Z`: a NUL byte instead of the separator after file names.
+    pub null_after_name: bool,
+    /// `--label`: the name shown for standard input.
+    pub label: Option<Vec<u8>>,
+    /// `--line-buffered`: write each line out at once.
+    pub line_buffered: bool,
+    /// `-R`: follow symbolic links inside directories too.
+    pub follow_symlinks: bool,
+    /// `-d skip`: directory operands are skipped silently.
+    pub skip_directories: bool,
+    /// `-D skip`: devices, FIFOs and sockets given as operands are skipped.
+    pub skip_devices: bool,
+    /// `--include=GLOB` and `--exclude=GLOB`, in command-line order (see
+    /// [`FileFilter::excludes`]).
+    pub file_filters: Vec<FileFilter>,
+    /// `--exclude-dir=GLOB`: directories whose name matches one of these are not entered.
+    pub exclude_dir: Vec<Vec<u8>>,
+    /// The line between non-adjacent groups of context: `--` unless `--group-separator=SEP`;
+    /// `None` with `--no-group-separator`.
+    pub group_separator: Option<Vec<u8>>,
     /// The file operands, in order. Empty means standard input (or `.` with `-r`).
     pub paths: Vec<OsString>,
-    /// Standard output is `/dev/null` (the binary checks); see [`Mode::Discard`].
-    pub output_discarded: bool,
-    /// (device, inode) of standard output when it is a regular file (the binary checks), so an
-    /// input that is the output file can be refused instead of read in a loop.
-    pub output_identity: Option<(u64, u64)>,
-    /// When regular files are mapped into memory instead of read (not a command-line option;
-    /// the binary takes it from `MINIGREP_MMAP_WINDOW` if set).
-    pub mmap: MmapPolicy,
+}
+
+/// One `--include=GLOB` or `--exclude=GLOB`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileFilter {
+    /// `--include=GLOB`.
+    Include(Vec<u8>),
+    /// `--exclude=GLOB`.
+    Exclude(Vec<u8>),
+}
+
+impl FileFilter {
+    /// Whether `filters` (in command-line order) exclude the file `name`, by GNU grep's rule:
+    /// the last filter whose glob matches decides; if none matches, the file is excluded only
+    /// when the first filter is an `--include`.
+    pub fn excludes(filters: &[FileFilter], name: &[u8]) -> bool {
+        match filters
+            .iter()
+            .rev()
+            .find(|filter| crate::glob::matches_name(filter.glob(), name))
+        {
+            Some(last) => matches!(last, FileFilter::Exclude(_)),
+            None => matches!(filters.first(), Some(FileFilter::Include(_))),
+        }
+    }
+
+    /// The shell wildcard of this filter.
+    pub fn glob(&self) -> &[u8] {
+        match self {
+            FileFilter::Include(glob) | FileFilter::Exclude(glob) => glob,
+        }
+    }
 }
 
 /// What the command line asks for.
 #[derive(Debug)]
 pub enum Command {
     /// Search with this configuration.
-    Search(Config),
+    Search(Box<Config>),
     /// `--help` (GNU grep also shows help for an invalid `--color` argument).
     Help,
     /// `--version`.
@@ -105,11 +158,11 @@ Usage: minigrep [OPTION]... PATTERNS [FILE]...
 Search for PATTERNS in each FILE.
 Example: minigrep -i 'hello world' menu.h main.c
 PATTERNS can contain multiple patterns separated by newlines.
-Pattern syntax is that of the Rust regex crate, close to grep -E.
 
 Pattern selection and interpretation:
-  -E, --extended-regexp     PATTERNS are regular expressions (the default)
+  -E, --extended-regexp     PATTERNS are extended regular expressions
   -F, --fixed-strings       PATTERNS are strings
+  -G, --basic-regexp        PATTERNS are basic regular expressions
   -e, --regexp=PATTERNS     use PATTERNS for matching
   -f, --file=FILE           take PATTERNS from FILE
   -i, --ignore-case         ignore case distinctions in patterns and data
@@ -130,16 +183,35 @@ Output control:
   -h, --no-filename         suppress the file name prefix on output
   -o, --only-matching       show only nonempty parts of lines that match
   -q, --quiet, --silent     suppress all normal output
+  -b, --byte-offset         print the byte offset with output lines
+      --line-buffered       flush output on every line
+      --label=LABEL         use LABEL as the standard input file name prefix
+  -a, --text                equivalent to --binary-files=text
+  -I                        equivalent to --binary-files=without-match
+      --binary-files=TYPE   assume that binary files are TYPE;
+                            TYPE is 'binary', 'text', or 'without-match'
+  -d, --directories=ACTION  how to handle directories;
+                            ACTION is 'read', 'recurse', or 'skip'
+  -D, --devices=ACTION      how to handle devices, FIFOs and sockets;
+                            ACTION is 'read' or 'skip'
   -r, --recursive           search directories recursively
+  -R, --dereference-recursive  likewise, but follow all symlinks
+      --include=GLOB        search only files that match GLOB
+      --exclude=GLOB        skip files that match GLOB
+      --exclude-dir=GLOB    skip directories that match GLOB
   -L, --files-without-match  print only names of FILEs with no selected lines
   -l, --files-with-matches  print only names of FILEs with selected lines
   -c, --count               print only a count of selected lines per FILE
+  -T, --initial-tab         make tabs line up (if needed)
+  -Z, --null                print 0 byte after FILE name
 
 Context control:
   -B, --before-context=NUM  print NUM lines of leading context
   -A, --after-context=NUM   print NUM lines of trailing context
   -C, --context=NUM         print NUM lines of output context
   -NUM                      same as --context=NUM
+      --group-separator=SEP  print SEP on line between matches with context
+      --no-group-separator  do not print separator for matches with context
       --color[=WHEN],
       --colour[=WHEN]       use markers to highlight the matching strings;
                             WHEN is 'always', 'never', or 'auto'
@@ -172,46 +244,70 @@ enum Opt {
     Color,
     Help,
     NoIgnoreCase,
+    BinaryFiles,
+    Include,
+    Exclude,
+    ExcludeDir,
+    Label,
+    LineBuffered,
+    GroupSeparator,
+    NoGroupSeparator,
 }
 
 /// GNU grep's long options that minigrep supports.
 const LONG_OPTIONS: &[(&str, Arg, Opt)] = &[
     ("after-context", Arg::Required, Opt::Short(b'A')),
+    ("basic-regexp", Arg::None, Opt::Short(b'G')),
     ("before-context", Arg::Required, Opt::Short(b'B')),
+    ("binary", Arg::None, Opt::Short(b'U')),
+    ("binary-files", Arg::Required, Opt::BinaryFiles),
+    ("byte-offset", Arg::None, Opt::Short(b'b')),
     ("color", Arg::Optional, Opt::Color),
     ("colour", Arg::Optional, Opt::Color),
     ("context", Arg::Required, Opt::Short(b'C')),
     ("count", Arg::None, Opt::Short(b'c')),
+    ("dereference-recursive", Arg::None, Opt::Short(b'R')),
+    ("devices", Arg::Required, Opt::Short(b'D')),
+    ("directories", Arg::Required, Opt::Short(b'd')),
+    ("exclude", Arg::Required, Opt::Exclude),
+    ("exclude-dir", Arg::Required, Opt::ExcludeDir),
     ("extended-regexp", Arg::None, Opt::Short(b'E')),
     ("file", Arg::Required, Opt::Short(b'f')),
     ("files-with-matches", Arg::None, Opt::Short(b'l')),
     ("files-without-match", Arg::None, Opt::Short(b'L')),
     ("fixed-strings", Arg::None, Opt::Short(b'F')),
+    ("group-separator", Arg::Required, Opt::GroupSeparator),
     ("help", Arg::None, Opt::Help),
     ("ignore-case", Arg::None, Opt::Short(b'i')),
+    ("include", Arg::Required, Opt::Include),
+    ("initial-tab", Arg::None, Opt::Short(b'T')),
     ("invert-match", Arg::None, Opt::Short(b'v')),
+    ("label", Arg::Required, Opt::Label),
+    ("line-buffered", Arg::None, Opt::LineBuffered),
     ("line-number", Arg::None, Opt::Short(b'n')),
     ("line-regexp", Arg::None, Opt::Short(b'x')),
     ("max-count", Arg::Required, Opt::Short(b'm')),
     ("no-filename", Arg::None, Opt::Short(b'h')),
+    ("no-group-separator", Arg::None, Opt::NoGroupSeparator),
     ("no-ignore-case", Arg::None, Opt::NoIgnoreCase),
     ("no-messages", Arg::None, Opt::Short(b's')),
+    ("null", Arg::None, Opt::Short(b'Z')),
     ("only-matching", Arg::None, Opt::Short(b'o')),
     ("quiet", Arg::None, Opt::Short(b'q')),
     ("recursive", Arg::None, Opt::Short(b'r')),
     ("regexp", Arg::Required, Opt::Short(b'e')),
     ("silent", Arg::None, Opt::Short(b'q')),
+    ("text", Arg::None, Opt::Short(b'a')),
     ("version", Arg::None, Opt::Short(b'V')),
     ("with-filename", Arg::None, Opt::Short(b'H')),
     ("word-regexp", Arg::None, Opt::Short(b'w')),
 ];
 
 /// Short options; those in the second list take an argument.
-const SHORT_FLAGS: &[u8] = b"EFHLVchilnoqrsvwxy";
-const SHORT_WITH_ARGUMENT: &[u8] = b"ABCefm";
+const SHORT_FLAGS: &[u8] = b"EFGHILRTUVZabchilnoqrsvwxy";
+const SHORT_WITH_ARGUMENT: &[u8] = b"ABCDdefm";
 
 /// Collects option values as they arrive; GNU applies some of them only at the end.
-#[derive(Default)]
 struct Builder {
     config: Config,
     /// `-e` and `-f` patterns, in command-line order; `None` until one is given.
@@ -225,6 +321,25 @@ struct Builder {
     quiet: bool,
     help: bool,
     version: bool,
+}
+
+impl Default for Builder {
+    fn default() -> Builder {
+        Builder {
+            config: Config {
+                group_separator: Some(b"--".to_vec()),
+                ..Config::default()
+            },
+            patterns: None,
+            context: None,
+            syntax: None,
+            count: false,
+            list: None,
+            quiet: false,
+            help: false,
+            version: false,
+        }
+    }
 }
 
 /// Parses the arguments that follow the program name.
@@ -371,11 +486,11 @@ impl Builder {
             Opt::Short(b'A') => config.after = Some(parse_context(&value)?),
             Opt::Short(b'B') => config.before = Some(parse_context(&value)?),
             Opt::Short(b'C') => self.context = Some(parse_context(&value)?),
-            Opt::Short(letter @ (b'E' | b'F')) => {
-                let syntax = if letter == b'E' {
-                    Syntax::Extended
-                } else {
-                    Syntax::Fixed
+            Opt::Short(letter @ (b'E' | b'F' | b'G')) => {
+                let syntax = match letter {
+                    b'E' => Syntax::Extended,
+                    b'F' => Syntax::Fixed,
+                    _ => Syntax::Basic,
                 };
                 if self.syntax.is_some_and(|chosen| chosen != syntax) {
                     return Err(Error::ConflictingMatchers);
@@ -409,7 +524,48 @@ impl Builder {
             Opt::Short(b'n') => config.line_number = true,
             Opt::Short(b'o') => config.only_matching = true,
             Opt::Short(b'q') => self.quiet = true,
-            Opt::Short(b'r') => config.recursive = true,
+            Opt::Short(b'r') => {
+                config.recursive = true;
+                config.skip_directories = false;
+            }
+            Opt::Short(b'R') => {
+                config.recursive = true;
+                config.skip_directories = false;
+                config.follow_symlinks = true;
+            }
+            Opt::Short(b'd') => match value.as_slice() {
+                b"read" => (config.recursive, config.skip_directories) = (false, false),
+                b"skip" => (config.recursive, config.skip_directories) = (false, true),
+                b"recurse" => (config.recursive, config.skip_directories) = (true, false),
+                _ => return Err(invalid_argument(&value, "--directories")),
+            },
+            Opt::Short(b'D') => match value.as_slice() {
+                b"read" => config.skip_devices = false,
+                b"skip" => config.skip_devices = true,
+                _ => return Err(Error::InvalidArgument("unknown devices method")),
+            },
+            Opt::Short(b'a') => config.binary_files = BinaryFiles::Text,
+            Opt::Short(b'I') => config.binary_files = BinaryFiles::WithoutMatch,
+            Opt::BinaryFiles => {
+                config.binary_files = match value.as_slice() {
+                    b"binary" => BinaryFiles::Binary,
+                    b"text" => BinaryFiles::Text,
+                    b"without-match" => BinaryFiles::WithoutMatch,
+                    _ => return Err(Error::InvalidArgument("unknown binary-files type")),
+                }
+            }
+            Opt::Short(b'b') => config.byte_offset = true,
+            // -U only matters on systems that tell text from binary files; not on POSIX.
+            Opt::Short(b'U') => {}
+            Opt::Short(b'Z') => config.null_after_name = true,
+            Opt::Short(b'T') => config.initial_tab = true,
+            Opt::Label => config.label = Some(value),
+            Opt::LineBuffered => config.line_buffered = true,
+            Opt::Include => config.file_filters.push(FileFilter::Include(value)),
+            Opt::Exclude => config.file_filters.push(FileFilter::Exclude(value)),
+            Opt::ExcludeDir => config.exclude_dir.push(value),
+            Opt::GroupSeparator => config.group_separator = Some(value),
+            Opt::NoGroupSeparator => config.group_separator = None,
             Opt::Short(b's') => config.no_messages = true,
             Opt::Short(b'v') => config.invert = true,
             Opt::Short(b'w') => config.match_options.word = true,
@@ -464,8 +620,16 @@ impl Builder {
             Mode::Lines
         };
         config.paths = operands.into_iter().map(OsString::from_vec).collect();
-        Ok(Command::Search(self.config))
+        Ok(Command::Search(Box::new(self.config)))
     }
+}
+
+/// GNU's message for a bad argument of an option with a fixed set of them.
+fn invalid_argument(value: &[u8], option: &str) -> Error {
+    Error::Usage(format!(
+        "invalid argument '{}' for '{option}'\nValid arguments are:\n  - 'read'\n  - 'recurse'\n  - 'skip'",
+        String::from_utf8_lossy(value)
+    ))
 }
 
 /// Splits pattern text at newlines: `-e $'a\nb'` means two patterns.
@@ -527,7 +691,7 @@ mod tests {
 
     fn config(args: &[&str]) -> Config {
         match parse_args(args) {
-            Ok(Command::Search(config)) => config,
+            Ok(Command::Search(config)) => *config,
             other => panic!("expected a search for {args:?}, got {other:?}"),
         }
     }
@@ -540,7 +704,7 @@ mod tests {
     }
 
     #[test]
-    fn cli_bundled_and_attached_options() {
+    fn cli_accepts_bundled_and_attached_options() {
         let config = config(&["-inA3", "-efoo", "file", "-B", "1"]);
         assert!(config.match_options.ignore_case && config.line_number);
         assert_eq!((config.after, config.before), (Some(3), Some(1)));
@@ -556,7 +720,7 @@ mod tests {
     }
 
     #[test]
-    fn cli_long_options_and_prefixes() {
+    fn cli_accepts_long_options_and_unambiguous_prefixes() {
         let config = config(&["--line-n", "--max-count=2", "--regexp", "x", "--colour"]);
         assert!(config.line_number);
         assert_eq!(config.max_count, Some(2));
@@ -572,7 +736,7 @@ mod tests {
     }
 
     #[test]
-    fn cli_context_precedence_and_number_option() {
+    fn cli_after_and_before_override_context_in_any_order() {
         let config = config(&["-A1", "-C5", "x"]);
         assert_eq!((config.after, config.before), (Some(1), Some(5)));
         let config = self::config(&["-12", "x"]);
@@ -580,7 +744,7 @@ mod tests {
     }
 
     #[test]
-    fn cli_mode_precedence() {
+    fn cli_quiet_overrides_list_which_overrides_count() {
         assert_eq!(config(&["-c", "-l", "x"]).mode, Mode::FilesWithMatches);
         assert_eq!(config(&["-q", "-L", "x"]).mode, Mode::Quiet);
         assert_eq!(config(&["-c", "x"]).mode, Mode::Count);
@@ -593,7 +757,7 @@ mod tests {
     }
 
     #[test]
-    fn cli_pattern_file_from_stdin() {
+    fn cli_reads_pattern_file_from_stdin() {
         assert_eq!(config(&["-f", "-"]).patterns, vec![b"from stdin".to_vec()]);
     }
 
@@ -630,7 +794,7 @@ mod tests {
     }
 
     #[test]
-    fn cli_help_version_and_bad_color() {
+    fn cli_unknown_color_argument_asks_for_help() {
         assert!(matches!(parse_args(&["--help"]), Ok(Command::Help)));
         assert!(matches!(parse_args(&["-V"]), Ok(Command::Version)));
         assert!(matches!(

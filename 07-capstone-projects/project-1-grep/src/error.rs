@@ -24,6 +24,10 @@ pub enum Error {
     /// An `-m` argument is not a number.
     #[error("invalid max count")]
     InvalidMaxCount,
+    /// An option argument outside its fixed set (`--binary-files`, `--devices`); GNU grep
+    /// prints no usage lines after these.
+    #[error("{0}")]
+    InvalidArgument(&'static str),
     /// Both `-E` and `-F` were given (GNU grep 3.8 refuses that too).
     #[error("conflicting matchers specified")]
     ConflictingMatchers,

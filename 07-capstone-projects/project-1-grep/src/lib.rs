@@ -7,22 +7,26 @@
 //! - [`cli`]: command-line arguments → [`Config`]. No searching.
 //! - [`matcher`]: patterns → a compiled [`Matcher`] that finds matching lines in a buffer. No I/O.
 //! - [`searcher`]: reads an input in large chunks, asks the matcher, and decides which lines are
-//!   selected or context. No formatting.
+//!   selected or context (GNU grep's state machine). It hands lines to a [`searcher::Sink`] and
+//!   never formats.
 //! - `mmap` (private): one window of a file mapped into memory, the crate's only `unsafe` code.
-//! - [`printer`]: formats lines (`file:`, `N:`, `--`, `-o`, colors). The only module that writes
-//!   to standard output.
+//! - [`printer`]: formats lines (`file:`, `N:`, `--`, `-o`, colors); implements the searcher's
+//!   `Sink`. The only module that writes to standard output.
 //! - This file: [`run`], which walks the file operands (and directories with `-r`), reports
 //!   per-file errors on standard error, and computes the exit status.
 //!
-//! `src/main.rs` only parses the arguments, calls [`run`] and turns the result into an exit
-//! code.
+//! `src/main.rs` only parses the arguments, resolves them against its surroundings into a
+//! [`RunConfig`] (terminal, `/dev/null`, the memory-map policy it vouches for), calls [`run`]
+//! and turns the result into an exit code.
 
 #![warn(clippy::unwrap_used)]
 
 pub mod cli;
 mod error;
+mod glob;
 pub mod matcher;
 mod mmap;
+mod posix;
 pub mod printer;
 pub mod searcher;
 
@@ -40,9 +44,9 @@ pub use matcher::Matcher;
 
 use cli::{ColorChoice, FileNames};
 use printer::{PrintOptions, Printer};
-use searcher::{Mode, SearchOptions, Searcher};
+use searcher::{BinaryFiles, MmapPolicy, Mode, SearchOptions, Searcher};
 
-/// The program name used in messages.
+/// The program name used in messages when the binary is not told another one.
 pub const PROGRAM: &str = "minigrep";
 
 /// How a run ended; [`Status::code`] is the process exit status.
@@ -67,17 +71,78 @@ impl Status {
     }
 }
 
-/// Searches every operand of `config`, writing results to `stdout` and messages to `stderr`.
+/// What the binary found out about its surroundings: the facts a parsed [`Config`] still
+/// depends on.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Surroundings {
+    /// Standard output is a terminal and `TERM` is set and not `dumb` (for `--color=auto`).
+    pub color_terminal: bool,
+    /// Standard output is `/dev/null`; see [`Mode::Discard`].
+    pub output_discarded: bool,
+    /// (device, inode) of standard output when it is a regular file, so an input that is the
+    /// output file can be refused instead of read in a loop.
+    pub output_identity: Option<(u64, u64)>,
+    /// When regular files are mapped into memory instead of read.
+    pub mmap: MmapPolicy,
+    /// The values of `GREP_COLORS` and `GREP_COLOR` (see [`printer::Colors::from_env`]).
+    pub color_variables: (Option<&'static str>, Option<&'static str>),
+    /// The name messages start with: the last part of `argv[0]`, as GNU grep does (so a
+    /// link named `grep` says `grep:`); `None` means [`PROGRAM`].
+    pub program: Option<&'static str>,
+}
+
+/// A [`Config`] with every decision that depends on the surroundings made: what [`run`] takes.
 ///
-/// `config.color` must already be resolved to [`ColorChoice::Always`] or
-/// [`ColorChoice::Never`] (the binary decides `auto` by looking at the terminal).
+/// Its only constructor is [`RunConfig::new`], so a run cannot receive an undecided
+/// `--color=auto`.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    config: Config,
+    color: bool,
+    surroundings: Surroundings,
+}
+
+impl RunConfig {
+    /// Decides `--color=auto` from `surroundings` and keeps the other facts for the run.
+    pub fn new(config: Config, surroundings: Surroundings) -> RunConfig {
+        let color = match config.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => surroundings.color_terminal,
+        };
+        RunConfig {
+            config,
+            color,
+            surroundings,
+        }
+    }
+
+    /// The parsed command line.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// True when output is colored.
+    pub fn color(&self) -> bool {
+        self.color
+    }
+}
+
+/// Searches every operand of `run_config`, writing results to `stdout` and messages to
+/// `stderr`.
 ///
 /// # Errors
 ///
 /// [`Error::Pattern`] for a pattern that does not compile, and [`Error::Write`] when standard
 /// output cannot be written. Unreadable files are not errors of the run: they are reported on
 /// `stderr` and turn the status into [`Status::Trouble`].
-pub fn run<W: Write>(config: &Config, stdout: W, stderr: &mut dyn Write) -> Result<Status, Error> {
+pub fn run<W: Write>(
+    run_config: &RunConfig,
+    stdout: W,
+    stderr: &mut dyn Write,
+) -> Result<Status, Error> {
+    let config = run_config.config();
+    let surroundings = run_config.surroundings;
     // GNU grep 3.8 turns "no patterns at all" (`-f /dev/null`) into "-v with the empty pattern",
     // which selects nothing; and -v with -f /dev/null into plain "", which selects everything.
     let empty_pattern = vec![Vec::new()];
@@ -91,7 +156,7 @@ pub fn run<W: Write>(config: &Config, stdout: W, stderr: &mut dyn Write) -> Resu
     };
     // GNU grep notices when its output is /dev/null: -q wins, and otherwise nothing is printed
     // and each file stops at its first selected line (-c, -l and -L are then ignored).
-    let mode = if config.output_discarded && config.mode != Mode::Quiet {
+    let mode = if surroundings.output_discarded && config.mode != Mode::Quiet {
         Mode::Discard
     } else {
         config.mode
@@ -113,7 +178,12 @@ pub fn run<W: Write>(config: &Config, stdout: W, stderr: &mut dyn Write) -> Resu
         line_number: config.line_number,
         only_matching: config.only_matching,
         invert,
-        color: config.color == ColorChoice::Always,
+        color: run_config.color(),
+        text: config.binary_files == BinaryFiles::Text,
+        byte_offset: config.byte_offset,
+        null_after_name: config.null_after_name,
+        line_buffered: config.line_buffered,
+        initial_tab: config.initial_tab,
     };
     let search_options = SearchOptions {
         mode,
@@ -122,14 +192,31 @@ pub fn run<W: Write>(config: &Config, stdout: W, stderr: &mut dyn Write) -> Resu
         after: if lines_mode { config.after } else { None },
         max_count: config.max_count,
         line_number: config.line_number && lines_mode,
-        mmap: config.mmap,
+        binary_files: config.binary_files,
+        mmap: surroundings.mmap,
     };
+    let (colors, color_warning) = printer::Colors::from_env(
+        surroundings.color_variables.0,
+        surroundings.color_variables.1,
+    );
+    if let Some(warning) = color_warning.filter(|_| run_config.color()) {
+        let _ = writeln!(
+            stderr,
+            "{}: {warning}",
+            surroundings.program.unwrap_or(PROGRAM)
+        );
+    }
     let mut walk = Walk {
+        program: surroundings.program.unwrap_or(PROGRAM),
         config,
+        output_identity: surroundings.output_identity,
         mode,
         searcher: Searcher::new(&matcher, search_options),
-        printer: Printer::new(stdout, print_options, &matcher),
+        printer: Printer::new(stdout, print_options, &matcher)
+            .with_group_separator(config.group_separator.clone())
+            .with_colors(colors),
         stderr,
+        ancestors: Vec::new(),
         trouble: false,
         selected: false,
     };
@@ -153,12 +240,18 @@ struct StopAll;
 
 /// The state of one run over all operands.
 struct Walk<'c, 'm, 'e, W: Write> {
+    /// The name that starts messages.
+    program: &'static str,
     config: &'c Config,
+    /// See [`Surroundings::output_identity`].
+    output_identity: Option<(u64, u64)>,
     /// `config.mode`, or [`Mode::Discard`] when standard output is `/dev/null`.
     mode: Mode,
     searcher: Searcher<'m>,
     printer: Printer<'m, W>,
     stderr: &'e mut dyn Write,
+    /// (device, inode) of the directories the walk is inside, to notice loops with `-R`.
+    ancestors: Vec<(u64, u64)>,
     /// A file could not be read.
     trouble: bool,
     /// Some line was selected in some file.
@@ -174,7 +267,7 @@ impl<W: Write> Walk<'_, '_, '_, W> {
                 // `-r` without operands searches `.` and prints names without the `./` prefix.
                 self.directory(Path::new("."), None)
             } else {
-                self.input(Path::new("-"), b"(standard input)", several)
+                self.input(Path::new("-"), &self.stdin_name(), several)
             }
         } else {
             let mut result = Ok(());
@@ -196,28 +289,90 @@ impl<W: Write> Walk<'_, '_, '_, W> {
     fn operand(&mut self, path: &Path, several: bool) -> Result<(), Interrupt> {
         let display = path.as_os_str().as_bytes();
         if display == b"-" {
-            return self.input(path, b"(standard input)", several);
+            return self.input(path, &self.stdin_name(), several);
         }
-        if self.config.recursive {
+        let config = self.config;
+        if config.recursive || config.skip_directories || config.skip_devices {
             // Command-line operands are followed even when they are symbolic links.
             match std::fs::metadata(path) {
                 Ok(metadata) if metadata.is_dir() => {
-                    return self.directory(path, Some(display));
+                    if config.skip_directories || self.excluded_directory(display) {
+                        return Ok(());
+                    }
+                    if config.recursive {
+                        return self.directory(path, Some(display));
+                    }
                 }
+                Ok(metadata) if config.skip_devices && is_device(&metadata) => return Ok(()),
                 Ok(_) => {}
-                Err(error) => {
+                Err(error) if config.recursive => {
                     self.report(display, &error);
                     return Ok(());
                 }
+                Err(_) => {}
             }
         }
+        if self.excluded_file(display) {
+            return Ok(());
+        }
         self.input(path, display, several)
+    }
+
+    /// The name shown for standard input: `--label`, or `(standard input)`.
+    fn stdin_name(&self) -> Vec<u8> {
+        self.config
+            .label
+            .clone()
+            .unwrap_or_else(|| b"(standard input)".to_vec())
+    }
+
+    /// `--include` / `--exclude` reject this file name (GNU's rule: the last matching one wins).
+    fn excluded_file(&self, name: &[u8]) -> bool {
+        cli::FileFilter::excludes(&self.config.file_filters, name)
+    }
+
+    /// `--exclude-dir` rejects this directory name.
+    fn excluded_directory(&self, name: &[u8]) -> bool {
+        // `--exclude-dir=dir/` means the directory `dir`.
+        self.config.exclude_dir.iter().any(|glob| {
+            let glob = glob.strip_suffix(b"/").unwrap_or(glob);
+            glob::matches_name(glob, name)
+        })
     }
 
     /// Searches a directory tree, in directory order (as GNU grep's `fts` walk does).
     ///
     /// Inside the tree, symbolic links, devices, FIFOs and sockets are skipped, like `grep -r`.
     fn directory(&mut self, path: &Path, display: Option<&[u8]>) -> Result<(), Interrupt> {
+        let shown = display.unwrap_or(b".");
+        // With -R, a symbolic link can lead back to a directory we are inside; GNU grep's fts
+        // walk notices that and warns instead of looping.
+        let identity = std::fs::metadata(path)
+            .ok()
+            .map(|metadata| (metadata.dev(), metadata.ino()));
+        if let Some(identity) = identity {
+            if self.ancestors.contains(&identity) {
+                if !self.config.no_messages {
+                    let _ = writeln!(
+                        self.stderr,
+                        "{}: {}: warning: recursive directory loop",
+                        self.program,
+                        String::from_utf8_lossy(shown)
+                    );
+                }
+                return Ok(());
+            }
+            self.ancestors.push(identity);
+        }
+        let result = self.directory_entries(path, display);
+        if identity.is_some() {
+            self.ancestors.pop();
+        }
+        result
+    }
+
+    /// Searches the entries of one directory (see [`Walk::directory`]).
+    fn directory_entries(&mut self, path: &Path, display: Option<&[u8]>) -> Result<(), Interrupt> {
         let shown = display.unwrap_or(b".");
         let entries = match std::fs::read_dir(path) {
             Ok(entries) => entries,
@@ -247,6 +402,16 @@ impl<W: Write> Walk<'_, '_, '_, W> {
             };
             let child_path = path.join(&name);
             let file_type = match entry.file_type() {
+                // -R follows symbolic links inside the tree; -r does not.
+                Ok(file_type) if file_type.is_symlink() && self.config.follow_symlinks => {
+                    match std::fs::metadata(&child_path) {
+                        Ok(metadata) => metadata.file_type(),
+                        Err(error) => {
+                            self.report(&child_display, &error);
+                            continue;
+                        }
+                    }
+                }
                 Ok(file_type) => file_type,
                 Err(error) => {
                     self.report(&child_display, &error);
@@ -254,8 +419,10 @@ impl<W: Write> Walk<'_, '_, '_, W> {
                 }
             };
             if file_type.is_dir() {
-                self.directory(&child_path, Some(&child_display))?;
-            } else if file_type.is_file() {
+                if !self.excluded_directory(name.as_bytes()) {
+                    self.directory(&child_path, Some(&child_display))?;
+                }
+            } else if file_type.is_file() && !self.excluded_file(name.as_bytes()) {
                 self.input(&child_path, &child_display, true)?;
             }
         }
@@ -276,18 +443,43 @@ impl<W: Write> Walk<'_, '_, '_, W> {
                 self.report_input_is_output(display);
                 return Ok(());
             }
+            self.printer
+                .set_input_size(regular_file_size(&stdin.as_fd()));
             let mut lock = stdin.lock();
-            self.search(&mut lock)?
+            let summary = self.search(&mut lock)?;
+            if summary.stopped_at.is_none()
+                && matches!(
+                    self.mode,
+                    Mode::Discard | Mode::FilesWithMatches | Mode::FilesWithoutMatch
+                )
+            {
+                // Settled early, but not by -m: like GNU grep, read standard input to its end,
+                // so the program writing into the pipe is not killed by SIGPIPE.
+                let _ = io::copy(&mut lock, &mut io::sink());
+            }
+            if let Some(offset) = summary.stopped_at {
+                // Like GNU grep, leave a seekable standard input just after the last selected
+                // line, so `(grep -m1 x; cat) < file` goes on from there. A pipe cannot seek,
+                // and that is not an error.
+                if let Ok(descriptor) = stdin.as_fd().try_clone_to_owned() {
+                    use std::io::Seek;
+                    let _ = File::from(descriptor).seek(io::SeekFrom::Start(offset));
+                }
+            }
+            summary
         } else {
             match File::open(path) {
                 Ok(file) if self.is_output(&file.as_fd()) => {
                     self.report_input_is_output(display);
                     return Ok(());
                 }
-                Ok(mut file) => self
-                    .searcher
-                    .search_file(&mut file, &mut self.printer)
-                    .map_err(fatal_write)?,
+                Ok(mut file) => {
+                    self.printer
+                        .set_input_size(regular_file_size(&file.as_fd()));
+                    self.searcher
+                        .search_file(&mut file, &mut self.printer)
+                        .map_err(fatal_write)?
+                }
                 Err(error) => {
                     self.report(display, &error);
                     return Ok(());
@@ -308,7 +500,8 @@ impl<W: Write> Walk<'_, '_, '_, W> {
         if summary.binary_matches {
             let _ = writeln!(
                 self.stderr,
-                "{PROGRAM}: {}: binary file matches",
+                "{}: {}: binary file matches",
+                self.program,
                 String::from_utf8_lossy(display)
             );
         }
@@ -329,7 +522,7 @@ impl<W: Write> Walk<'_, '_, '_, W> {
     /// feed our own output back to us (GNU grep's "input file is also the output" check; like
     /// GNU grep, only when lines are printed and `-m` allows more than one).
     fn is_output(&self, input: &BorrowedFd<'_>) -> bool {
-        let Some(output) = self.config.output_identity else {
+        let Some(output) = self.output_identity else {
             return false;
         };
         if self.mode != Mode::Lines || self.config.max_count.is_some_and(|max| max <= 1) {
@@ -343,7 +536,8 @@ impl<W: Write> Walk<'_, '_, '_, W> {
         if !self.config.no_messages {
             let _ = writeln!(
                 self.stderr,
-                "{PROGRAM}: {}: input file is also the output",
+                "{}: {}: input file is also the output",
+                self.program,
                 String::from_utf8_lossy(display)
             );
         }
@@ -355,7 +549,8 @@ impl<W: Write> Walk<'_, '_, '_, W> {
         if !self.config.no_messages {
             let _ = writeln!(
                 self.stderr,
-                "{PROGRAM}: {}: {}",
+                "{}: {}: {}",
+                self.program,
                 String::from_utf8_lossy(display),
                 describe_io(error)
             );
@@ -363,12 +558,32 @@ impl<W: Write> Walk<'_, '_, '_, W> {
     }
 }
 
-/// The (device, inode) pair of an open regular file, or `None` for anything else.
-pub fn file_identity(descriptor: &BorrowedFd<'_>) -> Option<(u64, u64)> {
+/// True for character and block devices, FIFOs and sockets (what `-D skip` skips).
+fn is_device(metadata: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    let file_type = metadata.file_type();
+    file_type.is_char_device()
+        || file_type.is_block_device()
+        || file_type.is_fifo()
+        || file_type.is_socket()
+}
+
+/// The metadata of an open regular file, or `None` for anything else (a pipe, a terminal).
+fn regular_file_metadata(descriptor: &BorrowedFd<'_>) -> Option<std::fs::Metadata> {
     let metadata = File::from(descriptor.try_clone_to_owned().ok()?)
         .metadata()
         .ok()?;
-    metadata.is_file().then(|| (metadata.dev(), metadata.ino()))
+    metadata.is_file().then_some(metadata)
+}
+
+/// The size of an open regular file, or `None` for anything else.
+fn regular_file_size(descriptor: &BorrowedFd<'_>) -> Option<u64> {
+    regular_file_metadata(descriptor).map(|metadata| metadata.len())
+}
+
+/// The (device, inode) pair of an open regular file, or `None` for anything else.
+pub fn file_identity(descriptor: &BorrowedFd<'_>) -> Option<(u64, u64)> {
+    regular_file_metadata(descriptor).map(|metadata| (metadata.dev(), metadata.ino()))
 }
 
 /// Why the walk over operands ended early.
@@ -398,7 +613,8 @@ mod tests {
         };
         let mut stdout = Vec::new();
         let mut stderr = Vec::new();
-        let status = run(&config, &mut stdout, &mut stderr).expect("the run itself succeeds");
+        let run_config = RunConfig::new(*config, Surroundings::default());
+        let status = run(&run_config, &mut stdout, &mut stderr).expect("the run itself succeeds");
         let strip = |bytes: Vec<u8>| {
             String::from_utf8(bytes)
                 .expect("test output is UTF-8")
@@ -431,7 +647,7 @@ mod tests {
     }
 
     #[test]
-    fn run_lists_files_and_counts() {
+    fn run_lists_files_without_match_and_counts_per_file() {
         let dir = corpus();
         let (status, stdout, _) = check_run(dir.path(), &["-L", "an"], &["a.txt", "b.txt"]);
         assert_eq!((status, stdout.as_str()), (Status::Selected, "b.txt\n"));
@@ -451,12 +667,14 @@ mod tests {
     }
 
     #[test]
-    fn run_invalid_pattern_is_an_error() {
-        let Ok(Command::Search(config)) = cli::parse(["a("].map(Into::into), &mut io::empty())
+    fn run_fails_on_invalid_pattern() {
+        let Ok(Command::Search(config)) =
+            cli::parse(["-E", "a("].map(Into::into), &mut io::empty())
         else {
             panic!("arguments parse");
         };
-        let result = run(&config, Vec::new(), &mut Vec::new());
+        let run_config = RunConfig::new(*config, Surroundings::default());
+        let result = run(&run_config, Vec::new(), &mut Vec::new());
         assert!(matches!(result, Err(Error::Pattern(_))), "{result:?}");
     }
 }

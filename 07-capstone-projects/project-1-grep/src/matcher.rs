@@ -42,12 +42,15 @@ use regex_automata::{Anchored, Input, MatchKind, hybrid};
 use regex_syntax::hir::{self, Class, ClassBytes, ClassBytesRange, Hir, HirKind};
 
 use crate::Error;
+use crate::posix::{self, Flavor};
 
 /// How the pattern text is interpreted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Syntax {
-    /// The `regex` crate's syntax, which agrees with `grep -E` on the common subset (the default).
+    /// `-G`: POSIX basic regular expressions with GNU's extensions (the default, as in GNU).
     #[default]
+    Basic,
+    /// `-E`: POSIX extended regular expressions.
     Extended,
     /// `-F`: every pattern is a literal string.
     Fixed,
@@ -115,12 +118,16 @@ enum Engine {
     Never,
     /// One literal byte string.
     Literal(Box<memmem::Finder<'static>>),
+    /// Patterns with back-references, which only a backtracking engine can match.
+    Backtrack(Backtrack),
     /// Anything else: the regex for finding lines and match starts, the HIR it came from, and
     /// the leftmost-longest matcher built from that HIR when `-o` or `--color` first needs it.
     Regex {
         regex: Regex,
         hir: Box<Hir>,
         longest: OnceCell<Option<Box<Longest>>>,
+        /// Literals that every match contains somewhere inside (see [`InnerLiterals`]).
+        inner_literals: Option<InnerLiterals>,
     },
 }
 
@@ -134,8 +141,7 @@ impl Matcher {
     /// [`Error::Pattern`] when a pattern is not valid UTF-8 in regex mode, or is not a valid
     /// regular expression, or the compiled program would be too large.
     pub fn new(patterns: &[Vec<u8>], options: MatchOptions) -> Result<Matcher, Error> {
-        let span_includes_newline =
-            options.word && options.line && options.syntax == Syntax::Extended;
+        let span_includes_newline = options.word && options.line && options.syntax != Syntax::Fixed;
         if patterns.is_empty() {
             return Ok(Matcher {
                 engine: Engine::Never,
@@ -144,18 +150,31 @@ impl Matcher {
             });
         }
         let mut alternatives = Vec::with_capacity(patterns.len());
+        let mut backreferences = false;
         for pattern in patterns {
-            alternatives.push(match options.syntax {
-                Syntax::Fixed => escape_bytes(pattern),
-                Syntax::Extended => {
-                    let text = std::str::from_utf8(pattern).map_err(|_| {
-                        Error::Pattern(format!(
-                            "pattern is not valid UTF-8: {}",
-                            String::from_utf8_lossy(pattern)
-                        ))
-                    })?;
-                    unicode_posix_classes(text, options.ignore_case)
+            let flavor = match options.syntax {
+                Syntax::Fixed => {
+                    alternatives.push(escape_bytes(pattern));
+                    continue;
                 }
+                Syntax::Basic => Flavor::Basic,
+                Syntax::Extended => Flavor::Extended,
+            };
+            let text = std::str::from_utf8(pattern).map_err(|_| {
+                Error::Pattern(format!(
+                    "pattern is not valid UTF-8: {}",
+                    String::from_utf8_lossy(pattern)
+                ))
+            })?;
+            let translated = posix::translate(text, flavor)?;
+            backreferences |= translated.backreferences;
+            alternatives.push(unicode_posix_classes(&translated.text, options.ignore_case));
+        }
+        if backreferences {
+            return Ok(Matcher {
+                engine: Engine::Backtrack(Backtrack::new(&alternatives, options)?),
+                span_includes_newline,
+                word_fallback: None,
             });
         }
         let source = combine(&alternatives, options);
@@ -180,11 +199,17 @@ impl Matcher {
         } else {
             None
         };
+        let inner_literals = if word_fallback.is_none() {
+            InnerLiterals::new(&hir)
+        } else {
+            None
+        };
         Ok(Matcher {
             engine: Engine::Regex {
                 regex,
                 hir: Box::new(hir),
                 longest: OnceCell::new(),
+                inner_literals,
             },
             span_includes_newline,
             word_fallback,
@@ -201,11 +226,17 @@ impl Matcher {
         // Any offset inside (or at the end of) a match will do: it tells us which line matched.
         let inside = match &self.engine {
             Engine::Never => return None,
+            Engine::Backtrack(backtrack) => return backtrack.find_line(haystack, start),
             Engine::Literal(finder) => start + finder.find(&haystack[start..])?,
             // We do not need the match itself, only *some* match, so ask for the one that ends
             // first: the regex engine can stop as soon as it knows a match exists instead of
             // extending it greedily. Matches never span lines, so the earliest-ending match is
             // on the first matching line.
+            Engine::Regex {
+                regex,
+                inner_literals: Some(inner),
+                ..
+            } => return inner.find_line(regex, haystack, start),
             Engine::Regex { regex, .. } => match regex.shortest_match_at(haystack, start) {
                 Some(inside) => inside,
                 // With -w, a line that is not UTF-8 may still match (see `WordFallback`).
@@ -255,6 +286,7 @@ impl Matcher {
     fn find_span(&self, line: &[u8], start: usize) -> Option<(usize, usize)> {
         match &self.engine {
             Engine::Never => None,
+            Engine::Backtrack(backtrack) => backtrack.find_at(line, start),
             Engine::Literal(finder) => {
                 let found = start + finder.find(line.get(start..)?)?;
                 Some((found, found + finder.needle().len()))
@@ -263,6 +295,7 @@ impl Matcher {
                 regex,
                 hir,
                 longest,
+                ..
             } => {
                 let found = regex.find_at(line, start)?;
                 let end = longest
@@ -274,6 +307,202 @@ impl Matcher {
             }
         }
     }
+}
+
+/// The required-literal prefilter: literals that every match must contain, when they sit
+/// *inside* the pattern rather than at its start.
+///
+/// The `regex` crate finds a match fast when the pattern *starts* with literals
+/// (`(struct|union) [a-z]+`): it searches for them with SIMD and starts its automaton there.
+/// For `[a-z_]+_(lock|unlock)\(` it has no such start and runs its automaton over every byte.
+/// GNU grep instead finds the words every match must contain (its "must" strings, from
+/// `kwsearch.c`/`dfamust`) and runs the full matcher only where they occur. This does the same:
+/// the pattern is a concatenation, and for each part we ask `regex-syntax`'s literal extractor
+/// for the finite set of literals every match of the rest of the pattern, from that part on,
+/// starts with; any match of the whole pattern then contains one of those literals. We search for the best such set (longest
+/// shortest literal) with a multi-literal regex (which the `regex` crate runs as a SIMD
+/// "Teddy" or Aho-Corasick search), and confirm each candidate by running the real regex on
+/// the candidate's line only.
+#[derive(Debug)]
+struct InnerLiterals {
+    /// An alternation of the escaped literals.
+    finder: Regex,
+}
+
+impl InnerLiterals {
+    /// Only literal sets at least this long are worth a second search.
+    const MIN_LEN: usize = 3;
+
+    /// The prefilter for `hir`, if it has a literal set away from its start and none at it.
+    fn new(hir: &Hir) -> Option<InnerLiterals> {
+        use regex_syntax::hir::literal::{ExtractKind, Extractor};
+        let HirKind::Concat(parts) = hir.kind() else {
+            return None;
+        };
+        let mut extractor = Extractor::new();
+        extractor.kind(ExtractKind::Prefix).limit_total(64);
+        let literal_set = |part: &Hir| -> Option<Vec<Vec<u8>>> {
+            let sequence = extractor.extract(part);
+            let literals = sequence.literals()?;
+            let shortest = literals
+                .iter()
+                .map(|literal| literal.as_bytes().len())
+                .min()?;
+            (shortest >= Self::MIN_LEN).then(|| {
+                literals
+                    .iter()
+                    .map(|literal| literal.as_bytes().to_vec())
+                    .collect()
+            })
+        };
+        // A pattern that starts with literals is already fast in the `regex` crate.
+        if literal_set(parts.first()?).is_some() {
+            return None;
+        }
+        // The literals that matches of `parts[k..]` start with: extracting from the whole tail
+        // rather than from `parts[k]` alone lets adjacent parts combine (`_` + `(lock|unlock)`
+        // + `\(` gives `_lock(` and `_unlock(`, far rarer than `lock`).
+        let best = (1..parts.len())
+            .filter_map(|start| literal_set(&Hir::concat(parts[start..].to_vec())))
+            .max_by_key(|set| set.iter().map(Vec::len).min().unwrap_or(0))?;
+        let alternation = best
+            .iter()
+            .map(|literal| escape_bytes(literal))
+            .collect::<Vec<_>>()
+            .join("|");
+        let finder = RegexBuilder::new(&alternation)
+            .unicode(false)
+            .build()
+            .ok()?;
+        Some(InnerLiterals { finder })
+    }
+
+    /// The first line of `haystack[start..]` (complete lines; `start` is a line start) on which
+    /// `regex` matches, visiting only lines that contain one of the literals.
+    fn find_line(&self, regex: &Regex, haystack: &[u8], start: usize) -> Option<(usize, usize)> {
+        let mut position = start;
+        while position < haystack.len() {
+            let candidate = self.finder.find_at(haystack, position)?.start();
+            let line_start = memchr::memrchr(b'\n', &haystack[position..candidate])
+                .map_or(position, |offset| position + offset + 1);
+            let line_end = memchr::memchr(b'\n', &haystack[candidate..])
+                .map_or(haystack.len(), |offset| candidate + offset + 1);
+            // The regex sees the line with everything before it (so `^` and `\b` look at the
+            // real previous byte) but nothing after it.
+            if regex
+                .shortest_match_at(&haystack[..line_end], line_start)
+                .is_some()
+            {
+                return Some((line_start, line_end));
+            }
+            position = line_end;
+        }
+        None
+    }
+}
+
+/// Patterns with back-references (`\(a\)\1`), matched line by line with `fancy-regex`.
+///
+/// A back-reference makes the language non-regular, so neither the `regex` crate nor any DFA can
+/// match it; GNU grep also falls back to a backtracking matcher for these patterns. The
+/// backtracker is much slower than the automata, so only patterns that need it come here, and
+/// every other pattern keeps the fast path. Each pattern is compiled on its own, so `\1` in the
+/// second pattern still means that pattern's first group.
+///
+/// `fancy-regex` matches `&str`, so a line that is not valid UTF-8 never matches here (GNU grep
+/// would match its valid parts); the README lists this.
+#[derive(Debug)]
+struct Backtrack {
+    regexes: Vec<fancy_regex::Regex>,
+}
+
+impl Backtrack {
+    fn new(alternatives: &[String], options: MatchOptions) -> Result<Backtrack, Error> {
+        let regexes = alternatives
+            .iter()
+            .map(|alternative| {
+                let case = if options.ignore_case { "(?i)" } else { "" };
+                let source = if options.line {
+                    format!("{case}^(?:{alternative})$")
+                } else if options.word {
+                    format!(r"{case}(?<!\w)(?:{alternative})(?!\w)")
+                } else {
+                    format!("{case}{alternative}")
+                };
+                fancy_regex::RegexBuilder::new(&source)
+                    .build()
+                    .map_err(|error| Error::Pattern(error.to_string()))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(Backtrack { regexes })
+    }
+
+    /// The first line of `haystack[start..]` (complete lines) with a match.
+    fn find_line(&self, haystack: &[u8], start: usize) -> Option<(usize, usize)> {
+        let mut line_start = start;
+        while line_start < haystack.len() {
+            let line_end = memchr::memchr(b'\n', &haystack[line_start..])
+                .map_or(haystack.len(), |offset| line_start + offset + 1);
+            if self.find_at(&haystack[line_start..line_end], 0).is_some() {
+                return Some((line_start, line_end));
+            }
+            line_start = line_end;
+        }
+        None
+    }
+
+    /// The leftmost (then longest) match of any pattern in `line` at or after `start`.
+    fn find_at(&self, line: &[u8], start: usize) -> Option<(usize, usize)> {
+        let line = line.strip_suffix(b"\n").unwrap_or(line);
+        match std::str::from_utf8(line) {
+            Ok(text) => self.find_in_text(text, start),
+            Err(_) => {
+                // Each byte that is not UTF-8 becomes U+FFFD, which no pattern character but
+                // `.` and negated classes can match (GNU grep's `.` does not match such a byte,
+                // a rare difference the README lists); `offsets` maps positions back.
+                let (text, offsets) = lossy_with_offsets(line);
+                let text_start = offsets.partition_point(|&offset| offset < start);
+                let (found_start, found_end) = self.find_in_text(&text, text_start)?;
+                Some((offsets[found_start], offsets[found_end]))
+            }
+        }
+    }
+
+    fn find_in_text(&self, text: &str, start: usize) -> Option<(usize, usize)> {
+        let mut start = start;
+        while start < text.len() && !text.is_char_boundary(start) {
+            start += 1;
+        }
+        if start > text.len() {
+            return None;
+        }
+        self.regexes
+            .iter()
+            // An error is the backtracker giving up (its step limit); count it as no match.
+            .filter_map(|regex| regex.find_from_pos(text, start).ok().flatten())
+            .map(|found| (found.start(), found.end()))
+            .min_by_key(|&(found_start, found_end)| (found_start, std::cmp::Reverse(found_end)))
+    }
+}
+
+/// `bytes` as text with U+FFFD for each byte that is not UTF-8, and for every byte offset of
+/// that text (plus its end) the offset in `bytes` it came from.
+fn lossy_with_offsets(bytes: &[u8]) -> (String, Vec<usize>) {
+    let mut text = String::with_capacity(bytes.len() + 8);
+    let mut offsets = Vec::with_capacity(bytes.len() + 8);
+    let mut origin = 0;
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        offsets.extend((0..chunk.valid().len()).map(|index| origin + index));
+        origin += chunk.valid().len();
+        for _ in chunk.invalid() {
+            text.push(char::REPLACEMENT_CHARACTER);
+            offsets.extend([origin; 3]);
+            origin += 1;
+        }
+    }
+    offsets.push(origin);
+    (text, offsets)
 }
 
 impl Longest {
@@ -549,7 +778,17 @@ fn strip_newlines(hir: Hir) -> Hir {
 fn describe_syntax_error(error: &regex_syntax::Error) -> String {
     match error {
         regex_syntax::Error::Parse(parse) => {
-            format!("{} in pattern '{}'", parse.kind(), parse.pattern())
+            use regex_syntax::ast::ErrorKind;
+            // GNU grep's words where it has a message for the same mistake.
+            match parse.kind() {
+                ErrorKind::GroupUnclosed => "Unmatched ( or \\(".to_owned(),
+                ErrorKind::GroupUnopened => "Unmatched ) or \\)".to_owned(),
+                ErrorKind::ClassRangeInvalid => "Invalid range end".to_owned(),
+                ErrorKind::ClassUnclosed => "Unmatched [, [^, [:, [., or [=".to_owned(),
+                // GNU grep's parser is recursive and reports running out of stack this way.
+                ErrorKind::NestLimitExceeded(_) => "stack overflow".to_owned(),
+                other => format!("{other} in pattern '{}'", parse.pattern()),
+            }
         }
         regex_syntax::Error::Translate(translate) => {
             format!("{} in pattern '{}'", translate.kind(), translate.pattern())
@@ -561,6 +800,14 @@ fn describe_syntax_error(error: &regex_syntax::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The options of `-E`: these tests are written in extended syntax.
+    fn ere() -> MatchOptions {
+        MatchOptions {
+            syntax: Syntax::Extended,
+            ..MatchOptions::default()
+        }
+    }
 
     fn matcher(patterns: &[&str], options: MatchOptions) -> Matcher {
         let patterns: Vec<Vec<u8>> = patterns.iter().map(|p| p.as_bytes().to_vec()).collect();
@@ -591,8 +838,8 @@ mod tests {
     const TEXT: &str = "alpha beta\nGamma\nbeta-max\n\nalphabet\n";
 
     #[test]
-    fn find_line_table() {
-        let plain = MatchOptions::default();
+    fn find_line_returns_the_first_matching_line() {
+        let plain = ere();
         let fixed = MatchOptions {
             syntax: Syntax::Fixed,
             ..plain
@@ -631,7 +878,7 @@ mod tests {
 
     #[test]
     fn find_line_never_crosses_a_newline() {
-        let plain = MatchOptions::default();
+        let plain = ere();
         check(&[r"a\sb"], plain, "a\nb\na b\n", &["a b"]);
         check(&["a[^x]b"], plain, "a\nb\n", &[]);
         check(&[r"[\n]"], plain, "a\n", &[]);
@@ -639,22 +886,22 @@ mod tests {
 
     #[test]
     fn find_line_ignores_empty_match_at_end() {
-        let matcher = matcher(&["^"], MatchOptions::default());
+        let matcher = matcher(&["^"], ere());
         assert_eq!(matcher.find_line(b"a\n", 2), None);
         assert_eq!(matcher.find_line(b"a\n", 0), Some((0, 2)));
     }
 
     #[test]
     fn literal_pattern_uses_memmem() {
-        let matcher = matcher(&["needle"], MatchOptions::default());
+        let matcher = matcher(&["needle"], ere());
         assert!(matches!(matcher.engine, Engine::Literal(_)));
-        let regex = self::matcher(&["ne+dle"], MatchOptions::default());
+        let regex = self::matcher(&["ne+dle"], ere());
         assert!(matches!(regex.engine, Engine::Regex { .. }));
     }
 
     #[test]
     fn find_at_walks_matches_within_a_line() {
-        let matcher = matcher(&["o"], MatchOptions::default());
+        let matcher = matcher(&["o"], ere());
         assert_eq!(matcher.find_at(b"foo", 0), Some((1, 2)));
         assert_eq!(matcher.find_at(b"foo", 2), Some((2, 3)));
         assert_eq!(matcher.find_at(b"foo", 3), None);
@@ -662,11 +909,11 @@ mod tests {
 
     #[test]
     fn find_at_reports_leftmost_longest_like_posix() {
-        let alternation = matcher(&["int|integer"], MatchOptions::default());
+        let alternation = matcher(&["int|integer"], ere());
         assert_eq!(alternation.find_at(b"integer", 0), Some((0, 7)));
-        let lazy = matcher(&["x+?"], MatchOptions::default());
+        let lazy = matcher(&["x+?"], ere());
         assert_eq!(lazy.find_at(b"axxx", 0), Some((1, 4)));
-        let patterns = matcher(&["a", "abc"], MatchOptions::default());
+        let patterns = matcher(&["a", "abc"], ere());
         assert_eq!(patterns.find_at(b"abcd", 0), Some((0, 3)));
     }
 
@@ -675,7 +922,7 @@ mod tests {
         let both = MatchOptions {
             word: true,
             line: true,
-            ..MatchOptions::default()
+            ..ere()
         };
         assert_eq!(matcher(&["foo"], both).find_at(b"foo\n", 0), Some((0, 4)));
         let fixed = MatchOptions {
@@ -689,7 +936,7 @@ mod tests {
     fn word_match_next_to_invalid_utf8_counts_as_a_word_boundary() {
         let word = MatchOptions {
             word: true,
-            ..MatchOptions::default()
+            ..ere()
         };
         let matcher = matcher(&["caf"], word);
         assert_eq!(matcher.find_line(b"cafe\ncaf\xe9 x\n", 0), Some((5, 12)));
@@ -705,24 +952,53 @@ mod tests {
     fn fixed_strings_may_hold_invalid_utf8() {
         let options = MatchOptions {
             syntax: Syntax::Fixed,
-            ..MatchOptions::default()
+            ..ere()
         };
         let matcher = Matcher::new(&[b"caf\xe9".to_vec()], options).expect("escaped bytes");
         assert_eq!(matcher.find_line(b"un caf\xe9\n", 0), Some((0, 8)));
     }
 
     #[test]
-    fn invalid_regex_is_an_error() {
-        let result = Matcher::new(&[b"(".to_vec()], MatchOptions::default());
+    fn inner_literal_prefilter_selects_the_same_lines_as_the_regex() {
+        let inner = matcher(&[r"[a-z_]+_(lock|unlock)\("], ere());
+        assert!(matches!(
+            inner.engine,
+            Engine::Regex {
+                inner_literals: Some(_),
+                ..
+            }
+        ));
+        // The candidate lines hold the literal but not always a match: `_lock` without `(`,
+        // `lock(` without `_`, a match at the very start and at the very end.
+        let text = "spin_lock(x)\nx _lock y\nlock(\nmutex_unlock(m)\nA_lock(\n_lock(\nraw_lock(";
+        let text = format!("{text}\n");
+        assert_eq!(
+            matching_lines(&inner, &text),
+            ["spin_lock(x)", "mutex_unlock(m)", "raw_lock("]
+        );
+        // A pattern that starts with its literals is left to the regex crate.
+        let leading = matcher(&[r"(struct|union) [a-z]+"], ere());
+        assert!(matches!(
+            leading.engine,
+            Engine::Regex {
+                inner_literals: None,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn invalid_regex_is_a_pattern_error() {
+        let result = Matcher::new(&[b"(".to_vec()], ere());
         let Err(Error::Pattern(message)) = result else {
             panic!("expected a pattern error, got {result:?}");
         };
-        assert!(message.contains("unclosed group"), "{message}");
+        assert_eq!(message, r"Unmatched ( or \(", "GNU grep's words");
     }
 
     #[test]
     fn no_patterns_never_match() {
-        let matcher = Matcher::new(&[], MatchOptions::default()).expect("empty set is valid");
+        let matcher = Matcher::new(&[], ere()).expect("empty set is valid");
         assert!(matches!(matcher.engine, Engine::Never));
         assert_eq!(matcher.find_line(b"anything\n", 0), None);
     }

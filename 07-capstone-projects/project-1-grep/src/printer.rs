@@ -12,43 +12,117 @@
 //!
 //! In a UTF-8 locale GNU grep refuses to print a line that is not valid UTF-8: it drops that line
 //! and, when the file is done, says `FILE: binary file matches` on standard error.
-//! [`Printer::line`] reproduces that by returning `false` for such a line.
+//! [`Printer::line`] reproduces that by returning `false` for such a line; the searcher then
+//! reports the file as binary.
+//!
+//! The printer knows nothing about which lines are selected: it implements the searcher's
+//! [`Sink`] trait and prints what it is handed. It does not import the searcher's machinery,
+//! only that trait and its [`Role`] type.
 
 use std::io::{self, Write};
 
 use crate::matcher::Matcher;
+use crate::searcher::{Role, Sink};
 
 /// The separator after a prefix: `:` on selected lines, `-` on context lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// A selected line (it matched, or with `-v` it did not).
-    Selected,
-    /// A context line from `-A`, `-B` or `-C`.
-    Context,
+fn separator_of(role: Role) -> u8 {
+    match role {
+        Role::Selected => b':',
+        Role::Context => b'-',
+    }
 }
 
-impl Role {
-    fn separator(self) -> u8 {
-        match self {
-            Role::Selected => b':',
-            Role::Context => b'-',
+/// The SGR colour codes of each element, as `GREP_COLORS` names them (`ms`, `mc`, `fn`, `ln`,
+/// `bn`, `se`); an empty code prints no escape sequence for that element.
+///
+/// The default is GNU grep's: `ms=01;31:mc=01;31:sl=:cx=:fn=35:ln=32:bn=32:se=36`.
+/// See the grep manual, "Environment Variables":
+/// <https://www.gnu.org/software/grep/manual/grep.html#Environment-Variables>.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Colors {
+    /// Matched text in a selected line (`ms`).
+    pub selected_match: String,
+    /// Matched text in a context line (`mc`).
+    pub context_match: String,
+    /// File names (`fn`).
+    pub file_name: String,
+    /// Line numbers (`ln`).
+    pub line_number: String,
+    /// Byte offsets (`bn`).
+    pub byte_offset: String,
+    /// Separators `:`, `-` and `--` (`se`).
+    pub separator: String,
+}
+
+impl Default for Colors {
+    fn default() -> Colors {
+        Colors {
+            selected_match: "01;31".to_owned(),
+            context_match: "01;31".to_owned(),
+            file_name: "35".to_owned(),
+            line_number: "32".to_owned(),
+            byte_offset: "32".to_owned(),
+            separator: "36".to_owned(),
         }
     }
 }
 
-/// GNU grep's default `GREP_COLORS`: `ms=01;31:mc=01;31:sl=:cx=:fn=35:ln=32:bn=32:se=36`.
-///
-/// See the grep manual, "Environment Variables":
-/// <https://www.gnu.org/software/grep/manual/grep.html#Environment-Variables>.
-mod sgr {
-    /// Matched text in a selected line (`ms`) and in a context line (`mc`).
-    pub const MATCH: &str = "01;31";
-    /// File names (`fn`).
-    pub const FILE_NAME: &str = "35";
-    /// Line numbers (`ln`).
-    pub const LINE_NUMBER: &str = "32";
-    /// Separators `:`, `-` and `--` (`se`).
-    pub const SEPARATOR: &str = "36";
+impl Colors {
+    /// The colours that the environment variables `GREP_COLORS` and (deprecated) `GREP_COLOR`
+    /// ask for, over GNU's defaults, as GNU grep 3.8 reads them: `GREP_COLOR`, if it is made of
+    /// digits and `;` only, sets both match colours; then `GREP_COLORS` (`key=value` pairs
+    /// separated by `:`, `mt` setting both match colours) takes priority. Unknown keys and the
+    /// `sl`, `cx`, `rv` and `ne` capabilities are ignored.
+    ///
+    /// The second value is GNU's deprecation warning (without the program name), when
+    /// `GREP_COLOR` took effect.
+    pub fn from_env(
+        grep_colors: Option<&str>,
+        grep_color: Option<&str>,
+    ) -> (Colors, Option<String>) {
+        let mut colors = Colors::default();
+        let is_code = |value: &str| {
+            value
+                .bytes()
+                .all(|byte| byte == b';' || byte.is_ascii_digit())
+        };
+        let legacy = grep_color.filter(|value| !value.is_empty() && is_code(value));
+        if let Some(value) = legacy {
+            colors.selected_match = value.to_owned();
+            colors.context_match = value.to_owned();
+        }
+        let (mut selected_set, mut context_set) = (false, false);
+        for entry in grep_colors.unwrap_or("").split(':') {
+            let Some((key, value)) = entry.split_once('=') else {
+                continue;
+            };
+            if !is_code(value) {
+                // GNU stops at a malformed entry and keeps what it read before.
+                break;
+            }
+            let value = value.to_owned();
+            match key {
+                "mt" => {
+                    colors.selected_match = value.clone();
+                    colors.context_match = value;
+                    (selected_set, context_set) = (true, true);
+                }
+                "ms" => (colors.selected_match, selected_set) = (value, true),
+                "mc" => (colors.context_match, context_set) = (value, true),
+                "fn" => colors.file_name = value,
+                "ln" => colors.line_number = value,
+                "bn" => colors.byte_offset = value,
+                "se" => colors.separator = value,
+                _ => {}
+            }
+        }
+        let warning = legacy
+            .filter(|_| !(selected_set && context_set))
+            .map(|value| {
+                format!("warning: GREP_COLOR='{value}' is deprecated; use GREP_COLORS='mt={value}'")
+            });
+        (colors, warning)
+    }
 }
 
 /// How lines are to be formatted; fixed for the whole run.
@@ -62,6 +136,16 @@ pub struct PrintOptions {
     pub invert: bool,
     /// `--color`: wrap file names, numbers, separators and matches in SGR escape sequences.
     pub color: bool,
+    /// `-a`: print lines that are not valid UTF-8 too.
+    pub text: bool,
+    /// `-b`: prefix each line (or `-o` piece) with its byte offset.
+    pub byte_offset: bool,
+    /// `-Z`: a NUL byte after file names instead of `:`, `-` or a newline.
+    pub null_after_name: bool,
+    /// `--line-buffered`: hand each line to the writer at once.
+    pub line_buffered: bool,
+    /// `-T`: numbers right-aligned to a width that fits the input, then a tab before the text.
+    pub initial_tab: bool,
 }
 
 /// Writes formatted lines into a buffer and flushes it to the underlying writer.
@@ -73,11 +157,14 @@ pub struct Printer<'m, W: Write> {
     matcher: &'m Matcher,
     /// The name to print before lines of the current file, if names are being printed.
     file_name: Option<Vec<u8>>,
-    /// True once any group of lines has been output (GNU's `used`): a group separator is printed
-    /// only between groups, never before the first one, even across files.
-    used: bool,
-    /// True when a line of the current file was dropped for an encoding error.
-    encoding_error: bool,
+    /// The line between groups of context (`--`), or `None` for `--no-group-separator`.
+    separator_line: Option<Vec<u8>>,
+    /// A write error from a `--line-buffered` flush, reported at the end of the chunk.
+    pending_error: Option<io::Error>,
+    /// With `-T`: the width line numbers and byte offsets are padded to.
+    number_width: usize,
+    /// The SGR codes used with `--color`.
+    colors: Colors,
 }
 
 impl<'m, W: Write> Printer<'m, W> {
@@ -90,38 +177,54 @@ impl<'m, W: Write> Printer<'m, W> {
             options,
             matcher,
             file_name: None,
-            used: false,
-            encoding_error: false,
+            separator_line: Some(b"--".to_vec()),
+            pending_error: None,
+            number_width: 0,
+            colors: Colors::default(),
         }
+    }
+
+    /// Uses `colors` for `--color` instead of GNU's defaults.
+    pub fn with_colors(mut self, colors: Colors) -> Printer<'m, W> {
+        self.colors = colors;
+        self
+    }
+
+    /// Uses `separator` between groups of context instead of `--` (`None`: no line at all).
+    pub fn with_group_separator(mut self, separator: Option<Vec<u8>>) -> Printer<'m, W> {
+        self.separator_line = separator;
+        self
     }
 
     /// Starts a new file: its lines get `name` as prefix when `name` is `Some`.
     pub fn begin_file(&mut self, name: Option<&[u8]>) {
         self.file_name = name.map(<[u8]>::to_vec);
-        self.encoding_error = false;
     }
 
-    /// True when a line of the current file was dropped because it is not valid UTF-8.
-    pub fn had_encoding_error(&self) -> bool {
-        self.encoding_error
+    /// Tells the printer the size of the input about to be searched (`None` when unknown), from
+    /// which `-T` takes the width of its numbers: as in GNU grep, the digits of the largest
+    /// possible number (the size, plus one with `-n`; `i64::MAX` for an unknown size).
+    pub fn set_input_size(&mut self, size: Option<u64>) {
+        if !self.options.initial_tab {
+            return;
+        }
+        let unknown = i64::MAX.unsigned_abs();
+        let mut largest = size.unwrap_or(unknown);
+        if self.options.line_number && largest < unknown {
+            largest += 1;
+        }
+        self.number_width = largest.to_string().len();
     }
 
-    /// True once any group of lines has been output.
-    pub fn used(&self) -> bool {
-        self.used
-    }
-
-    /// Records that a group of lines has been output.
-    pub fn mark_used(&mut self) {
-        self.used = true;
-    }
-
-    /// Prints the group separator `--` that sits between non-adjacent groups of context.
+    /// Prints the group separator (`--` by default) that sits between non-adjacent groups of
+    /// context.
     pub fn group_separator(&mut self) {
-        self.start_color(sgr::SEPARATOR);
-        self.buffer.extend_from_slice(b"--");
-        self.end_color(sgr::SEPARATOR);
+        let Some(separator) = self.separator_line.take() else {
+            return;
+        };
+        self.colored(Element::Separator, &separator);
         self.buffer.push(b'\n');
+        self.separator_line = Some(separator);
     }
 
     /// Prints one line (`line` includes its trailing newline) in the given role.
@@ -129,9 +232,9 @@ impl<'m, W: Write> Printer<'m, W> {
     /// `line_number` is the 1-based number, needed only with `-n`.
     /// Returns false when the line was dropped because it is not valid UTF-8 (see the module
     /// docs); nothing was printed then.
-    pub fn line(&mut self, line: &[u8], role: Role, line_number: u64) -> bool {
+    pub fn line(&mut self, line: &[u8], role: Role, line_number: u64, byte_offset: u64) -> bool {
         let (content, _) = line.split_at(line.len().saturating_sub(1));
-        if !self.options.only_matching && !self.head(content, role, line_number) {
+        if !self.options.only_matching && !self.head(content, role, line_number, byte_offset) {
             return false;
         }
         // Whether the line contains matches: selected lines do unless -v, context lines do only
@@ -139,7 +242,7 @@ impl<'m, W: Write> Printer<'m, W> {
         let matching = (role == Role::Selected) ^ self.options.invert;
         let mut printed_up_to = 0;
         if matching && (self.options.only_matching || self.options.color) {
-            match self.middle(line, line_number) {
+            match self.middle(line, role, line_number, byte_offset) {
                 Some(position) => printed_up_to = position,
                 None => return false,
             }
@@ -154,7 +257,19 @@ impl<'m, W: Write> Printer<'m, W> {
     ///
     /// Returns how much of `line` has been printed, or `None` if a `-o` piece was dropped for an
     /// encoding error.
-    fn middle(&mut self, line: &[u8], line_number: u64) -> Option<usize> {
+    fn middle(
+        &mut self,
+        line: &[u8],
+        role: Role,
+        line_number: u64,
+        byte_offset: u64,
+    ) -> Option<usize> {
+        // GNU grep colours matches by the line they are in: `ms` on selected lines, `mc` on
+        // context lines.
+        let match_color = match role {
+            Role::Selected => Element::SelectedMatch,
+            Role::Context => Element::ContextMatch,
+        };
         let end = line.len();
         let mut search_from = 0;
         let mut printed_up_to = 0;
@@ -175,15 +290,13 @@ impl<'m, W: Write> Printer<'m, W> {
                 } else {
                     Role::Selected
                 };
-                if !self.head(piece, piece_role, line_number) {
+                if !self.head(piece, piece_role, line_number, byte_offset + start as u64) {
                     return None;
                 }
             } else {
                 self.buffer.extend_from_slice(&line[printed_up_to..start]);
             }
-            self.start_color(sgr::MATCH);
-            self.buffer.extend_from_slice(piece);
-            self.end_color(sgr::MATCH);
+            self.colored(match_color, piece);
             if self.options.only_matching {
                 self.buffer.push(b'\n');
             }
@@ -199,41 +312,57 @@ impl<'m, W: Write> Printer<'m, W> {
 
     /// Prints the `file:` and `N:` prefixes. Returns false (printing nothing) if `content` is not
     /// valid UTF-8.
-    fn head(&mut self, content: &[u8], role: Role, line_number: u64) -> bool {
-        if std::str::from_utf8(content).is_err() {
-            self.encoding_error = true;
+    fn head(&mut self, content: &[u8], role: Role, line_number: u64, byte_offset: u64) -> bool {
+        if !self.options.text && std::str::from_utf8(content).is_err() {
             return false;
         }
-        if let Some(name) = self.file_name.take() {
-            self.colored(sgr::FILE_NAME, &name);
-            self.separator(role.separator());
-            self.file_name = Some(name);
+        let named = self.file_name.is_some();
+        self.name_prefix(separator_of(role));
+        let width = self.number_width;
+        for (wanted, number, element) in [
+            (self.options.line_number, line_number, Element::LineNumber),
+            (self.options.byte_offset, byte_offset, Element::ByteOffset),
+        ] {
+            if wanted {
+                self.colored(element, format!("{number:>width$}").as_bytes());
+                self.separator(separator_of(role));
+            }
         }
-        if self.options.line_number {
-            self.start_color(sgr::LINE_NUMBER);
-            self.buffer
-                .extend_from_slice(line_number.to_string().as_bytes());
-            self.end_color(sgr::LINE_NUMBER);
-            self.separator(role.separator());
+        let prefixed = named || self.options.line_number || self.options.byte_offset;
+        if self.options.initial_tab && prefixed && !content.is_empty() {
+            self.buffer.push(b'\t');
         }
         true
     }
 
-    /// Prints the `-c` result for the current file: `[file:]count`.
-    pub fn count(&mut self, count: u64) {
+    /// Prints `file` and its separator (or a NUL byte with `-Z`), if names are printed.
+    fn name_prefix(&mut self, separator: u8) {
         if let Some(name) = self.file_name.take() {
-            self.colored(sgr::FILE_NAME, &name);
-            self.separator(b':');
+            self.colored(Element::FileName, &name);
+            if self.options.null_after_name {
+                self.buffer.push(0);
+            } else {
+                self.separator(separator);
+            }
             self.file_name = Some(name);
         }
+    }
+
+    /// Prints the `-c` result for the current file: `[file:]count`.
+    pub fn count(&mut self, count: u64) {
+        self.name_prefix(b':');
         self.buffer.extend_from_slice(count.to_string().as_bytes());
         self.buffer.push(b'\n');
     }
 
     /// Prints a file name alone on its line, for `-l` and `-L`.
     pub fn file_name_line(&mut self, name: &[u8]) {
-        self.colored(sgr::FILE_NAME, name);
-        self.buffer.push(b'\n');
+        self.colored(Element::FileName, name);
+        self.buffer.push(if self.options.null_after_name {
+            0
+        } else {
+            b'\n'
+        });
     }
 
     /// Hands everything printed so far to the writer.
@@ -260,39 +389,79 @@ impl<'m, W: Write> Printer<'m, W> {
     }
 
     fn separator(&mut self, separator: u8) {
-        self.colored(sgr::SEPARATOR, &[separator]);
+        self.colored(Element::Separator, &[separator]);
     }
 
-    fn colored(&mut self, color: &str, text: &[u8]) {
-        self.start_color(color);
+    /// Writes `text`, wrapped in the SGR sequences of `element` when coloring (GNU grep writes
+    /// "erase in line" after each sequence, and nothing at all for an empty code).
+    fn colored(&mut self, element: Element, text: &[u8]) {
+        let code = match element {
+            Element::SelectedMatch => &self.colors.selected_match,
+            Element::ContextMatch => &self.colors.context_match,
+            Element::FileName => &self.colors.file_name,
+            Element::LineNumber => &self.colors.line_number,
+            Element::ByteOffset => &self.colors.byte_offset,
+            Element::Separator => &self.colors.separator,
+        };
+        if !self.options.color || code.is_empty() {
+            self.buffer.extend_from_slice(text);
+            return;
+        }
+        self.buffer.extend_from_slice(b"\x1b[");
+        self.buffer.extend_from_slice(code.as_bytes());
+        self.buffer.extend_from_slice(b"m\x1b[K");
         self.buffer.extend_from_slice(text);
-        self.end_color(color);
+        self.buffer.extend_from_slice(b"\x1b[m\x1b[K");
+    }
+}
+
+/// The parts of the output that `GREP_COLORS` colours.
+#[derive(Debug, Clone, Copy)]
+enum Element {
+    SelectedMatch,
+    ContextMatch,
+    FileName,
+    LineNumber,
+    ByteOffset,
+    Separator,
+}
+
+impl<W: Write> Sink for Printer<'_, W> {
+    fn line(&mut self, line: &[u8], role: Role, line_number: u64, byte_offset: u64) -> bool {
+        let printed = Printer::line(self, line, role, line_number, byte_offset);
+        if self.options.line_buffered && self.pending_error.is_none() {
+            self.pending_error = self.flush_chunk().err();
+        }
+        printed
     }
 
-    /// Select Graphic Rendition start, followed by "erase in line" as GNU grep emits it.
-    fn start_color(&mut self, color: &str) {
-        if self.options.color {
-            self.buffer.extend_from_slice(b"\x1b[");
-            self.buffer.extend_from_slice(color.as_bytes());
-            self.buffer.extend_from_slice(b"m\x1b[K");
-        }
+    fn group_separator(&mut self) {
+        Printer::group_separator(self);
     }
 
-    fn end_color(&mut self, _color: &str) {
-        if self.options.color {
-            self.buffer.extend_from_slice(b"\x1b[m\x1b[K");
+    fn chunk_done(&mut self) -> io::Result<()> {
+        if let Some(error) = self.pending_error.take() {
+            return Err(error);
         }
+        self.flush_chunk()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matcher::MatchOptions;
+    use crate::matcher::{MatchOptions, Syntax};
+
+    /// The options of `-E`: these tests are written in extended syntax.
+    fn ere() -> MatchOptions {
+        MatchOptions {
+            syntax: Syntax::Extended,
+            ..MatchOptions::default()
+        }
+    }
 
     fn matcher(pattern: &str) -> Matcher {
-        Matcher::new(&[pattern.as_bytes().to_vec()], MatchOptions::default())
-            .expect("test pattern is valid")
+        Matcher::new(&[pattern.as_bytes().to_vec()], ere()).expect("test pattern is valid")
     }
 
     fn render(
@@ -306,7 +475,7 @@ mod tests {
         let mut printer = Printer::new(&mut output, options, &matcher);
         printer.begin_file(name);
         for (line, role, number) in lines {
-            printer.line(line, *role, *number);
+            printer.line(line, *role, *number, 0);
         }
         printer.finish().expect("writing to a Vec cannot fail");
         output
@@ -352,20 +521,58 @@ mod tests {
     }
 
     #[test]
+    fn printer_colors_follow_grep_colors_over_grep_color() {
+        let (colors, warning) = Colors::from_env(Some("mt=36:ln=35:fn="), None);
+        assert_eq!(
+            (
+                colors.selected_match.as_str(),
+                colors.context_match.as_str()
+            ),
+            ("36", "36")
+        );
+        assert_eq!(
+            (colors.line_number.as_str(), colors.file_name.as_str()),
+            ("35", "")
+        );
+        assert_eq!(warning, None);
+        let (colors, warning) = Colors::from_env(Some("ln=35"), Some("36"));
+        assert_eq!(colors.selected_match, "36");
+        assert_eq!(
+            warning.as_deref(),
+            Some("warning: GREP_COLOR='36' is deprecated; use GREP_COLORS='mt=36'")
+        );
+        // GREP_COLORS wins, and then GREP_COLOR had no effect to warn about.
+        let (colors, warning) = Colors::from_env(Some("mt=33"), Some("36"));
+        assert_eq!((colors.selected_match.as_str(), warning), ("33", None));
+        // An empty code prints the text without escape sequences.
+        let matcher = matcher("o");
+        let mut output = Vec::new();
+        let options = PrintOptions {
+            color: true,
+            ..PrintOptions::default()
+        };
+        let (colors, _) = Colors::from_env(Some("ms="), None);
+        let mut printer = Printer::new(&mut output, options, &matcher).with_colors(colors);
+        printer.begin_file(None);
+        printer.line(b"fo\n", Role::Selected, 1, 0);
+        printer.finish().expect("writing to a Vec cannot fail");
+        assert_eq!(output, b"fo\n");
+    }
+
+    #[test]
     fn printer_drops_invalid_utf8_lines() {
         let matcher = matcher("x");
         let mut output = Vec::new();
         let mut printer = Printer::new(&mut output, PrintOptions::default(), &matcher);
         printer.begin_file(None);
-        assert!(!printer.line(b"caf\xe9 x\n", Role::Selected, 1));
-        assert!(printer.had_encoding_error());
-        assert!(printer.line(b"x\n", Role::Selected, 2));
+        assert!(!printer.line(b"caf\xe9 x\n", Role::Selected, 1, 0));
+        assert!(printer.line(b"x\n", Role::Selected, 2, 9));
         printer.finish().expect("writing to a Vec cannot fail");
         assert_eq!(output, b"x\n");
     }
 
     #[test]
-    fn printer_count_and_names() {
+    fn printer_prints_counts_names_and_separators() {
         let matcher = matcher("x");
         let mut output = Vec::new();
         let mut printer = Printer::new(&mut output, PrintOptions::default(), &matcher);

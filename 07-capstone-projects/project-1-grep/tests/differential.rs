@@ -5,7 +5,8 @@
 //!
 //! The corpus (see `util::Corpus`) holds ASCII, UTF-8, CRLF, a file without a final newline, an
 //! empty file, NUL bytes, invalid UTF-8, a 1 MiB line, a missing file and a directory.
-//! Every test skips, with a message on standard error, when GNU grep is not installed.
+//! Every test fails when `/usr/bin/grep` is not GNU grep 3.x, and says which version it compared
+//! against (on standard error when it passes, in the panic message when it does not).
 
 mod util;
 
@@ -41,6 +42,8 @@ const PATTERNS: &[&str] = &[
     "-foo",
     "a|",
     "straße",
+    // Required literals inside the pattern: the inner-literal prefilter.
+    "[a-z]+ (foo|bar|end)",
 ];
 
 /// Flag combinations applied to every pattern.
@@ -83,6 +86,22 @@ const FLAG_SETS: &[&[&str]] = &[
     &["-o", "-w", "-x"],
 ];
 
+/// Runs each argument list (with `stdin foo` on standard input) in both programs over a fresh
+/// corpus and fails on any difference; `compare_stderr` says whether messages must match too.
+fn check_arg_lists(gnu_version: &str, what: &str, arg_lists: &[&[&str]], compare_stderr: bool) {
+    let corpus = Corpus::new();
+    let cases: Vec<Case<'_>> = arg_lists
+        .iter()
+        .map(|args| Case {
+            args: args.to_vec(),
+            stdin: b"stdin foo\n",
+            compare_stderr,
+        })
+        .collect();
+    let found = differences(&corpus, &cases);
+    assert_no_differences(gnu_version, what, cases.len(), &found);
+}
+
 /// Builds the cases for `patterns` × `flag_sets` over `files` (and standard input when `files`
 /// is empty).
 fn matrix<'a>(
@@ -109,24 +128,25 @@ fn matrix<'a>(
 }
 
 #[test]
-fn differential_patterns_by_flags_over_all_text_files() {
-    if !util::gnu_grep_available() {
-        return;
-    }
+fn differential_patterns_by_flags_match_gnu_over_all_text_files() {
+    let gnu_version = util::require_gnu_grep();
     let corpus = Corpus::new();
     let cases = matrix(PATTERNS, FLAG_SETS, TEXT_FILES, b"");
     let found = differences(&corpus, &cases);
-    assert_no_differences("patterns × flags over many files", cases.len(), &found);
+    assert_no_differences(
+        &gnu_version,
+        "patterns × flags over many files",
+        cases.len(),
+        &found,
+    );
 }
 
 /// Sends every non-empty regular file through the memory-mapped path, with windows of one
 /// page: the whole pattern × flag matrix, the 1 MiB line (256 windows, so the window must grow),
 /// and a generated file of about 53 KiB whose lines straddle many window boundaries.
 #[test]
-fn differential_memory_mapped_windows() {
-    if !util::gnu_grep_available() {
-        return;
-    }
+fn differential_memory_mapped_windows_match_gnu() {
+    let gnu_version = util::require_gnu_grep();
     let corpus = Corpus::new();
     let mut many_lines = String::new();
     for n in 0..1500u32 {
@@ -162,14 +182,17 @@ fn differential_memory_mapped_windows() {
         b"",
     ));
     let found = differences_with_env(&corpus, &cases, &env);
-    assert_no_differences("memory-mapped, 4 KiB windows", cases.len(), &found);
+    assert_no_differences(
+        &gnu_version,
+        "memory-mapped, 4 KiB windows",
+        cases.len(),
+        &found,
+    );
 }
 
 #[test]
-fn differential_single_file_and_stdin() {
-    if !util::gnu_grep_available() {
-        return;
-    }
+fn differential_single_file_and_stdin_match_gnu() {
+    let gnu_version = util::require_gnu_grep();
     let corpus = Corpus::new();
     let ascii = std::fs::read(corpus.file("ascii.txt")).expect("reading the corpus");
     let patterns = &["foo", "o", "^$", "(foo|bar)", "[[:upper:]]", "zzz", ""];
@@ -182,14 +205,12 @@ fn differential_single_file_and_stdin() {
         &ascii,
     ));
     let found = differences(&corpus, &cases);
-    assert_no_differences("single file and stdin", cases.len(), &found);
+    assert_no_differences(&gnu_version, "single file and stdin", cases.len(), &found);
 }
 
 #[test]
-fn differential_fixed_strings() {
-    if !util::gnu_grep_available() {
-        return;
-    }
+fn differential_fixed_strings_match_gnu() {
+    let gnu_version = util::require_gnu_grep();
     let corpus = Corpus::new();
     let patterns = &["a.b", "foo", "x=1;", "(foo", "[", "é", "FOO", ""];
     let flag_sets: &[&[&str]] = &[
@@ -203,14 +224,12 @@ fn differential_fixed_strings() {
     ];
     let cases = matrix(patterns, flag_sets, TEXT_FILES, b"");
     let found = differences(&corpus, &cases);
-    assert_no_differences("fixed strings", cases.len(), &found);
+    assert_no_differences(&gnu_version, "fixed strings", cases.len(), &found);
 }
 
 #[test]
-fn differential_long_line_and_context_across_files() {
-    if !util::gnu_grep_available() {
-        return;
-    }
+fn differential_long_line_and_context_across_files_match_gnu() {
+    let gnu_version = util::require_gnu_grep();
     let corpus = Corpus::new();
     let patterns = &["needle", "foo", "^x+needle", "zzz"];
     let flag_sets: &[&[&str]] = &[&[], &["-c"], &["-n"], &["-v", "-c"], &["-o"], &["-C1"]];
@@ -232,15 +251,17 @@ fn differential_long_line_and_context_across_files() {
         b"",
     ));
     let found = differences(&corpus, &cases);
-    assert_no_differences("long line and multi-pattern", cases.len(), &found);
+    assert_no_differences(
+        &gnu_version,
+        "long line and multi-pattern",
+        cases.len(),
+        &found,
+    );
 }
 
 #[test]
-fn differential_errors_directories_and_recursion() {
-    if !util::gnu_grep_available() {
-        return;
-    }
-    let corpus = Corpus::new();
+fn differential_errors_directories_and_recursion_match_gnu() {
+    let gnu_version = util::require_gnu_grep();
     let arg_lists: &[&[&str]] = &[
         &["foo", "missing.txt", "ascii.txt"],
         &["-s", "foo", "missing.txt", "ascii.txt"],
@@ -310,37 +331,130 @@ fn differential_errors_directories_and_recursion() {
         &["-y", "hello", "ascii.txt"],
         &["-i", "--no-ignore-case", "hello", "ascii.txt"],
     ];
-    let cases: Vec<Case<'_>> = arg_lists
-        .iter()
-        .map(|args| Case {
-            args: args.to_vec(),
-            stdin: b"stdin foo\n",
-            compare_stderr: true,
-        })
-        .collect();
-    let found = differences(&corpus, &cases);
-    assert_no_differences("errors and recursion", cases.len(), &found);
+    check_arg_lists(&gnu_version, "errors and recursion", arg_lists, true);
 }
 
 #[test]
 fn differential_invalid_patterns_exit_2() {
-    if !util::gnu_grep_available() {
-        return;
-    }
+    let gnu_version = util::require_gnu_grep();
     // Our messages come from the regex crate, so only the status and stdout are compared here.
-    let corpus = Corpus::new();
-    let cases: Vec<Case<'_>> = [
-        &["(", "ascii.txt"][..],
+    let arg_lists: &[&[&str]] = &[
+        &["(", "ascii.txt"],
         &["[a", "ascii.txt"],
         &["a)(", "ascii.txt"],
-    ]
-    .iter()
-    .map(|args| Case {
-        args: args.to_vec(),
-        stdin: b"",
-        compare_stderr: false,
-    })
-    .collect();
+    ];
+    check_arg_lists(&gnu_version, "invalid patterns", arg_lists, false);
+}
+
+/// Basic syntax (`-G`, GNU grep's default): backslashed operators, the characters that are
+/// ordinary in BRE, position-dependent `*`, `^` and `$`, intervals, and back-references (which
+/// go to the backtracking engine).
+const BASIC_PATTERNS: &[&str] = &[
+    r"\(fo\)\1",
+    r"\(o\)\1",
+    r"\([a-z]\)\1",
+    r"\(.\)\1",
+    r"fo\+",
+    r"o\{2\}",
+    r"x\{,2\}",
+    "a|b",
+    "(foo)",
+    "*foo",
+    r"foo\|bar",
+    "^foo$",
+    "b[a-z]r",
+    "a+",
+    "o?",
+    r"[\w]",
+    "a^b$c",
+    r"\(^foo\|bar$\)",
+    r"\<the\>",
+    "{1}",
+];
+
+#[test]
+fn differential_basic_syntax_and_backreferences_match_gnu() {
+    let gnu_version = util::require_gnu_grep();
+    let corpus = Corpus::new();
+    let flag_sets: &[&[&str]] = &[
+        &["-G"],
+        &["-G", "-i"],
+        &["-G", "-v", "-c"],
+        &["-G", "-n"],
+        &["-G", "-w"],
+        &["-G", "-x"],
+        &["-G", "-o"],
+        &["-G", "--color=always"],
+        &["-G", "-o", "-i"],
+        &["-G", "-l"],
+    ];
+    let mut cases = matrix(BASIC_PATTERNS, flag_sets, TEXT_FILES, b"");
+    // No syntax option at all: BRE is the default.
+    cases.extend(matrix(
+        &[r"\(o\)\1", "a|b", r"fo\+"],
+        &[&[]],
+        &[],
+        b"foo\na|b\n",
+    ));
     let found = differences(&corpus, &cases);
-    assert_no_differences("invalid patterns", cases.len(), &found);
+    assert_no_differences(&gnu_version, "basic syntax", cases.len(), &found);
+}
+
+#[test]
+fn differential_output_and_file_selection_options_match_gnu() {
+    let gnu_version = util::require_gnu_grep();
+    let arg_lists: &[&[&str]] = &[
+        &["-a", "foo", "nul.bin", "latin1.txt"],
+        &["-a", "-c", "foo", "nul.bin"],
+        &["--binary-files=text", "-n", "data", "nul.bin"],
+        &["-I", "foo", "nul.bin", "ascii.txt"],
+        &["-I", "-c", "foo", "nul.bin", "ascii.txt"],
+        &[
+            "--binary-files=without-match",
+            "-l",
+            "foo",
+            "nul.bin",
+            "ascii.txt",
+        ],
+        &["-b", "foo", "ascii.txt", "crlf.txt"],
+        &["-b", "-o", "o", "ascii.txt"],
+        &["-b", "-n", "-C1", "bar", "ascii.txt"],
+        &["-Z", "foo", "ascii.txt", "crlf.txt"],
+        &["-Z", "-l", "foo", "ascii.txt", "crlf.txt"],
+        &["-Z", "-c", "foo", "ascii.txt", "crlf.txt"],
+        &["--label=IN", "-H", "foo", "-"],
+        &["--label=IN", "-c", "foo", "-", "ascii.txt"],
+        &["--line-buffered", "-n", "foo", "ascii.txt"],
+        &["-U", "foo", "crlf.txt"],
+        &["-C1", "--group-separator=::", "foo", "ascii.txt"],
+        &["-A0", "--no-group-separator", "foo", "ascii.txt"],
+        &["-r", "--include=*.txt", "foo", "dir"],
+        &["-r", "--exclude=inner*", "foo", "dir"],
+        &["-r", "--exclude-dir=sub", "foo", "dir"],
+        &["-r", "--exclude-dir=sub", "--include=deep*", "foo", "dir"],
+        &[
+            "-r",
+            "--exclude=x",
+            "--include=d*",
+            "--exclude=d*",
+            "foo",
+            "dir",
+        ],
+        &["-r", "--include=inner*", "--exclude=*.txt", "foo", "dir"],
+        &["-r", "--exclude-dir=sub/", "foo", "dir"],
+        &["--exclude=*.txt", "foo", "ascii.txt", "nul.bin"],
+        &["--include=*.bin", "foo", "ascii.txt", "nul.bin"],
+        &["-d", "skip", "foo", "dir", "ascii.txt"],
+        &["--directories=recurse", "-c", "foo", "dir"],
+        &["-d", "read", "foo", "dir"],
+        &["-D", "skip", "foo", "-"],
+        &["-R", "-c", "foo", "dir"],
+        &["--binary-files=bogus", "foo", "ascii.txt"],
+        &["-T", "foo", "ascii.txt", "crlf.txt"],
+        &["-Tn", "-b", "foo", "ascii.txt"],
+        &["-T", "-n", "-o", "o", "ascii.txt"],
+        &["-Tn", "foo", "-"],
+        &["-T", "^", "empty.txt", "no-newline.txt"],
+    ];
+    check_arg_lists(&gnu_version, "output and file options", arg_lists, true);
 }

@@ -30,19 +30,38 @@ pub fn minigrep_path() -> &'static str {
     env!("CARGO_BIN_EXE_minigrep")
 }
 
-/// Returns true when `/usr/bin/grep` is GNU grep; otherwise prints why the caller skips.
-pub fn gnu_grep_available() -> bool {
-    let version = Command::new(GNU_GREP).arg("--version").output();
-    let is_gnu = version
+/// The major version of GNU grep the differential tests were written against.
+pub const GNU_GREP_MAJOR: &str = "3";
+
+/// Returns the first line of `/usr/bin/grep --version` (for example `grep (GNU grep) 3.8`),
+/// and fails the calling test when it is not GNU grep 3.x: a differential test that compares
+/// against nothing, or against another grep, proves nothing, so it must not pass.
+pub fn require_gnu_grep() -> String {
+    let output = Command::new(GNU_GREP).arg("--version").output();
+    let first_line = output
         .as_ref()
-        .is_ok_and(|output| String::from_utf8_lossy(&output.stdout).contains("GNU grep"));
-    if !is_gnu {
-        eprintln!(
-            "SKIPPED: GNU grep was not found at {GNU_GREP}; the differential tests need it \
-             (Debian/Ubuntu: apt-get install grep)"
-        );
-    }
-    is_gnu
+        .map(|output| {
+            String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_owned()
+        })
+        .unwrap_or_default();
+    let version = first_line.strip_prefix("grep (GNU grep) ").unwrap_or("");
+    assert!(
+        version.split('.').next() == Some(GNU_GREP_MAJOR),
+        "the differential tests need GNU grep {GNU_GREP_MAJOR}.x at {GNU_GREP} \
+         (Debian/Ubuntu: apt-get install grep); found {:?}",
+        if first_line.is_empty() {
+            output
+                .err()
+                .map_or("no version line".to_owned(), |error| error.to_string())
+        } else {
+            first_line.clone()
+        }
+    );
+    first_line
 }
 
 /// Runs `program` with `args` in `dir`, feeding `stdin`, in the C.UTF-8 locale and with no
@@ -102,16 +121,23 @@ pub fn minigrep(args: &[&str], dir: &Path, stdin: &[u8]) -> Outcome {
     run(minigrep_path(), args, dir, stdin)
 }
 
-/// Runs GNU grep with `-E` put in front (unless the case asks for `-F`, which GNU grep 3.8
-/// refuses to combine with `-E`), so its pattern syntax is the one we compare against.
-pub fn gnu(args: &[&str], dir: &Path, stdin: &[u8]) -> Outcome {
-    let mut with_extended = if args.contains(&"-F") {
+/// `args` with `-E` put in front, unless the case chooses its syntax itself with `-F` or `-G`
+/// (GNU grep 3.8 refuses to combine two of them): most cases are written in ERE.
+pub fn with_syntax<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let chooses = args.contains(&"-F") || args.contains(&"-G");
+    // A case with only standard input and a lone pattern checks the default syntax.
+    let mut with_extended = if chooses || args.len() == 2 && args[0] == "-e" {
         vec![]
     } else {
         vec!["-E"]
     };
     with_extended.extend_from_slice(args);
-    run(GNU_GREP, &with_extended, dir, stdin)
+    with_extended
+}
+
+/// Runs GNU grep with [`with_syntax`]`(args)`.
+pub fn gnu(args: &[&str], dir: &Path, stdin: &[u8]) -> Outcome {
+    run(GNU_GREP, &with_syntax(args), dir, stdin)
 }
 
 /// Makes our standard error comparable with GNU grep's: the program name differs.
@@ -207,7 +233,7 @@ impl Default for Corpus {
     }
 }
 
-/// One differential case: arguments (after `-E` for GNU) and standard input.
+/// One differential case: arguments (after `-E`, see [`with_syntax`]) and standard input.
 pub struct Case<'a> {
     /// Arguments for both programs.
     pub args: Vec<&'a str>,
@@ -231,7 +257,8 @@ pub fn differences_with_env(
 ) -> Vec<String> {
     let mut found = Vec::new();
     for case in cases {
-        let ours = run_with_env(minigrep_path(), &case.args, corpus.path(), case.stdin, env);
+        let args = with_syntax(&case.args);
+        let ours = run_with_env(minigrep_path(), &args, corpus.path(), case.stdin, env);
         let theirs = gnu(&case.args, corpus.path(), case.stdin);
         let mut problems = Vec::new();
         if ours.status != theirs.status {
@@ -261,12 +288,13 @@ pub fn differences_with_env(
     found
 }
 
-/// Fails the test with a readable list if there are differences.
-pub fn assert_no_differences(what: &str, total: usize, differences: &[String]) {
+/// Fails the test with a readable list if there are differences; `gnu_version` (from
+/// [`require_gnu_grep`]) names what was compared against.
+pub fn assert_no_differences(gnu_version: &str, what: &str, total: usize, differences: &[String]) {
     if !differences.is_empty() {
         let shown: Vec<&String> = differences.iter().take(15).collect();
         panic!(
-            "{what}: {} of {total} cases differ from GNU grep; first ones:\n{}",
+            "{what}: {} of {total} cases differ from {gnu_version}; first ones:\n{}",
             differences.len(),
             shown
                 .iter()
@@ -275,5 +303,5 @@ pub fn assert_no_differences(what: &str, total: usize, differences: &[String]) {
                 .join("\n")
         );
     }
-    eprintln!("{what}: {total} cases, 0 differences");
+    eprintln!("{what}: {total} cases, 0 differences from {gnu_version}");
 }
