@@ -25,6 +25,10 @@ fi
 if ! cargo +nightly miri --version >/dev/null 2>&1; then
     miri_ok=0
     echo "Miri is not available (rustup could not install the nightly 'miri' component): the Miri step will be skipped"
+else
+    # Build Miri's standard library once, up front: the contract runs several Miri test
+    # binaries at the same time, and they should not all find it missing together.
+    cargo +nightly miri setup >/dev/null
 fi
 
 step "cargo fmt --check"
