@@ -53,7 +53,11 @@ pub enum Error {
 impl Error {
     /// Returns true when this is a write into a pipe whose reader has gone away.
     pub fn is_broken_pipe(&self) -> bool {
+        // course:solution p1.4 True for a write error whose kind says the reader of the pipe went away.
         matches!(self, Error::Write(e) if e.kind() == io::ErrorKind::BrokenPipe)
+        // course:stub
+        // false
+        // course:end
     }
 }
 
@@ -62,11 +66,13 @@ impl Error {
 /// The standard library's `Display` for an OS error appends ` (os error 2)`, which GNU grep
 /// does not print, so we cut that suffix off.
 pub fn describe_io(error: &io::Error) -> String {
+    // course:solution p1.1 The text of the error without the ` (os error N)` suffix that std adds.
     let text = error.to_string();
     match text.rfind(" (os error ") {
         Some(cut) if text.ends_with(')') => text[..cut].to_string(),
         _ => text,
     }
+    // course:end
 }
 
 #[cfg(test)]

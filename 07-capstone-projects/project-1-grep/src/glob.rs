@@ -19,6 +19,7 @@ pub(crate) fn matches_name(glob: &[u8], name: &[u8]) -> bool {
 /// True when `glob` matches all of `text` (`*` and `?` match `/` too, as `fnmatch` without
 /// `FNM_PATHNAME` does).
 fn matches(glob: &[u8], text: &[u8]) -> bool {
+    // course:solution p1.6 Match the whole of `text` against `glob`: `?` one byte, `[...]` (see `bracket`), `\x` a literal x, `*` any run of bytes (remember the last `*` and let it absorb one more byte when the rest fails).
     // Iterative matching with one backtracking point for the last `*`, which is enough for
     // globs (a later `*` can always take over what an earlier one would have matched).
     let (mut g, mut t) = (0, 0);
@@ -50,6 +51,38 @@ fn matches(glob: &[u8], text: &[u8]) -> bool {
         }
     }
     glob[g..].iter().all(|&byte| byte == b'*')
+    // course:decoy star-restarts-after-mismatch After a mismatch, goes on after the mismatching byte instead of one byte after where the `*` began, so `*s.txt` misses `class.txt`.
+    // // Iterative matching with one backtracking point for the last `*`, which is enough for
+    // // globs (a later `*` can always take over what an earlier one would have matched).
+    // let (mut g, mut t) = (0, 0);
+    // let mut star: Option<(usize, usize)> = None;
+    // while t < text.len() {
+    //     let step = match glob.get(g) {
+    //         Some(b'*') => {
+    //             star = Some((g, t));
+    //             g += 1;
+    //             continue;
+    //         }
+    //         Some(b'?') => Some(g + 1),
+    //         Some(b'[') => bracket(glob, g, text[t]),
+    //         Some(b'\\') if g + 1 < glob.len() => (glob[g + 1] == text[t]).then_some(g + 2),
+    //         Some(&byte) => (byte == text[t]).then_some(g + 1),
+    //         None => None,
+    //     };
+    //     match (step, star) {
+    //         (Some(next), _) => {
+    //             g = next;
+    //             t += 1;
+    //         }
+    //         (None, Some((star_g, _))) => {
+    //             g = star_g + 1;
+    //             t += 1;
+    //         }
+    //         (None, None) => return false,
+    //     }
+    // }
+    // glob[g..].iter().all(|&byte| byte == b'*')
+    // course:end
 }
 
 /// Matches `byte` against the bracket expression that starts at `glob[open]`; returns the index

@@ -63,11 +63,13 @@ pub enum Status {
 impl Status {
     /// The exit status GNU grep uses for this outcome.
     pub fn code(self) -> u8 {
+        // course:solution p1.1 Map each outcome to GNU grep's exit status: 0 when a line was selected, 1 when none was, 2 after trouble.
         match self {
             Status::Selected => 0,
             Status::NothingSelected => 1,
             Status::Trouble => 2,
         }
+        // course:end
     }
 }
 
@@ -145,7 +147,8 @@ pub fn run<W: Write>(
     let surroundings = run_config.surroundings;
     // GNU grep 3.8 turns "no patterns at all" (`-f /dev/null`) into "-v with the empty pattern",
     // which selects nothing; and -v with -f /dev/null into plain "", which selects everything.
-    let empty_pattern = vec![Vec::new()];
+    let empty_pattern: Vec<Vec<u8>> = vec![Vec::new()];
+    // course:solution p1.2 Decide the patterns, -v and the match options of the run (and GNU's rule for "no patterns at all").
     let (patterns, invert, match_options) = if config.patterns.is_empty() {
         let mut options = config.match_options;
         options.line = false;
@@ -154,6 +157,10 @@ pub fn run<W: Write>(
     } else {
         (&config.patterns, config.invert, config.match_options)
     };
+    // course:stub
+    // let _ = &empty_pattern;
+    // let (patterns, invert, match_options) = (&config.patterns, false, config.match_options);
+    // course:end
     // GNU grep notices when its output is /dev/null: -q wins, and otherwise nothing is printed
     // and each file stops at its first selected line (-c, -l and -L are then ignored).
     let mode = if surroundings.output_discarded && config.mode != Mode::Quiet {
@@ -223,6 +230,7 @@ pub fn run<W: Write>(
     let outcome = walk.operands();
     walk.printer.finish().map_err(Error::Write)?;
     outcome?;
+    // course:solution p1.1 The status of the whole run: trouble (2) wins over a match (0) unless -q found one; otherwise 0 or 1.
     Ok(if walk.selected && mode == Mode::Quiet {
         // -q: a match wins over any error, as in GNU grep.
         Status::Selected
@@ -233,6 +241,15 @@ pub fn run<W: Write>(
     } else {
         Status::NothingSelected
     })
+    // course:decoy error-hides-behind-a-match Any selected line makes the status 0, even when another file could not be read.
+    // Ok(if walk.selected {
+    //     Status::Selected
+    // } else if walk.trouble {
+    //     Status::Trouble
+    // } else {
+    //     Status::NothingSelected
+    // })
+    // course:end
 }
 
 /// Tells the walk to stop early: `-q` found its match.
@@ -373,6 +390,7 @@ impl<W: Write> Walk<'_, '_, '_, W> {
 
     /// Searches the entries of one directory (see [`Walk::directory`]).
     fn directory_entries(&mut self, path: &Path, display: Option<&[u8]>) -> Result<(), Interrupt> {
+        // course:solution p1.6 Walk one directory: for each entry build its displayed name, follow links only with -R, recurse into directories (unless --exclude-dir) and search regular files (unless excluded).
         let shown = display.unwrap_or(b".");
         let entries = match std::fs::read_dir(path) {
             Ok(entries) => entries,
@@ -427,6 +445,66 @@ impl<W: Write> Walk<'_, '_, '_, W> {
             }
         }
         Ok(())
+        // course:stub
+        // // Directories are not walked yet.
+        // let _ = (path, display);
+        // Ok(())
+        // course:decoy follows-links-inside-the-tree Follows symbolic links met inside the tree with -r too, where GNU grep skips them (only -R follows them).
+        // let shown = display.unwrap_or(b".");
+        // let entries = match std::fs::read_dir(path) {
+        //     Ok(entries) => entries,
+        //     Err(error) => {
+        //         self.report(shown, &error);
+        //         return Ok(());
+        //     }
+        // };
+        // for entry in entries {
+        //     let entry = match entry {
+        //         Ok(entry) => entry,
+        //         Err(error) => {
+        //             self.report(shown, &error);
+        //             continue;
+        //         }
+        //     };
+        //     let name = entry.file_name();
+        //     let child_display = match display {
+        //         Some(parent) => {
+        //             let parent = parent.strip_suffix(b"/").unwrap_or(parent);
+        //             let mut joined = parent.to_vec();
+        //             joined.push(b'/');
+        //             joined.extend_from_slice(name.as_bytes());
+        //             joined
+        //         }
+        //         None => name.as_bytes().to_vec(),
+        //     };
+        //     let child_path = path.join(&name);
+        //     let file_type = match entry.file_type() {
+        //         // Every link is followed, as if every walk were -R.
+        //         Ok(file_type) if file_type.is_symlink() => {
+        //             match std::fs::metadata(&child_path) {
+        //                 Ok(metadata) => metadata.file_type(),
+        //                 Err(error) => {
+        //                     self.report(&child_display, &error);
+        //                     continue;
+        //                 }
+        //             }
+        //         }
+        //         Ok(file_type) => file_type,
+        //         Err(error) => {
+        //             self.report(&child_display, &error);
+        //             continue;
+        //         }
+        //     };
+        //     if file_type.is_dir() {
+        //         if !self.excluded_directory(name.as_bytes()) {
+        //             self.directory(&child_path, Some(&child_display))?;
+        //         }
+        //     } else if file_type.is_file() && !self.excluded_file(name.as_bytes()) {
+        //         self.input(&child_path, &child_display, true)?;
+        //     }
+        // }
+        // Ok(())
+        // course:end
     }
 
     /// Opens and searches one file (or standard input for `-`).
@@ -438,6 +516,7 @@ impl<W: Write> Walk<'_, '_, '_, W> {
         };
         self.printer.begin_file(show_name.then_some(display));
         let summary = if path.as_os_str() == OsStr::new("-") {
+            // course:solution p1.2 Search standard input: lock it, search it, and (after -l/-L or -m) leave it as GNU grep leaves it.
             let stdin = io::stdin();
             if self.is_output(&stdin.as_fd()) {
                 self.report_input_is_output(display);
@@ -467,6 +546,10 @@ impl<W: Write> Walk<'_, '_, '_, W> {
                 }
             }
             summary
+            // course:stub
+            // // Standard input is not searched yet.
+            // return Ok(());
+            // course:end
         } else {
             match File::open(path) {
                 Ok(file) if self.is_output(&file.as_fd()) => {
@@ -545,6 +628,7 @@ impl<W: Write> Walk<'_, '_, '_, W> {
 
     /// Reports a per-file problem GNU-style (unless `-s`) and remembers it for the exit status.
     fn report(&mut self, display: &[u8], error: &io::Error) {
+        // course:solution p1.1 Remember the trouble for the exit status and print `minigrep: FILE: reason` on standard error (unless -s).
         self.trouble = true;
         if !self.config.no_messages {
             let _ = writeln!(
@@ -555,6 +639,7 @@ impl<W: Write> Walk<'_, '_, '_, W> {
                 describe_io(error)
             );
         }
+        // course:end
     }
 }
 

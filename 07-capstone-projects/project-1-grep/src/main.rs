@@ -105,6 +105,7 @@ fn stdout_is_dev_null() -> bool {
 
 /// Prints an error as `minigrep: MESSAGE` (plus the usage lines for usage errors); exit 2.
 fn fail(program: &str, error: &Error) -> ExitCode {
+    // course:solution p1.1 Print `PROGRAM: MESSAGE` (no line for an empty message), the usage lines after a usage error, and exit with status 2.
     let mut stderr = io::stderr().lock();
     let message = error.to_string();
     if !message.is_empty() {
@@ -114,6 +115,7 @@ fn fail(program: &str, error: &Error) -> ExitCode {
         let _ = write!(stderr, "{}", cli::USAGE);
     }
     ExitCode::from(2)
+    // course:end
 }
 
 fn print_and_exit(text: &str) -> ExitCode {

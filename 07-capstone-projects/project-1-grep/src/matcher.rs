@@ -149,6 +149,7 @@ impl Matcher {
                 word_fallback: None,
             });
         }
+        // course:solution p1.3 Compile the patterns: translate each (BRE/ERE, or escape it for -F), send back-references to `Backtrack`, combine them (-w, -x), parse and strip newlines, and pick memmem for a plain literal or the regex otherwise.
         let mut alternatives = Vec::with_capacity(patterns.len());
         let mut backreferences = false;
         for pattern in patterns {
@@ -214,6 +215,15 @@ impl Matcher {
             span_includes_newline,
             word_fallback,
         })
+        // course:stub
+        // // Until patterns are compiled, the first pattern is searched as a fixed string.
+        // let _ = options;
+        // Ok(Matcher {
+        //     engine: Engine::Literal(Box::new(memmem::Finder::new(&patterns[0]).into_owned())),
+        //     span_includes_newline,
+        //     word_fallback: None,
+        // })
+        // course:end
     }
 
     /// Finds the first line in `haystack[start..]` that contains a match.
@@ -253,6 +263,7 @@ impl Matcher {
 
     /// The line of `haystack[start..]` that contains offset `inside`, if there is a line there.
     fn line_around(&self, haystack: &[u8], start: usize, inside: usize) -> Option<(usize, usize)> {
+        // course:solution p1.1 The line (start, end just past its newline) around offset `inside`; none at the very end of the haystack.
         if inside >= haystack.len() {
             // Only an empty match can sit at the very end, after the last newline.
             return None;
@@ -264,6 +275,7 @@ impl Matcher {
         let line_end = memchr::memchr(b'\n', &haystack[inside..])
             .map_or(haystack.len(), |offset| inside + offset + 1);
         Some((line_start, line_end))
+        // course:end
     }
 
     /// Finds the leftmost match in `line` that starts at or after `start`.
@@ -661,6 +673,7 @@ fn compile(hir: &Hir) -> Result<Regex, Error> {
 
 /// Joins the alternatives into one pattern and applies `-x` / `-w`.
 fn combine(alternatives: &[String], options: MatchOptions) -> String {
+    // course:solution p1.3 Join the alternatives into one pattern (empty ones last) and wrap it for -x or -w.
     // GNU grep picks the longest of the matches that start at the same place; the regex crate
     // picks the first alternative that matches. Putting empty patterns last makes the two agree
     // on the common case `-e '' -e foo --color`, where GNU highlights `foo`. (A stable sort: the
@@ -686,6 +699,33 @@ fn combine(alternatives: &[String], options: MatchOptions) -> String {
     } else {
         joined
     }
+    // course:decoy plain-word-boundaries Wraps -w patterns in plain `\b`, which needs a word character inside the match, so `-w -e -x` never matches.
+    // // GNU grep picks the longest of the matches that start at the same place; the regex crate
+    // // picks the first alternative that matches. Putting empty patterns last makes the two agree
+    // // on the common case `-e '' -e foo --color`, where GNU highlights `foo`. (A stable sort: the
+    // // other patterns keep their order.)
+    // let mut ordered: Vec<&String> = alternatives.iter().collect();
+    // ordered.sort_by_key(|alternative| alternative.is_empty());
+    // let joined = ordered
+    //     .into_iter()
+    //     .map(|alternative| format!("(?:{alternative})"))
+    //     .collect::<Vec<_>>()
+    //     .join("|");
+    // if options.line {
+    //     // GNU grep gives -x priority over -w when both are set.
+    //     format!("^(?:{joined})$")
+    // } else if options.word {
+    //     // "Half" word boundaries (regex 1.10+) say exactly what GNU's -w says: the byte before
+    //     // the match is not a word character (or there is none), and likewise after it. A plain
+    //     // `\b` would be wrong for a pattern that starts with a non-word character, like `-x`.
+    //     format!(r"\b(?:{joined})\b")
+    // } else if alternatives.len() == 1 {
+    //     // Keep a lone pattern bare so a plain literal is recognised as one after parsing.
+    //     alternatives[0].clone()
+    // } else {
+    //     joined
+    // }
+    // course:end
 }
 
 /// Rewrites POSIX bracket classes that GNU grep, in a UTF-8 locale, applies to all of Unicode.
@@ -739,6 +779,7 @@ fn escape_bytes(pattern: &[u8]) -> String {
 
 /// Rewrites `hir` so that it can never match a `\n` byte.
 fn strip_newlines(hir: Hir) -> Hir {
+    // course:solution p1.3 Rebuild the HIR without `\n`: classes lose it, literals containing it become `Hir::fail()`, and the other kinds recurse.
     match hir.into_kind() {
         HirKind::Empty => Hir::empty(),
         HirKind::Literal(hir::Literal(bytes)) => {
@@ -771,6 +812,9 @@ fn strip_newlines(hir: Hir) -> Hir {
             Hir::alternation(subs.into_iter().map(strip_newlines).collect())
         }
     }
+    // course:decoy newlines-left-in Leaves the HIR as parsed, so `\s`, `[^x]` and `\n` can match across a line end in a buffer search.
+    // hir
+    // course:end
 }
 
 /// Turns a `regex-syntax` error into one line: `regex-syntax` prints a multi-line picture with a

@@ -264,6 +264,7 @@ impl<'m, W: Write> Printer<'m, W> {
         line_number: u64,
         byte_offset: u64,
     ) -> Option<usize> {
+        // course:solution p1.3 Walk the matches of the line with `Matcher::find_at`: with -o print each non-empty one on its own line (with its prefixes), with --color wrap each in place.
         // GNU grep colours matches by the line they are in: `ms` on selected lines, `mc` on
         // context lines.
         let match_color = match role {
@@ -308,14 +309,24 @@ impl<'m, W: Write> Printer<'m, W> {
         } else {
             printed_up_to
         })
+        // course:stub
+        // // Matches are neither highlighted nor printed alone yet.
+        // let _ = (line, role, line_number, byte_offset);
+        // Some(0)
+        // course:end
     }
 
     /// Prints the `file:` and `N:` prefixes. Returns false (printing nothing) if `content` is not
     /// valid UTF-8.
     fn head(&mut self, content: &[u8], role: Role, line_number: u64, byte_offset: u64) -> bool {
+        // course:solution p1.4 Refuse (return false, print nothing) a line that is not valid UTF-8, unless -a.
         if !self.options.text && std::str::from_utf8(content).is_err() {
             return false;
         }
+        // course:stub
+        // // Every line is printed, whatever its bytes.
+        // course:end
+        // course:solution p1.2 Print the prefixes GNU grep puts before a line: `file` then `N` (-n) then `B` (-b), each followed by `:` (selected) or `-` (context), and the tab of -T.
         let named = self.file_name.is_some();
         self.name_prefix(separator_of(role));
         let width = self.number_width;
@@ -332,6 +343,27 @@ impl<'m, W: Write> Printer<'m, W> {
         if self.options.initial_tab && prefixed && !content.is_empty() {
             self.buffer.push(b'\t');
         }
+        // course:stub
+        // // No prefixes yet: the line is printed bare.
+        // let _ = (content, role, line_number, byte_offset);
+        // course:decoy number-before-name Prints the line number before the file name (`3:a.txt:line`).
+        // let width = self.number_width;
+        // for (wanted, number, element) in [
+        //     (self.options.line_number, line_number, Element::LineNumber),
+        //     (self.options.byte_offset, byte_offset, Element::ByteOffset),
+        // ] {
+        //     if wanted {
+        //         self.colored(element, format!("{number:>width$}").as_bytes());
+        //         self.separator(separator_of(role));
+        //     }
+        // }
+        // let named = self.file_name.is_some();
+        // self.name_prefix(separator_of(role));
+        // let prefixed = named || self.options.line_number || self.options.byte_offset;
+        // if self.options.initial_tab && prefixed && !content.is_empty() {
+        //     self.buffer.push(b'\t');
+        // }
+        // course:end
         true
     }
 
@@ -350,19 +382,29 @@ impl<'m, W: Write> Printer<'m, W> {
 
     /// Prints the `-c` result for the current file: `[file:]count`.
     pub fn count(&mut self, count: u64) {
+        // course:solution p1.5 Print `[file:]count` and a newline.
         self.name_prefix(b':');
         self.buffer.extend_from_slice(count.to_string().as_bytes());
         self.buffer.push(b'\n');
+        // course:stub
+        // // Counts are not printed yet.
+        // let _ = count;
+        // course:end
     }
 
     /// Prints a file name alone on its line, for `-l` and `-L`.
     pub fn file_name_line(&mut self, name: &[u8]) {
+        // course:solution p1.5 Print the file name, then a newline (or a NUL byte with -Z).
         self.colored(Element::FileName, name);
         self.buffer.push(if self.options.null_after_name {
             0
         } else {
             b'\n'
         });
+        // course:stub
+        // // File names are not printed alone yet.
+        // let _ = name;
+        // course:end
     }
 
     /// Hands everything printed so far to the writer.

@@ -11,12 +11,11 @@ use std::io;
 
 use super::input::Input;
 use super::lines::{LineCounter, count_newlines, line_start_before, next_line, nul_to_newline};
-use super::{BinaryFiles, FileSummary, Role, SearchOptions, Sink};
-use crate::matcher::Matcher;
+use super::{BinaryFiles, FileSummary, LineMatcher, Role, SearchOptions, Sink};
 
 /// Searches one input (GNU grep's `grep` function): the loop over buffers.
-pub(super) fn search_input<I: Input, S: Sink + ?Sized>(
-    matcher: &Matcher,
+pub(super) fn search_input<M: LineMatcher + ?Sized, I: Input, S: Sink + ?Sized>(
+    matcher: &M,
     options: SearchOptions,
     used: &mut bool,
     mut input: I,
@@ -27,7 +26,11 @@ pub(super) fn search_input<I: Input, S: Sink + ?Sized>(
         options,
         last_out: None,
         pending: 0,
+        // course:solution p1.5 How many selected lines -m still allows.
         out_left: options.max_count.unwrap_or(u64::MAX),
+        // course:stub
+        // out_left: u64::MAX,
+        // course:end
         selected: 0,
         out_quiet: options.out_quiet(),
         done_on_match: options.done_on_match(),
@@ -58,6 +61,7 @@ pub(super) fn search_input<I: Input, S: Sink + ?Sized>(
         };
         let buffer_end = buffer.len();
         let fresh = &buffer[save..];
+        // course:solution p1.4 The first NUL byte in the fresh bytes makes the file binary: with -I (and nothing selected yet) it is skipped; otherwise, unless -c, print nothing more and stop at the first selected line. Remember how many lines were selected before.
         if selected_at_first_nul.is_none()
             && options.binary_files != BinaryFiles::Text
             && memchr::memchr(0, fresh).is_some()
@@ -74,10 +78,24 @@ pub(super) fn search_input<I: Input, S: Sink + ?Sized>(
             }
             selected_at_first_nul = Some(state.selected);
         }
+        // course:stub
+        // // Binary files are not detected yet.
+        // course:decoy binary-keeps-printing Notices the NUL byte (so the message appears) but keeps printing the selected lines, binary bytes and all.
+        // if selected_at_first_nul.is_none()
+        //     && options.binary_files != BinaryFiles::Text
+        //     && memchr::memchr(0, fresh).is_some()
+        // {
+        //     if options.binary_files == BinaryFiles::WithoutMatch && state.selected == 0 {
+        //         return Ok(FileSummary::default());
+        //     }
+        //     selected_at_first_nul = Some(state.selected);
+        // }
+        // course:end
         if fresh.is_empty() {
             at_eof = true;
             break;
         }
+        // course:solution p1.4 In a binary file, NUL bytes end lines: rewrite them into newlines before searching the buffer.
         if selected_at_first_nul.is_some() {
             // The whole buffer, not only the fresh bytes: a mapped window shows the carried
             // bytes as they are in the file again, so the `-B` lines it carries could hold NUL
@@ -87,6 +105,10 @@ pub(super) fn search_input<I: Input, S: Sink + ?Sized>(
             // and converting twice changes nothing.)
             nul_to_newline(buffer);
         }
+        // course:stub
+        // // NUL bytes are ordinary bytes for now.
+        // course:end
+        // course:solution p1.1 Search only complete lines: find the end of the last complete line (`line_end`), where this round starts (`start`, just before the carried unfinished line) and how long the new unfinished tail is (`residue`).
         let buffer = &*buffer;
         // Only complete lines are searched now; the tail after the last newline waits for
         // the next round.
@@ -96,6 +118,10 @@ pub(super) fn search_input<I: Input, S: Sink + ?Sized>(
         };
         let start = save - residue;
         residue = buffer_end - line_end;
+        // course:stub
+        // let buffer = &*buffer;
+        // let (start, line_end): (usize, usize) = todo!();
+        // course:end
         if start < line_end {
             if state.out_left > 0 {
                 state.selected += state.grep_buffer(buffer, start, line_end, sink);
@@ -111,6 +137,7 @@ pub(super) fn search_input<I: Input, S: Sink + ?Sized>(
         }
         // Keep the last `-B` lines before `line_end`: a match at the start of the next chunk
         // may need them as leading context.
+        // course:solution p1.5 Keep the last -B lines before `line_end` (but not lines already printed) for the next round, besides the unfinished last line.
         keep_from = line_end;
         for _ in 0..options.before.unwrap_or(0) {
             if keep_from == 0 || Some(keep_from) == state.last_out {
@@ -118,6 +145,9 @@ pub(super) fn search_input<I: Input, S: Sink + ?Sized>(
             }
             keep_from = line_start_before(buffer, keep_from);
         }
+        // course:stub
+        // keep_from = line_end;
+        // course:end
         if Some(keep_from) != state.last_out {
             state.last_out = None;
         }
@@ -129,6 +159,7 @@ pub(super) fn search_input<I: Input, S: Sink + ?Sized>(
         }
         sink.chunk_done()?;
     }
+    // course:solution p1.1 At the end of the input, a last line without a newline is still searched, as if it had one (the output gains the newline).
     if at_eof && residue > 0 {
         // The last line has no newline: search it as if it had one, as GNU grep does, so the
         // output gains the newline.
@@ -145,6 +176,11 @@ pub(super) fn search_input<I: Input, S: Sink + ?Sized>(
             state.print_pending(buffer, end, sink);
         }
     }
+    // course:stub
+    // todo!("p1.1: the last line without a newline");
+    // course:decoy drops-unterminated-last-line Forgets the last line when the input does not end with a newline.
+    // let _ = at_eof;
+    // course:end
     sink.chunk_done()?;
     *used = state.used;
     let binary_matches = !options.out_quiet()
@@ -159,8 +195,8 @@ pub(super) fn search_input<I: Input, S: Sink + ?Sized>(
 }
 
 /// Per-input state, named after GNU grep's globals of the same job.
-struct State<'m> {
-    matcher: &'m Matcher,
+struct State<'m, M: ?Sized> {
+    matcher: &'m M,
     options: SearchOptions,
     /// Just past the last line printed, if it is in the buffer (GNU's `lastout`).
     last_out: Option<usize>,
@@ -185,7 +221,7 @@ struct State<'m> {
     after_last_match: u64,
 }
 
-impl State<'_> {
+impl<M: LineMatcher + ?Sized> State<'_, M> {
     /// Scans the complete lines in `buffer[start..end]` and outputs the selected ones.
     /// Returns how many lines were selected (GNU's `grepbuf`).
     fn grep_buffer<S: Sink + ?Sized>(
@@ -195,6 +231,7 @@ impl State<'_> {
         end: usize,
         sink: &mut S,
     ) -> u64 {
+        // course:solution p1.7 Search the whole buffer, not each line: ask the matcher once for the first matching line at or after `position`, print it (or, with -v, the lines before it), and go on after it.
         let out_left_before = self.out_left;
         let haystack = &buffer[..end];
         let mut position = start;
@@ -218,6 +255,39 @@ impl State<'_> {
             position = match_end;
         }
         out_left_before - self.out_left
+        // course:stub
+        // // One line at a time: the matcher is asked about each line separately.
+        // let out_left_before = self.out_left;
+        // let mut position = start;
+        // while position < end {
+        //     let line_end = next_line(buffer, position, end);
+        //     let matched = self.matcher.find_line(&buffer[..line_end], position).is_some();
+        //     if matched != self.options.invert {
+        //         self.print_text(buffer, position, line_end, sink);
+        //         if self.out_left == 0 || self.done_on_match {
+        //             break;
+        //         }
+        //     }
+        //     position = line_end;
+        // }
+        // out_left_before - self.out_left
+        // course:decoy per-line-regex Splits the buffer into lines and runs the matcher on each line by itself.
+        // let out_left_before = self.out_left;
+        // let lines = buffer[start..end].split_inclusive(|&byte| byte == b'\n');
+        // let mut position = start;
+        // for line in lines {
+        //     let line_end = position + line.len();
+        //     let matched = self.matcher.find_line(line, 0).is_some();
+        //     if matched != self.options.invert {
+        //         self.print_text(buffer, position, line_end, sink);
+        //         if self.out_left == 0 || self.done_on_match {
+        //             break;
+        //         }
+        //     }
+        //     position = line_end;
+        // }
+        // out_left_before - self.out_left
+        // course:end
     }
 
     /// Outputs the selected lines `buffer[start..end]` with their context (GNU's `prtext`).
@@ -232,6 +302,7 @@ impl State<'_> {
         if !self.out_quiet && self.pending > 0 {
             self.print_pending(buffer, start, sink);
         }
+        // course:solution p1.5 Leading context: back up over up to -B lines (never into lines already printed), print `--` when this group does not touch the previous one, then print the context lines.
         let mut position = start;
         if !self.out_quiet {
             // Back up over the leading context, but not into lines already printed.
@@ -250,6 +321,47 @@ impl State<'_> {
                 position = next;
             }
         }
+        // course:stub
+        // // No leading context and no group separators yet.
+        // course:decoy context-printed-twice Backs up over -B lines even into lines that were already printed, so overlapping groups repeat lines.
+        // let mut position = start;
+        // if !self.out_quiet {
+        //     // Back up over the leading context, but not into lines already printed.
+        //     let floor = 0;
+        //     for _ in 0..self.options.before.unwrap_or(0) {
+        //         if position > floor {
+        //             position = line_start_before(buffer, position);
+        //         }
+        //     }
+        //     if self.options.context_requested() && self.used && Some(position) != self.last_out {
+        //         sink.group_separator();
+        //     }
+        //     while position < start {
+        //         let next = next_line(buffer, position, start);
+        //         self.print_line(buffer, position, next, Role::Context, sink);
+        //         position = next;
+        //     }
+        // }
+        // course:decoy separator-between-touching-groups Prints `--` before every group after the first, even when it directly follows the previous one.
+        // let mut position = start;
+        // if !self.out_quiet {
+        //     // Back up over the leading context, but not into lines already printed.
+        //     let floor = self.last_out.unwrap_or(0);
+        //     for _ in 0..self.options.before.unwrap_or(0) {
+        //         if position > floor {
+        //             position = line_start_before(buffer, position);
+        //         }
+        //     }
+        //     if self.options.context_requested() && self.used {
+        //         sink.group_separator();
+        //     }
+        //     while position < start {
+        //         let next = next_line(buffer, position, start);
+        //         self.print_line(buffer, position, next, Role::Context, sink);
+        //         position = next;
+        //     }
+        // }
+        // course:end
         let (printed, printed_end) = if !self.options.invert {
             if !self.out_quiet {
                 self.print_line(buffer, start, end, Role::Selected, sink);
@@ -291,6 +403,7 @@ impl State<'_> {
 
     /// Prints the trailing context owed before `limit` (GNU's `prpending`).
     fn print_pending<S: Sink + ?Sized>(&mut self, buffer: &[u8], limit: usize, sink: &mut S) {
+        // course:solution p1.5 Trailing context: print the owed -A lines from just after the last printed line, up to `limit`.
         let mut last_out = *self.last_out.get_or_insert(0);
         while self.pending > 0 && last_out < limit {
             let next = next_line(buffer, last_out, limit);
@@ -300,6 +413,11 @@ impl State<'_> {
             last_out = self.last_out.unwrap_or(0);
             self.pending -= 1;
         }
+        // course:stub
+        // // No trailing context yet.
+        // let _ = (buffer, limit, sink);
+        // self.pending = 0;
+        // course:end
     }
 
     /// Prints one line and records it as the last output (GNU's `prline`).

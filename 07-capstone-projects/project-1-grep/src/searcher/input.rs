@@ -129,6 +129,7 @@ impl<'a> MapInput<'a> {
 
 impl Input for MapInput<'_> {
     fn advance(&mut self, keep_from: usize) -> io::Result<(&mut [u8], usize)> {
+        // course:solution p1.7 Hand out the first window, then map the next one from the page that holds the first kept byte, so the kept bytes reappear at its front; at the end of the file hand out only the kept bytes.
         if !self.started {
             self.started = true;
             let first = self.window.bytes_mut();
@@ -156,6 +157,29 @@ impl Input for MapInput<'_> {
             &mut self.window.bytes_mut()[self.view_start..self.view_end],
             save,
         ))
+        // course:decoy window-forgets-kept-bytes Maps the next window from where the last one ended, dropping the kept bytes (the unfinished last line and the -B context).
+        // if !self.started {
+        //     self.started = true;
+        //     let first = self.window.bytes_mut();
+        //     self.view_end = first.len();
+        //     return Ok((first, 0));
+        // }
+        // // The next window simply starts where the last one ended.
+        // let _ = keep_from;
+        // let end = self.offset + self.view_end as u64;
+        // if end < self.len {
+        //     let base = end - end % self.page;
+        //     let wanted = ((end - base) as usize).saturating_add(self.window_len);
+        //     let len = usize::try_from(self.len - base).map_or(wanted, |left| left.min(wanted));
+        //     self.window = Window::map(self.file, base, len)?;
+        //     self.offset = base;
+        //     self.view_start = (end - base) as usize;
+        //     self.view_end = len;
+        // } else {
+        //     self.view_start = self.view_end;
+        // }
+        // Ok((&mut self.window.bytes_mut()[self.view_start..self.view_end], 0))
+        // course:end
     }
 
     fn terminated(&mut self) -> &mut [u8] {

@@ -51,6 +51,27 @@ use std::io::{self, Read};
 use crate::matcher::Matcher;
 use input::{MapInput, ReadInput};
 
+/// What the searcher needs from a matcher: the first matching line at or after an offset.
+///
+/// [`Matcher`] is the implementation the program uses; the trait exists so that a test can
+/// wrap it (for example in a matcher that counts its calls, which shows that the searcher asks
+/// once per buffer and not once per line). [`Searcher`] is generic over it with [`Matcher`] as
+/// the default, so the program's searcher is monomorphised for `Matcher` and the call is as
+/// direct as before: the seam costs nothing at run time.
+pub trait LineMatcher {
+    /// The first line in `haystack[start..]` that contains a match, as `(line_start, line_end)`
+    /// with `line_end` just past its newline; see [`Matcher::find_line`] for the contract
+    /// (`haystack` ends just after a newline, `start` is a line start).
+    fn find_line(&self, haystack: &[u8], start: usize) -> Option<(usize, usize)>;
+}
+
+impl LineMatcher for Matcher {
+    #[inline]
+    fn find_line(&self, haystack: &[u8], start: usize) -> Option<(usize, usize)> {
+        Matcher::find_line(self, haystack, start)
+    }
+}
+
 /// The role of a line the searcher hands to its [`Sink`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -198,20 +219,32 @@ impl MmapPolicy {
 impl SearchOptions {
     /// `-c`: selected lines are counted, not printed.
     fn count_matches(&self) -> bool {
+        // course:solution p1.5 True for -c.
         self.mode == Mode::Count
+        // course:stub
+        // false
+        // course:end
     }
 
     /// `-l`, `-L`, `-q`: the first selected line settles the file.
     fn done_on_match(&self) -> bool {
+        // course:solution p1.5 True for the modes that settle a file at its first selected line: -l, -L, -q, and an output that is /dev/null.
         matches!(
             self.mode,
             Mode::FilesWithMatches | Mode::FilesWithoutMatch | Mode::Quiet | Mode::Discard
         )
+        // course:stub
+        // false
+        // course:end
     }
 
     /// No line is printed at all.
     fn out_quiet(&self) -> bool {
+        // course:solution p1.5 True when no line is printed at all.
         self.count_matches() || self.done_on_match()
+        // course:stub
+        // false
+        // course:end
     }
 
     /// A context option (`-A`, `-B`, `-C`, even with 0) was given, so groups get separators.
@@ -235,9 +268,11 @@ pub struct FileSummary {
 }
 
 /// Searches inputs one after another, reusing one buffer.
+///
+/// `M` is the matcher it asks (see [`LineMatcher`]); the program uses [`Matcher`].
 #[derive(Debug)]
-pub struct Searcher<'m> {
-    matcher: &'m Matcher,
+pub struct Searcher<'m, M: LineMatcher + ?Sized = Matcher> {
+    matcher: &'m M,
     options: SearchOptions,
     buffer: Vec<u8>,
     /// Some group of lines has been output, in this or an earlier input (GNU's `used`): a group
@@ -245,9 +280,9 @@ pub struct Searcher<'m> {
     used: bool,
 }
 
-impl<'m> Searcher<'m> {
+impl<'m, M: LineMatcher + ?Sized> Searcher<'m, M> {
     /// Creates a searcher for `matcher` with the given options.
-    pub fn new(matcher: &'m Matcher, options: SearchOptions) -> Searcher<'m> {
+    pub fn new(matcher: &'m M, options: SearchOptions) -> Searcher<'m, M> {
         Searcher {
             matcher,
             options,
@@ -286,6 +321,7 @@ impl<'m> Searcher<'m> {
         file: &mut File,
         sink: &mut S,
     ) -> io::Result<FileSummary> {
+        // course:solution p1.7 When the policy allows it for this file (a non-empty regular file of at least `min_len` bytes), search it through `MapInput` instead of reading it.
         let policy = self.options.mmap;
         if policy.window > 0
             && let Ok(metadata) = file.metadata()
@@ -300,6 +336,10 @@ impl<'m> Searcher<'m> {
         {
             return gnu::search_input(self.matcher, self.options, &mut self.used, input, sink);
         }
+        // course:stub
+        // // Every file is read for now; `MapInput` is not used yet.
+        // let _ = MapInput::start;
+        // course:end
         self.search(file, sink)
     }
 }

@@ -305,3 +305,45 @@ pub fn assert_no_differences(gnu_version: &str, what: &str, total: usize, differ
     }
     eprintln!("{what}: {total} cases, 0 differences from {gnu_version}");
 }
+
+/// Writes `files` (paths relative to the directory, parents created) into a fresh temporary
+/// directory, for the milestone tests.
+pub fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("creating a temporary directory");
+    for (name, contents) in files {
+        let path = dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("creating a directory of the tree");
+        }
+        std::fs::write(&path, contents).expect("writing a file of the tree");
+    }
+    dir
+}
+
+/// Runs `minigrep ARGS` in `dir` with `stdin` and asserts its exit status, standard output and
+/// standard error; the failure message shows the command and everything that differs.
+pub fn expect_run(
+    dir: &Path,
+    args: &[&str],
+    stdin: &[u8],
+    status: i32,
+    stdout: impl AsRef<[u8]>,
+    stderr: &str,
+) {
+    let outcome = minigrep(args, dir, stdin);
+    let expected = Outcome {
+        status: Some(status),
+        stdout: stdout.as_ref().to_vec(),
+        stderr: stderr.as_bytes().to_vec(),
+    };
+    assert!(
+        outcome == expected,
+        "minigrep {args:?}\n  status: got {:?}, want {:?}\n  stdout: got {:?}\n          want {:?}\n  stderr: got {:?}\n          want {:?}",
+        outcome.status,
+        expected.status,
+        show(&outcome.stdout),
+        show(&expected.stdout),
+        show(&outcome.stderr),
+        show(&expected.stderr),
+    );
+}

@@ -1,0 +1,114 @@
+//! Milestone p1.4: binary files (a NUL byte, or a line that is not UTF-8), `-a` and `-I`, and a
+//! reader that closes the pipe.
+
+mod util;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Stdio};
+
+use util::{expect_run, minigrep_path, tree};
+
+const NUL_FILE: &[u8] = b"text foo\n\0binary\0data foo\nmore bar\n";
+
+#[test]
+fn a_nul_byte_makes_the_file_binary() {
+    let dir = tree(&[("nul.bin", NUL_FILE)]);
+    // The NUL byte is in the first buffer: no line is printed, the match is reported instead.
+    expect_run(
+        dir.path(),
+        &["foo", "nul.bin"],
+        b"",
+        0,
+        "",
+        "minigrep: nul.bin: binary file matches\n",
+    );
+    expect_run(dir.path(), &["zzz", "nul.bin"], b"", 1, "", "");
+}
+
+#[test]
+fn text_prints_binary_lines_and_without_match_skips_the_file() {
+    let dir = tree(&[("nul.bin", NUL_FILE)]);
+    expect_run(
+        dir.path(),
+        &["-a", "foo", "nul.bin"],
+        b"",
+        0,
+        b"text foo\n\0binary\0data foo\n",
+        "",
+    );
+    expect_run(dir.path(), &["-I", "foo", "nul.bin"], b"", 1, "", "");
+    expect_run(
+        dir.path(),
+        &["--binary-files=without-match", "bar", "nul.bin"],
+        b"",
+        1,
+        "",
+        "",
+    );
+}
+
+#[test]
+fn a_line_that_is_not_utf8_is_not_printed() {
+    let dir = tree(&[("latin1.txt", b"caf\xe9 foo\nplain foo\nend\n" as &[u8])]);
+    expect_run(
+        dir.path(),
+        &["foo", "latin1.txt"],
+        b"",
+        0,
+        "plain foo\n",
+        "minigrep: latin1.txt: binary file matches\n",
+    );
+    expect_run(
+        dir.path(),
+        &["-a", "caf"],
+        b"caf\xe9 foo\n",
+        0,
+        b"caf\xe9 foo\n",
+        "",
+    );
+}
+
+#[test]
+fn a_closed_pipe_ends_the_run_quietly_with_status_0() {
+    let mut child = Command::new(minigrep_path())
+        .arg("line")
+        .env("LC_ALL", "C.UTF-8")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("running minigrep");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let writer = std::thread::spawn(move || {
+        let chunk = "line of text\n".repeat(10_000);
+        // 13 MB of matching lines: far more than a pipe holds.
+        for _ in 0..100 {
+            if stdin.write_all(chunk.as_bytes()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+    let mut first = String::new();
+    stdout
+        .read_line(&mut first)
+        .expect("reading the first line");
+    assert_eq!(first, "line of text\n");
+    // Like `| head -1`: the reader goes away.
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr is piped")
+        .read_to_string(&mut stderr)
+        .expect("reading stderr");
+    let status = child.wait().expect("waiting for minigrep");
+    writer.join().expect("writer thread");
+    assert_eq!(stderr, "", "a closed pipe is not worth a message");
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "a closed pipe is a quiet, successful end"
+    );
+}
