@@ -82,7 +82,7 @@ fn line_numbers_and_byte_offsets_follow_the_file_name() {
         &["-T", "-n", "foo", "a.txt"],
         b"",
         0,
-        "2:\tfoo one\n4:\tfoo two\n",
+        " 2:\tfoo one\n 4:\tfoo two\n",
         "",
     );
 }
