@@ -8,6 +8,15 @@
 #   MINIGREP_BENCH_CACHE   where the unpacked corpus is kept (default ~/.cache/minigrep-bench)
 #   CARGO_TARGET_DIR       honoured when locating the release binary
 #
+# Learner mode (what `cargo course bench p1` runs, through bench/course-bench.sh): when
+# COURSE_LEARNER_CRATE is set, the learner's crate is built too (release, into
+# COURSE_LEARNER_TARGET_DIR) and raced as a fourth command, and instead of the Markdown table
+# the script prints one line per measurement on stdout:
+#   RESULT<TAB>case<TAB>subject<TAB>value<TAB>unit<TAB>better
+# with subject `learner`, `reference`, `GNU grep` or `rg -j1`. COURSE_REFERENCE_CRATE names the
+# reference crate (default: this folder); COURSE_QUICK=1 searches only the first 32 MiB of the
+# corpus with 3 runs per command.
+#
 # On a fresh Debian/Ubuntu machine it installs what it needs (hyperfine, ripgrep, time,
 # linux-source) with apt-get, as root or through sudo.
 set -euo pipefail
@@ -54,8 +63,26 @@ fi
 echo "corpus: $corpus ($(du -m "$corpus" | cut -f1) MB, $(wc -l <"$corpus") lines)" >&2
 if [ "${1:-}" = "--prepare-only" ]; then exit 0; fi
 
-(cd "$workspace" && cargo build --release -q -p minigrep)
+learner_crate=${COURSE_LEARNER_CRATE:-}
+if [ "${COURSE_QUICK:-0}" != 0 ]; then
+    quick="$cache/corpus-quick.txt"
+    [ -s "$quick" ] || head -c $((32 << 20)) "$corpus" >"$quick"
+    corpus=$quick
+    runs=${RUNS:-3}
+    echo "quick: searching $corpus ($(du -m "$corpus" | cut -f1) MB), $runs runs per command" >&2
+fi
+
+reference_crate=${COURSE_REFERENCE_CRATE:-$crate_dir}
+(cd "$workspace" && cargo build --release -q --manifest-path "$reference_crate/Cargo.toml")
 minigrep="${CARGO_TARGET_DIR:-$workspace/target}/release/minigrep"
+if [ -n "$learner_crate" ]; then
+    learner_target=${COURSE_LEARNER_TARGET_DIR:-$learner_crate/target}
+    echo "building the learner's crate $learner_crate into $learner_target" >&2
+    cargo build --release -q --manifest-path "$learner_crate/Cargo.toml" --target-dir "$learner_target"
+    learner="$learner_target/release/minigrep"
+    # In learner mode stdout carries only RESULT lines (on descriptor 3); the rest is progress.
+    exec 3>&1 1>&2
+fi
 
 # name;argument;argument... (the same arguments for all three tools)
 cases=(
@@ -83,11 +110,14 @@ for case in "${cases[@]}"; do
     rg_cmd="rg -j1 --no-config $quoted $corpus"
     # minigrep reads BRE by default, as GNU grep does; the patterns are ERE.
     our_cmd="$minigrep -E $quoted $corpus"
+    commands=(-n gnu "$gnu_cmd" -n rg "$rg_cmd" -n minigrep "$our_cmd")
+    if [ -n "$learner_crate" ]; then
+        commands+=(-n learner "$learner -E $quoted $corpus")
+    fi
     # --output=pipe: GNU grep (and minigrep, which copies it) notices a /dev/null stdout and
     # stops at the first match, which would not measure a real search.
     hyperfine --style basic --output=pipe --warmup 1 --runs "$runs" \
-        --export-csv "$results/$index.csv" \
-        -n gnu "$gnu_cmd" -n rg "$rg_cmd" -n minigrep "$our_cmd" >"$results/$index.log" 2>&1 || {
+        --export-csv "$results/$index.csv" "${commands[@]}" >"$results/$index.log" 2>&1 || {
         echo "hyperfine failed for $name; see $results/$index.log" >&2
         exit 1
     }
@@ -98,6 +128,21 @@ for case in "${cases[@]}"; do
         same=yes
     else
         same=NO
+    fi
+    if [ -n "$learner_crate" ]; then
+        if ! cmp -s <("$learner" -E "${args[@]}" "$corpus" 2>/dev/null) <(/usr/bin/grep -E "${args[@]}" "$corpus" 2>/dev/null); then
+            echo "warning: the learner's output differs from GNU grep's for: $name" >&2
+        fi
+        /usr/bin/time -f '%M' -o "$results/$index.learner.rss" "$learner" -E "${args[@]}" "$corpus" 2>/dev/null | cat >/dev/null
+        python3 - "$results/$index.csv" "$name" "$rss_kb" "$(tail -n 1 "$results/$index.learner.rss")" >&3 <<'EOF'
+import csv, sys
+path, name, reference_kb, learner_kb = sys.argv[1:]
+subjects = {"learner": "learner", "minigrep": "reference", "gnu": "GNU grep", "rg": "rg -j1"}
+for row in csv.DictReader(open(path)):
+    print(f"RESULT\t{name}\t{subjects[row['command']]}\t{float(row['mean']):.4f}\ts\tlower")
+print(f"RESULT\t{name}: peak RSS\tlearner\t{int(learner_kb) / 1024:.1f}\tMiB\tlower")
+print(f"RESULT\t{name}: peak RSS\treference\t{int(reference_kb) / 1024:.1f}\tMiB\tlower")
+EOF
     fi
     python3 - "$results/$index.csv" "$name" "$rss_kb" "$same" <<'EOF'
 import csv, sys
