@@ -26,6 +26,43 @@ fn a_nul_byte_makes_the_file_binary() {
 }
 
 #[test]
+fn a_nul_byte_far_into_a_large_file_still_makes_it_binary() {
+    // 6 MB of text with a matching line every 100 lines, and one NUL byte near the end: the
+    // lines before it may be printed (GNU grep prints those of the buffers it read before), but
+    // from the NUL on nothing is, and the file is reported.
+    let mut text = Vec::new();
+    let mut matching = Vec::new();
+    for n in 0..120_000usize {
+        let line = if n % 100 == 0 {
+            format!("line {n} foo\n")
+        } else {
+            format!("line {n} {}\n", "z".repeat(n % 60))
+        };
+        if n % 100 == 0 {
+            matching.extend_from_slice(line.as_bytes());
+        }
+        if n == 119_950 {
+            text.push(0);
+        }
+        text.extend_from_slice(line.as_bytes());
+    }
+    let dir = tree(&[("late.bin", &text[..])]);
+    let outcome = util::minigrep(&["foo", "late.bin"], dir.path(), b"");
+    assert_eq!(outcome.status, Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&outcome.stderr),
+        "minigrep: late.bin: binary file matches\n"
+    );
+    assert!(
+        matching.starts_with(&outcome.stdout) && outcome.stdout.len() < matching.len(),
+        "only matching lines from before the NUL byte may be printed, and not all of them \
+         (got {} of {} bytes)",
+        outcome.stdout.len(),
+        matching.len()
+    );
+}
+
+#[test]
 fn text_prints_binary_lines_and_without_match_skips_the_file() {
     let dir = tree(&[("nul.bin", NUL_FILE)]);
     expect_run(

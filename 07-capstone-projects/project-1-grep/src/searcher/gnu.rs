@@ -90,6 +90,21 @@ pub(super) fn search_input<M: LineMatcher + ?Sized, I: Input, S: Sink + ?Sized>(
         //     }
         //     selected_at_first_nul = Some(state.selected);
         // }
+        // course:decoy binary-only-first-buffer Looks for NUL bytes only in the first buffer of a file, as `file` does, so a NUL byte further in goes unnoticed.
+        // if selected_at_first_nul.is_none()
+        //     && state.buffer_start == 0
+        //     && options.binary_files != BinaryFiles::Text
+        //     && memchr::memchr(0, fresh).is_some()
+        // {
+        //     if options.binary_files == BinaryFiles::WithoutMatch && state.selected == 0 {
+        //         return Ok(FileSummary::default());
+        //     }
+        //     if !options.count_matches() {
+        //         state.done_on_match = true;
+        //         state.out_quiet = true;
+        //     }
+        //     selected_at_first_nul = Some(state.selected);
+        // }
         // course:end
         if fresh.is_empty() {
             at_eof = true;
