@@ -4,69 +4,24 @@
 
 mod util;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::process::{Command, Stdio};
 
-use util::{Corpus, minigrep, minigrep_path};
+use util::{Corpus, minigrep, minigrep_path, run_into_closed_pipe, run_into_dev_full};
 
 #[test]
 fn write_error_to_dev_full_is_reported_with_status_2() {
     let corpus = Corpus::new();
-    let dev_full = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/full")
-        .expect("/dev/full exists on Linux");
-    let output = Command::new(minigrep_path())
-        .args(["foo", "ascii.txt"])
-        .current_dir(corpus.path())
-        .stdout(dev_full)
-        .output()
-        .expect("running minigrep");
-    assert_eq!(output.status.code(), Some(2));
-    assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
-        "minigrep: write error: No space left on device\n"
-    );
+    let (status, stderr) = run_into_dev_full(&["foo", "ascii.txt"], corpus.path());
+    assert_eq!(status, Some(2));
+    assert_eq!(stderr, "minigrep: write error: No space left on device\n");
 }
 
 #[test]
 fn closed_pipe_ends_quietly_with_status_0() {
-    let mut child = Command::new(minigrep_path())
-        .arg("line")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("running minigrep");
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    let writer = std::thread::spawn(move || {
-        let chunk = "line of text\n".repeat(10_000);
-        // 13 MB of matching lines: far more than any pipe buffer holds.
-        for _ in 0..100 {
-            if stdin.write_all(chunk.as_bytes()).is_err() {
-                break;
-            }
-        }
-    });
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
-    let mut first = String::new();
-    stdout
-        .read_line(&mut first)
-        .expect("reading the first line");
-    assert_eq!(first, "line of text\n");
-    // Like `| head -1`: the reader goes away.
-    drop(stdout);
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr is piped")
-        .read_to_string(&mut stderr)
-        .expect("reading stderr");
-    let status = child.wait().expect("waiting for minigrep");
-    writer.join().expect("writer thread");
+    let (status, stderr) = run_into_closed_pipe();
     assert_eq!(stderr, "", "a closed pipe must not produce a message");
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(status, Some(0));
 }
 
 #[test]

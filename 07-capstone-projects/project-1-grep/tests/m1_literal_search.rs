@@ -3,9 +3,7 @@
 
 mod util;
 
-use std::process::Command;
-
-use util::{expect_run, minigrep_path, tree};
+use util::{expect_run, run_into_dev_full, tree};
 
 const POEM: &[u8] = b"hello world\nfoo bar\n\nthe food\nlast foo";
 
@@ -113,25 +111,9 @@ fn usage_errors_print_the_usage_lines_and_the_status_is_2() {
 #[test]
 fn a_failed_write_is_an_error_with_status_2() {
     let dir = tree(&[("poem.txt", POEM)]);
-    let dev_full = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/full")
-        .expect("/dev/full exists on Linux");
-    let output = Command::new(minigrep_path())
-        .args(["foo", "poem.txt"])
-        .current_dir(dir.path())
-        .stdout(dev_full)
-        .output()
-        .expect("running minigrep");
-    assert_eq!(
-        output.status.code(),
-        Some(2),
-        "writing to /dev/full must fail the run"
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
-        "minigrep: write error: No space left on device\n"
-    );
+    let (status, stderr) = run_into_dev_full(&["foo", "poem.txt"], dir.path());
+    assert_eq!(status, Some(2), "writing to /dev/full must fail the run");
+    assert_eq!(stderr, "minigrep: write error: No space left on device\n");
 }
 
 #[test]

@@ -3,10 +3,7 @@
 
 mod util;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Command, Stdio};
-
-use util::{expect_run, minigrep_path, tree};
+use util::{expect_run, run_into_closed_pipe, tree};
 
 const NUL_FILE: &[u8] = b"text foo\n\0binary\0data foo\nmore bar\n";
 
@@ -107,45 +104,7 @@ fn a_line_that_is_not_utf8_is_not_printed() {
 
 #[test]
 fn a_closed_pipe_ends_the_run_quietly_with_status_0() {
-    let mut child = Command::new(minigrep_path())
-        .arg("line")
-        .env("LC_ALL", "C.UTF-8")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("running minigrep");
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    let writer = std::thread::spawn(move || {
-        let chunk = "line of text\n".repeat(10_000);
-        // 13 MB of matching lines: far more than a pipe holds.
-        for _ in 0..100 {
-            if stdin.write_all(chunk.as_bytes()).is_err() {
-                break;
-            }
-        }
-    });
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
-    let mut first = String::new();
-    stdout
-        .read_line(&mut first)
-        .expect("reading the first line");
-    assert_eq!(first, "line of text\n");
-    // Like `| head -1`: the reader goes away.
-    drop(stdout);
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr is piped")
-        .read_to_string(&mut stderr)
-        .expect("reading stderr");
-    let status = child.wait().expect("waiting for minigrep");
-    writer.join().expect("writer thread");
+    let (status, stderr) = run_into_closed_pipe();
     assert_eq!(stderr, "", "a closed pipe is not worth a message");
-    assert_eq!(
-        status.code(),
-        Some(0),
-        "a closed pipe is a quiet, successful end"
-    );
+    assert_eq!(status, Some(0), "a closed pipe is a quiet, successful end");
 }

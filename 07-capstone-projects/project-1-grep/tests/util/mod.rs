@@ -347,3 +347,63 @@ pub fn expect_run(
         show(&expected.stderr),
     );
 }
+
+/// Runs `minigrep ARGS` in `dir` with standard output on `/dev/full`; returns (status, stderr).
+pub fn run_into_dev_full(args: &[&str], dir: &Path) -> (Option<i32>, String) {
+    let dev_full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full exists on Linux");
+    let output = Command::new(minigrep_path())
+        .args(args)
+        .current_dir(dir)
+        .stdout(dev_full)
+        .output()
+        .expect("running minigrep");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Runs `minigrep line` on 13 MB of matching lines from standard input and closes its output
+/// after the first line, as `| head -1` does; returns (status, stderr).
+pub fn run_into_closed_pipe() -> (Option<i32>, String) {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = Command::new(minigrep_path())
+        .arg("line")
+        .env("LC_ALL", "C.UTF-8")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("running minigrep");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let writer = std::thread::spawn(move || {
+        let chunk = "line of text\n".repeat(10_000);
+        // 13 MB of matching lines: far more than any pipe buffer holds.
+        for _ in 0..100 {
+            if stdin.write_all(chunk.as_bytes()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+    let mut first = String::new();
+    stdout
+        .read_line(&mut first)
+        .expect("reading the first line");
+    assert_eq!(first, "line of text\n");
+    // Like `| head -1`: the reader goes away.
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr is piped")
+        .read_to_string(&mut stderr)
+        .expect("reading stderr");
+    let status = child.wait().expect("waiting for minigrep");
+    writer.join().expect("writer thread");
+    (status.code(), stderr)
+}
