@@ -1,7 +1,7 @@
 //! Milestone p2.4: the hand-built thread pool, with panic recovery.
 //!
 //! `ThreadPool::execute` returns at once and the job runs on a worker; a pool of N runs N jobs
-//! at the same time; a panicking job does not shrink the pool; and the server's thread count
+//! at the same time; a full queue hands the job back; a panicking job does not shrink the pool; and the server's thread count
 //! stays at the pool size however many requests are in flight.
 
 mod util;
@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use util::{
     HELLO, HttpResponse, Running, TestServer, fixture, proc_status, read_head, sparse_file,
 };
-use webserver::pool::ThreadPool;
+use webserver::pool::{Job, Rejected, ThreadPool};
 use webserver::request::{Method, Request};
 use webserver::response::{Response, StatusCode};
 use webserver::router::Router;
@@ -72,6 +72,36 @@ fn jobs_run_on_worker_threads_at_the_same_time() {
     pool.shutdown();
 }
 
+#[test]
+fn a_full_queue_hands_the_job_back_instead_of_blocking() {
+    let pool = ThreadPool::with_capacity(1, 1).expect("one worker, one queue slot");
+    let (gate_tx, gate_rx) = mpsc::channel::<()>();
+    let started = Arc::new(AtomicUsize::new(0));
+    let flag = Arc::clone(&started);
+    pool.execute(move || {
+        flag.fetch_add(1, Ordering::SeqCst);
+        let _ = gate_rx.recv_timeout(Duration::from_secs(5));
+    })
+    .expect("the first job is taken");
+    assert!(reaches(&started, 1), "the worker never took the first job");
+    pool.execute(|| {}).expect("one job may wait");
+    let ran = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&ran);
+    match pool.execute(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+    }) {
+        Err(Rejected::Full(job)) => {
+            // The job comes back unrun, and the caller may still run it.
+            assert_eq!(ran.load(Ordering::SeqCst), 0);
+            job.run();
+            assert_eq!(ran.load(Ordering::SeqCst), 1);
+        }
+        other => panic!("a full queue must hand the job back, got {other:?}"),
+    }
+    gate_tx.send(()).expect("the first job waits for the gate");
+    pool.shutdown();
+}
+
 /// `/panic` panics; `/meet` answers 200 only when two requests are inside it at once.
 fn panicking_router() -> Router {
     let inside = Arc::new(AtomicUsize::new(0));
@@ -92,7 +122,8 @@ fn panicking_router() -> Router {
 #[test]
 fn panicking_requests_do_not_shrink_the_pool() {
     let server = TestServer::start_with_router(panicking_router(), |config| config.threads = 2);
-    for _ in 0..4 {
+    // As many panics as workers: without replacements no worker would be left.
+    for _ in 0..2 {
         let mut stream = server.connect();
         stream
             .write_all(b"GET /panic HTTP/1.0\r\n\r\n")
@@ -112,7 +143,7 @@ fn panicking_requests_do_not_shrink_the_pool() {
             let mut bytes = Vec::new();
             stream
                 .read_to_end(&mut bytes)
-                .expect("an answer within 8 s");
+                .expect("an answer within 8 s (are the workers all gone?)");
             HttpResponse::parse(&bytes).text()
         })
     };
