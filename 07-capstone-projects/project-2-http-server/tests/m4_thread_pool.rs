@@ -14,12 +14,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use util::{
-    HELLO, HttpResponse, Running, TestServer, fixture, proc_status, read_head, sparse_file,
+    HELLO, HttpResponse, Running, TestServer, fixture, panicking_router, proc_status, read_head,
+    sparse_file,
 };
 use webserver::pool::{Job, Rejected, ThreadPool};
-use webserver::request::{Method, Request};
-use webserver::response::{Response, StatusCode};
-use webserver::router::Router;
 
 /// Waits (at most 5 s) until `count` reaches `target`; returns whether it did.
 fn reaches(count: &AtomicUsize, target: usize) -> bool {
@@ -100,23 +98,6 @@ fn a_full_queue_hands_the_job_back_instead_of_blocking() {
     }
     gate_tx.send(()).expect("the first job waits for the gate");
     pool.shutdown();
-}
-
-/// `/panic` panics; `/meet` answers 200 only when two requests are inside it at once.
-fn panicking_router() -> Router {
-    let inside = Arc::new(AtomicUsize::new(0));
-    Router::new()
-        .route(&[Method::Get], "/panic", |_: &Request<'_>| -> Response {
-            panic!("a handler panics on purpose (milestone p2.4 test)")
-        })
-        .route(&[Method::Get], "/meet", move |_: &Request<'_>| {
-            inside.fetch_add(1, Ordering::SeqCst);
-            if reaches(&inside, 2) {
-                Response::text(StatusCode::OK, "met\n")
-            } else {
-                Response::text(StatusCode::INTERNAL_SERVER_ERROR, "alone\n")
-            }
-        })
 }
 
 #[test]

@@ -14,10 +14,12 @@ use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use webserver::request::{Method, Request};
+use webserver::response::{Response, StatusCode};
 use webserver::root::Root;
 use webserver::router::Router;
 use webserver::server::{AccessLog, Config, ServeError, serve};
@@ -404,4 +406,26 @@ pub fn sparse_file(path: &std::path::Path, len: u64) {
     fs::File::create(path)
         .and_then(|file| file.set_len(len))
         .expect("create a sparse file");
+}
+
+/// A router whose `/panic` handler panics and whose `/meet` handler answers `200 met` only if
+/// two requests are inside it at the same time (within 5 s), which needs two live workers.
+pub fn panicking_router() -> Router {
+    let inside = Arc::new(AtomicUsize::new(0));
+    Router::new()
+        .route(&[Method::Get], "/panic", |_: &Request<'_>| -> Response {
+            panic!("a handler panics on purpose (worker-panic test)")
+        })
+        .route(&[Method::Get], "/meet", move |_: &Request<'_>| {
+            inside.fetch_add(1, Ordering::SeqCst);
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while inside.load(Ordering::SeqCst) < 2 && Instant::now() < deadline {
+                thread::sleep(Duration::from_millis(5));
+            }
+            if inside.load(Ordering::SeqCst) >= 2 {
+                Response::text(StatusCode::OK, "met\n")
+            } else {
+                Response::text(StatusCode::INTERNAL_SERVER_ERROR, "alone\n")
+            }
+        })
 }
