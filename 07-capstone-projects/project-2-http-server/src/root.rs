@@ -204,7 +204,18 @@ impl Root {
         //     if !request_path.ends_with('/') {
         //         return Ok(Resolved::MissingSlash);
         //     }
-        //     return Ok(Resolved::Directory { path: canonical });
+        //     let index = canonical.join("index.html");
+        //     return match File::open(&index) {
+        //         Ok(file) => {
+        //             let metadata = file.metadata().map_err(refusal_for_io)?;
+        //             Ok(Resolved::File {
+        //                 path: index,
+        //                 file,
+        //                 metadata,
+        //             })
+        //         }
+        //         Err(_) => Ok(Resolved::Directory { path: canonical }),
+        //     };
         // }
         // let file = File::open(&canonical).map_err(refusal_for_io)?;
         // Ok(Resolved::File {
