@@ -18,7 +18,23 @@
 # FILES="1k 1m", CONNS="64 256", MODES="on off" (keep-alive), SLOW=1 (0 skips step 7),
 # REPEAT=1: run each pair (nginx then ours) this many times and report the medians, which
 # helps on a machine shared with other work.
+#
+# Learner mode (`cargo course bench p2`, see GUIDE.md): with COURSE_LEARNER_CRATE set, the
+# learner's crate is built too (release, into COURSE_LEARNER_TARGET_DIR) and measured in every
+# cell beside this reference and nginx, and each measurement is also printed on stdout as
+#   RESULT<TAB>case<TAB>subject<TAB>req/s<TAB>req/s<TAB>higher
+# with subject `learner`, `reference` or `nginx`. COURSE_REFERENCE_CRATE overrides the reference
+# crate's path; COURSE_QUICK=1 runs a few short cells (1 KiB, 64 connections, keep-alive on and
+# off, 3 s each, no slow-client check) unless the knobs above are set.
 set -euo pipefail
+
+LEARNER_CRATE=${COURSE_LEARNER_CRATE:-}
+if [ "${COURSE_QUICK:-0}" = 1 ]; then
+    DURATION=${DURATION:-3}
+    FILES=${FILES:-1k}
+    CONNS=${CONNS:-64}
+    SLOW=${SLOW:-0}
+fi
 
 DURATION=${DURATION:-10}
 WRK_THREADS=${WRK_THREADS:-2}
@@ -28,7 +44,7 @@ MODES=${MODES:-on off}
 SLOW=${SLOW:-1}
 REPEAT=${REPEAT:-1}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-CRATE=$(dirname "$HERE")
+CRATE=${COURSE_REFERENCE_CRATE:-$(dirname "$HERE")}
 
 # --- 1. tools ---------------------------------------------------------------------------------
 need_apt_update=1
@@ -54,6 +70,19 @@ echo "Building webserver (release)..." >&2
 TARGET_DIR=${CARGO_TARGET_DIR:-$(cd "$CRATE" && cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')}
 OURS="$TARGET_DIR/release/webserver"
 [ -x "$OURS" ] || { echo "no binary at $OURS" >&2; exit 1; }
+if [ -n "$LEARNER_CRATE" ]; then
+    # The learner's crate has the same package and binary name, so it gets a target directory
+    # of its own; otherwise one build would overwrite the other's binary.
+    LEARNER_TARGET=${COURSE_LEARNER_TARGET_DIR:-$LEARNER_CRATE/target}
+    echo "Building the learner's webserver (release) from $LEARNER_CRATE..." >&2
+    (cd "$LEARNER_CRATE" && CARGO_TARGET_DIR="$LEARNER_TARGET" cargo build --release --quiet -p webserver)
+    LEARNER="$LEARNER_TARGET/release/webserver"
+    [ -x "$LEARNER" ] || { echo "no binary at $LEARNER" >&2; exit 1; }
+    [ "$(realpath "$LEARNER")" != "$(realpath "$OURS")" ] || {
+        echo "the learner's binary and the reference's are the same file ($OURS)" >&2
+        exit 1
+    }
+fi
 
 # --- 3. files -----------------------------------------------------------------------------------
 WORK=$(mktemp -d)
@@ -93,6 +122,8 @@ wait_for() { # port
 NGINX_PORT=$(free_port)
 OUR_PORT=$(free_port)
 while [ "$OUR_PORT" = "$NGINX_PORT" ]; do OUR_PORT=$(free_port); done
+LEARNER_PORT=$(free_port)
+while [ "$LEARNER_PORT" = "$NGINX_PORT" ] || [ "$LEARNER_PORT" = "$OUR_PORT" ]; do LEARNER_PORT=$(free_port); done
 
 user_line=""
 if [ "$(id -u)" -eq 0 ]; then
@@ -132,8 +163,14 @@ thread_args=()
 "$OURS" --root "$WORK/www" --addr "127.0.0.1:$OUR_PORT" --quiet "${thread_args[@]}" >/dev/null &
 PIDS+=($!)
 OUR_PID=$!
+if [ -n "$LEARNER_CRATE" ]; then
+    "$LEARNER" --root "$WORK/www" --addr "127.0.0.1:$LEARNER_PORT" --quiet "${thread_args[@]}" >/dev/null &
+    PIDS+=($!)
+    LEARNER_PID=$!
+fi
 wait_for "$NGINX_PORT"
 wait_for "$OUR_PORT"
+[ -z "$LEARNER_CRATE" ] || wait_for "$LEARNER_PORT"
 
 # --- 5./6. wrk ----------------------------------------------------------------------------------
 FAILURES=0
@@ -160,6 +197,7 @@ to_bytes() { # wrk size like 1.23MB
 
 to_mib() { awk -v b="$(to_bytes "$1")" 'BEGIN {printf "%.1f", b / 1048576}'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+result() { printf 'RESULT\t%s\t%s\t%s\treq/s\thigher\n' "$1" "$2" "$3"; } # case subject value
 
 echo
 echo "wrk -t$WRK_THREADS -d${DURATION}s on 127.0.0.1, median of $REPEAT run(s); nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///') (2 workers) vs webserver"
@@ -173,12 +211,17 @@ for file in $FILES; do
     for conns in $CONNS; do
         for keepalive in $MODES; do
             n_rps_all=() o_rps_all=() n_mib_all=() o_mib_all=() n_bad=0 o_bad=0
+            l_rps_all=() l_bad=0
             for _ in $(seq "$REPEAT"); do
-                # Alternate the two servers so both see the same background load.
+                # Alternate the servers so all see the same background load.
                 read -r rps tr bad < <(run_wrk "$NGINX_PORT" "$file" "$conns" "$keepalive")
                 n_rps_all+=("$rps") n_mib_all+=("$(to_mib "$tr")") n_bad=$((n_bad + bad))
                 read -r rps tr bad < <(run_wrk "$OUR_PORT" "$file" "$conns" "$keepalive")
                 o_rps_all+=("$rps") o_mib_all+=("$(to_mib "$tr")") o_bad=$((o_bad + bad))
+                if [ -n "$LEARNER_CRATE" ]; then
+                    read -r rps tr bad < <(run_wrk "$LEARNER_PORT" "$file" "$conns" "$keepalive")
+                    l_rps_all+=("$rps") l_bad=$((l_bad + bad))
+                fi
             done
             n_rps=$(median "${n_rps_all[@]}") o_rps=$(median "${o_rps_all[@]}")
             n_mib=$(median "${n_mib_all[@]}") o_mib=$(median "${o_mib_all[@]}")
@@ -187,6 +230,14 @@ for file in $FILES; do
             printf '| %-4s | %5s | %-10s | %12s | %12s | %6s | %12s | %12s | %6s | %s |\n' \
                 "${file%.bin}" "$conns" "$keepalive" "$n_rps" "$o_rps" "$ratio" "$n_mib" "$o_mib" "$tratio" "$n_bad/$o_bad"
             if [ "$n_bad" != 0 ] || [ "$o_bad" != 0 ]; then FAILURES=$((FAILURES + 1)); fi
+            if [ -n "$LEARNER_CRATE" ]; then
+                case="${file%.bin} c$conns keep-alive $keepalive"
+                l_rps=$(median "${l_rps_all[@]}")
+                echo "  learner: $l_rps req/s, $l_bad error(s)" >&2
+                result "$case" learner "$l_rps"
+                result "$case" reference "$o_rps"
+                result "$case" nginx "$n_rps"
+            fi
         done
     done
 done
@@ -241,4 +292,8 @@ slow_check webserver "$OUR_PORT" 32 "rss_kib $OUR_PID"
 slow_check nginx "$NGINX_PORT" 32 nginx_rss_kib
 slow_check webserver "$OUR_PORT" 256 "rss_kib $OUR_PID"
 slow_check nginx "$NGINX_PORT" 256 nginx_rss_kib
+if [ -n "$LEARNER_CRATE" ]; then
+    slow_check learner "$LEARNER_PORT" 32 "rss_kib $LEARNER_PID"
+    slow_check learner "$LEARNER_PORT" 256 "rss_kib $LEARNER_PID"
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -86,6 +86,7 @@ impl Connection {
     /// One non-blocking read into the buffer. The poller is level-triggered, so whatever is left
     /// in the socket is reported again on the next round.
     pub(crate) fn read_some(&mut self) -> ReadOutcome {
+        // course:solution p2.1 One read of up to READ_CHUNK bytes appended to the buffer: Progress, Nothing (WouldBlock, Interrupted, a read timeout), or Closed (end of stream or an error).
         let old_len = self.buffer.len();
         self.buffer.resize(old_len + READ_CHUNK, 0);
         let (read, outcome) = match self.stream.read(&mut self.buffer[old_len..]) {
@@ -103,6 +104,7 @@ impl Connection {
         };
         self.buffer.truncate(old_len + read);
         outcome
+        // course:end
     }
 
     /// Length of the complete head at the start of the buffer, if it has arrived.
@@ -177,6 +179,7 @@ fn send_response(
     send_body: bool,
     timeout: Duration,
 ) -> io::Result<u64> {
+    // course:solution p2.1 Render the head, then send the body the status allows (none for HEAD or 304): bytes from memory, a small file read in with the head, a large one streamed with `stream_file`.
     let mut out = Vec::with_capacity(512);
     response.write_head(keep_alive, &mut out);
     let body = if send_body && response.status().allows_body() {
@@ -202,6 +205,32 @@ fn send_response(
             stream_file(stream, &file, offset, len, timeout).map(|()| len)
         }
     }
+    // course:decoy lossy-body Reads files into a String with `read_to_string` and lossy UTF-8, so binary files are corrupted.
+    // use std::io::{Seek, SeekFrom};
+    // let mut out = Vec::with_capacity(512);
+    // response.write_head(keep_alive, &mut out);
+    // let body = if send_body && response.status().allows_body() {
+    //     response.take_body()
+    // } else {
+    //     Body::Empty
+    // };
+    // let sent = match body {
+    //     Body::Empty => 0,
+    //     Body::Bytes(bytes) => {
+    //         out.extend_from_slice(&bytes);
+    //         bytes.len() as u64
+    //     }
+    //     Body::File { mut file, offset, len } => {
+    //         let mut raw = Vec::new();
+    //         file.seek(SeekFrom::Start(offset))?;
+    //         (&mut file).take(len).read_to_end(&mut raw)?;
+    //         let text = String::from_utf8_lossy(&raw).into_owned();
+    //         out.extend_from_slice(&text.as_bytes()[..raw.len().min(text.len())]);
+    //         len
+    //     }
+    // };
+    // write_all(stream, &out, timeout).map(|()| sent)
+    // course:end
 }
 
 /// Writes all of `bytes` to a non-blocking socket, waiting up to `timeout` each time the

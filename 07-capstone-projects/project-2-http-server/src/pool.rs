@@ -190,12 +190,16 @@ impl ThreadPool {
             replaced: AtomicUsize::new(0),
         });
         let pool = ThreadPool { shared, capacity };
+        // course:solution p2.4 Start `size` workers (`spawn_worker`) and store each handle in its slot; a failed spawn is PoolError::Spawn.
         for id in 0..size {
             // If a spawn fails, `pool` is dropped on the way out, which joins the workers
             // already started: no thread outlives the error.
             let handle = spawn_worker(Arc::clone(&pool.shared), id).map_err(PoolError::Spawn)?;
             lock(&pool.shared.handles)[id] = Some(handle);
         }
+        // course:stub
+        // // Until p2.4 there are no workers: `execute` runs each job on the caller's thread.
+        // course:end
         Ok(pool)
     }
 
@@ -206,6 +210,7 @@ impl ThreadPool {
     /// Hands the job back in [`Rejected::Full`] when `capacity` jobs are already waiting, or in
     /// [`Rejected::ShutDown`] after shutdown began.
     pub fn execute<J: Job>(&self, job: J) -> Result<(), Rejected<J>> {
+        // course:solution p2.4 Under the queue's lock: refuse with ShutDown once closed, with Full at `capacity`; otherwise push the boxed job, unlock, and wake one worker.
         let mut queue = lock(&self.shared.queue);
         if queue.closed {
             return Err(Rejected::ShutDown(job));
@@ -220,6 +225,17 @@ impl ThreadPool {
         drop(queue);
         self.shared.job_ready.notify_one();
         Ok(())
+        // course:stub
+        // // Until p2.4 the job runs right here, on the caller's thread.
+        // job.run();
+        // Ok(())
+        // course:decoy thread-per-connection Starts a new thread for every job instead of queueing it for the workers, so threads grow with the connections.
+        // if lock(&self.shared.queue).closed {
+        //     return Err(Rejected::ShutDown(job));
+        // }
+        // thread::spawn(move || job.run());
+        // Ok(())
+        // course:end
     }
 
     /// Number of worker slots (the size given to the constructor).
@@ -249,6 +265,7 @@ impl ThreadPool {
     }
 
     fn join_all(&mut self) {
+        // course:solution p2.5 Close the queue and wake every worker, then join each slot's handle, looking at the slot again after each join (a replacement may have taken it).
         // Closing the queue is the workers' signal to leave their loop once it is empty.
         lock(&self.shared.queue).closed = true;
         self.shared.job_ready.notify_all();
@@ -266,6 +283,27 @@ impl ThreadPool {
                 let _ = handle.join();
             }
         }
+        // course:stub
+        // // Until p2.5 nothing is waited for: the workers are left running.
+        // course:decoy no-join Closes the queue and wakes the workers but does not join them, so shutdown returns while requests are still being answered.
+        // lock(&self.shared.queue).closed = true;
+        // self.shared.job_ready.notify_all();
+        // course:decoy drop-queued Empties the queue before closing it, so requests already accepted but waiting for a worker are never answered.
+        // {
+        //     let mut queue = lock(&self.shared.queue);
+        //     queue.jobs.clear();
+        //     queue.closed = true;
+        // }
+        // self.shared.job_ready.notify_all();
+        // let size = self.size();
+        // for id in 0..size {
+        //     loop {
+        //         let next = lock(&self.shared.handles)[id].take();
+        //         let Some(handle) = next else { break };
+        //         let _ = handle.join();
+        //     }
+        // }
+        // course:end
     }
 }
 
@@ -290,6 +328,7 @@ fn spawn_worker(shared: Arc<Shared>, id: usize) -> io::Result<JoinHandle<()>> {
 }
 
 fn worker_loop(shared: Arc<Shared>, id: usize) {
+    // course:solution p2.4 Count the worker live, put a Sentinel on the stack, run jobs from `next_job` until it returns None, then drop the sentinel.
     shared.live.fetch_add(1, Ordering::AcqRel);
     let sentinel = Sentinel {
         shared: Arc::clone(&shared),
@@ -299,11 +338,13 @@ fn worker_loop(shared: Arc<Shared>, id: usize) {
         job();
     }
     drop(sentinel);
+    // course:end
 }
 
 /// Waits for the next job; `None` once the queue is closed and empty (shutdown).
 /// The lock is released before this returns, so the job runs while other workers take theirs.
 fn next_job(shared: &Shared) -> Option<BoxedJob> {
+    // course:solution p2.4 Pop the next job under the lock; None once the queue is closed and empty; otherwise wait on `job_ready` (in a loop: wake-ups can be spurious).
     let mut queue = lock(&shared.queue);
     loop {
         if let Some(job) = queue.jobs.pop_front() {
@@ -319,6 +360,7 @@ fn next_job(shared: &Shared) -> Option<BoxedJob> {
             .wait(queue)
             .unwrap_or_else(PoisonError::into_inner);
     }
+    // course:end
 }
 
 /// Lives on each worker's stack; its `Drop` runs both on a normal exit and while a panic
@@ -330,6 +372,7 @@ struct Sentinel {
 
 impl Drop for Sentinel {
     fn drop(&mut self) {
+        // course:solution p2.4 Count the worker gone; if the thread is panicking, count a replacement and spawn a new worker into the same slot.
         self.shared.live.fetch_sub(1, Ordering::AcqRel);
         if !thread::panicking() {
             return;
@@ -341,6 +384,9 @@ impl Drop for Sentinel {
             // worker short, which `live_workers` shows.
             Err(error) => eprintln!("webserver: could not replace worker {}: {error}", self.id),
         }
+        // course:decoy no-replacement Counts the worker gone but never starts a replacement, so every panicking job shrinks the pool.
+        // self.shared.live.fetch_sub(1, Ordering::AcqRel);
+        // course:end
     }
 }
 

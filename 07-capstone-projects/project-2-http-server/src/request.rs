@@ -166,6 +166,7 @@ impl<'a> Request<'a> {
     /// Whether the client wants the connection kept open after the response
     /// (RFC 9112 section 9.3: 1.1 persists unless `close`; 1.0 only with `keep-alive`).
     pub fn wants_keep_alive(&self) -> bool {
+        // course:solution p2.7 Decide from the version and the `Connection` options: 1.1 keeps the connection unless `close`, 1.0 only with `keep-alive` (options are a comma-separated, case-insensitive list).
         let connection = self.header("connection").unwrap_or("");
         let has_option = |option: &str| {
             connection
@@ -176,6 +177,10 @@ impl<'a> Request<'a> {
             Version::Http11 => !has_option("close"),
             Version::Http10 => has_option("keep-alive"),
         }
+        // course:stub
+        // // Until keep-alive (p2.7): every connection closes after one response.
+        // false
+        // course:end
     }
 }
 
@@ -241,6 +246,7 @@ pub fn leading_empty_lines(buffer: &[u8]) -> usize {
 /// that ends it, or `None` if it has not fully arrived yet.
 /// Leading empty lines must already have been removed (see [`leading_empty_lines`]).
 pub fn find_head_end(buffer: &[u8]) -> Option<usize> {
+    // course:solution p2.1 Return the length of the head up to and including the empty line that ends it ("\n\n" or "\n\r\n"), or None if it has not all arrived.
     // A head ends at the first "\n" that is followed by "\r\n" or "\n".
     let mut from = 0;
     while let Some(offset) = memchr(b'\n', &buffer[from..]) {
@@ -252,6 +258,7 @@ pub fn find_head_end(buffer: &[u8]) -> Option<usize> {
         }
     }
     None
+    // course:end
 }
 
 /// Checks the limits on a head that has **not** been completed yet, so the reader can refuse an
@@ -262,6 +269,7 @@ pub fn find_head_end(buffer: &[u8]) -> Option<usize> {
 /// [`ParseRequestError::RequestLineTooLong`] if the first line is already too long,
 /// [`ParseRequestError::HeadTooLarge`] if the whole head is.
 pub fn check_incomplete_head(buffer: &[u8]) -> Result<(), ParseRequestError> {
+    // course:solution p2.2 Refuse a head that is still arriving as soon as its first line passes MAX_REQUEST_LINE (414) or the whole passes MAX_HEAD (431).
     let first_line_len = memchr(b'\n', buffer).unwrap_or(buffer.len());
     if first_line_len > MAX_REQUEST_LINE {
         return Err(ParseRequestError::RequestLineTooLong);
@@ -270,6 +278,11 @@ pub fn check_incomplete_head(buffer: &[u8]) -> Result<(), ParseRequestError> {
         return Err(ParseRequestError::HeadTooLarge);
     }
     Ok(())
+    // course:stub
+    // // Until p2.2 no limit is enforced.
+    // let _ = buffer;
+    // Ok(())
+    // course:end
 }
 
 /// Parses a complete request head, such as the first `find_head_end(buffer)` bytes.
@@ -293,6 +306,7 @@ pub fn check_incomplete_head(buffer: &[u8]) -> Result<(), ParseRequestError> {
 /// # }
 /// ```
 pub fn parse(head: &[u8]) -> Result<Request<'_>, ParseRequestError> {
+    // course:solution p2.2 Enforce the limits, split the head into lines (CRLF or bare LF), parse the request line and every header field, and refuse anything malformed with the precise ParseRequestError.
     if head.len() > MAX_HEAD {
         // Check the request line first so an endless URI gets the more precise 414.
         check_incomplete_head(head)?;
@@ -328,9 +342,29 @@ pub fn parse(head: &[u8]) -> Result<Request<'_>, ParseRequestError> {
         version,
         headers,
     })
+    // course:stub
+    // // A lenient placeholder until p2.2: the first line split at spaces, no header fields,
+    // // nothing refused.
+    // let text = std::str::from_utf8(head).map_err(|_| ParseRequestError::BadRequestLine)?;
+    // let mut parts = text.lines().next().unwrap_or("").split(' ');
+    // let method_token = parts.next().unwrap_or("GET");
+    // let target = parts.next().unwrap_or("/");
+    // let version = match parts.next() {
+    //     Some("HTTP/1.0") => Version::Http10,
+    //     _ => Version::Http11,
+    // };
+    // Ok(Request {
+    //     method: Method::from_token(method_token),
+    //     method_token,
+    //     target,
+    //     version,
+    //     headers: Vec::new(),
+    // })
+    // course:end
 }
 
 fn parse_request_line(line: &[u8]) -> Result<(&str, &str, Version), ParseRequestError> {
+    // course:solution p2.2 Exactly `method SP target SP version`: a token method, a target of visible ASCII, and a version parse_version accepts.
     // Exactly one space between the three parts (RFC 9112 section 3); anything else, including
     // an HTTP/0.9 request with no version, is malformed.
     let mut parts = line.split(|&byte| byte == b' ');
@@ -350,9 +384,20 @@ fn parse_request_line(line: &[u8]) -> Result<(&str, &str, Version), ParseRequest
     // Both slices are ASCII, checked just above, so these conversions cannot fail.
     let as_str = |bytes| std::str::from_utf8(bytes).map_err(|_| ParseRequestError::BadRequestLine);
     Ok((as_str(method)?, as_str(target)?, version))
+    // course:decoy split-whitespace Splits the request line at any run of whitespace and checks only that there are three parts.
+    // let text = std::str::from_utf8(line).map_err(|_| ParseRequestError::BadRequestLine)?;
+    // let mut parts = text.split_ascii_whitespace();
+    // let (Some(method), Some(target), Some(version), None) =
+    //     (parts.next(), parts.next(), parts.next(), parts.next())
+    // else {
+    //     return Err(ParseRequestError::BadRequestLine);
+    // };
+    // Ok((method, target, parse_version(version.as_bytes())?))
+    // course:end
 }
 
 fn parse_version(version: &[u8]) -> Result<Version, ParseRequestError> {
+    // course:solution p2.2 `HTTP/<digit>.<digit>`: 1.0, any other 1.x as 1.1, another major version is UnsupportedVersion (505), anything else BadVersion.
     let [b'H', b'T', b'T', b'P', b'/', major, b'.', minor] = *version else {
         return Err(ParseRequestError::BadVersion);
     };
@@ -364,9 +409,11 @@ fn parse_version(version: &[u8]) -> Result<Version, ParseRequestError> {
         (b'1', _) => Ok(Version::Http11),
         _ => Err(ParseRequestError::UnsupportedVersion),
     }
+    // course:end
 }
 
 fn parse_header(line: &[u8]) -> Result<Header<'_>, ParseRequestError> {
+    // course:solution p2.2 `name: value` with a token name and no space before the colon; trim the value, refuse control characters, obsolete folding and non-UTF-8.
     // A line starting with whitespace is obsolete line folding, which RFC 9112 section 5.2 lets a
     // server reject with 400; so is whitespace between the name and the colon (section 5.1).
     let colon = memchr(b':', line).ok_or(ParseRequestError::BadHeader)?;
@@ -387,6 +434,7 @@ fn parse_header(line: &[u8]) -> Result<Header<'_>, ParseRequestError> {
     // Non-UTF-8 values are legal on the wire but useless to us; refusing keeps `&str` honest.
     let value = std::str::from_utf8(value).map_err(|_| ParseRequestError::BadHeader)?;
     Ok(Header { name, value })
+    // course:end
 }
 
 /// `tchar` from RFC 9110 section 5.6.2: the characters allowed in methods and field names.
@@ -419,6 +467,7 @@ pub enum RangeRequest {
 
 /// Interprets a single `Range: bytes=…` value (RFC 9110 section 14.1.2) against `len`.
 pub fn parse_range(value: &str, len: u64) -> RangeRequest {
+    // course:solution p2.2 One `bytes=A-B`, `bytes=A-` or `bytes=-N` against `len`: Partial (end clamped to the file), Unsatisfiable when it starts at or past the end, Whole for anything else.
     let Some((unit, spec)) = value.trim().split_once('=') else {
         return RangeRequest::Whole;
     };
@@ -473,6 +522,51 @@ pub fn parse_range(value: &str, len: u64) -> RangeRequest {
         }
         _ => RangeRequest::Whole,
     }
+    // course:stub
+    // // Ignoring `Range` is allowed (RFC 9110 section 14.2): the whole file until p2.2.
+    // let _ = (value, len);
+    // RangeRequest::Whole
+    // course:decoy range-past-end Compares the first byte with `>` instead of `>=`, so a range starting exactly at the end is answered 206 instead of 416.
+    // let Some((unit, spec)) = value.trim().split_once('=') else {
+    //     return RangeRequest::Whole;
+    // };
+    // if !unit.trim().eq_ignore_ascii_case("bytes") || spec.contains(',') {
+    //     return RangeRequest::Whole;
+    // }
+    // let Some((first, last)) = spec.trim().split_once('-') else {
+    //     return RangeRequest::Whole;
+    // };
+    // let number = |text: &str| text.trim().parse::<u64>().ok();
+    // match (number(first), number(last)) {
+    //     (None, Some(suffix)) if first.trim().is_empty() && suffix > 0 && len > 0 => {
+    //         RangeRequest::Partial {
+    //             start: len.saturating_sub(suffix),
+    //             end: len - 1,
+    //         }
+    //     }
+    //     (Some(start), None) if last.trim().is_empty() => {
+    //         if start > len {
+    //             RangeRequest::Unsatisfiable
+    //         } else {
+    //             RangeRequest::Partial {
+    //                 start,
+    //                 end: len.saturating_sub(1),
+    //             }
+    //         }
+    //     }
+    //     (Some(start), Some(end)) if start <= end => {
+    //         if start > len {
+    //             RangeRequest::Unsatisfiable
+    //         } else {
+    //             RangeRequest::Partial {
+    //                 start,
+    //                 end: end.min(len.saturating_sub(1)),
+    //             }
+    //         }
+    //     }
+    //     _ => RangeRequest::Whole,
+    // }
+    // course:end
 }
 
 #[cfg(test)]

@@ -210,6 +210,7 @@ impl Response {
     /// `Content-Length` is the length of the body this response *would* have, even when the
     /// server then omits it (for `HEAD`), as RFC 9110 section 9.3.2 allows. A 304 carries none.
     pub fn write_head(&self, keep_alive: bool, out: &mut Vec<u8>) {
+        // course:solution p2.1 Render the status line, Date, Server, the extra fields in order, Content-Length (never for 304) and Connection, each ending in CRLF, then the empty line.
         use std::fmt::Write as _;
         // Writing into a String cannot fail, so the `fmt::Result`s below are always `Ok`.
         let mut head = String::with_capacity(256);
@@ -233,6 +234,7 @@ impl Response {
             "Connection: close\r\n\r\n"
         });
         out.extend_from_slice(head.as_bytes());
+        // course:end
     }
 }
 

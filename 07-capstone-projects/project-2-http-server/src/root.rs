@@ -167,12 +167,63 @@ impl Root {
     ///
     /// A [`Refusal`] saying why the path is not served.
     pub fn resolve(&self, request_path: &str) -> Result<Resolved, Refusal> {
+        // course:solution p2.3 Decode the path into plain names (`decode_segments`), let `walk` decide from the root handle, and fall back to `resolve_canonical` when it cannot.
         let names = decode_segments(request_path)?;
         let wants_directory = request_path.ends_with('/');
         match self.walk(&names, wants_directory, Unclear::Defer) {
             Some(resolved) => resolved,
             None => self.resolve_canonical(&names, wants_directory),
         }
+        // course:stub
+        // // A naive placeholder until p2.3: the request path glued onto the root, and whatever the
+        // // OS finds there opened, symlinks and `..` included. Directories are refused.
+        // let path = self.canonical.join(request_path.trim_start_matches('/'));
+        // let metadata = fs::metadata(&path).map_err(refusal_for_io)?;
+        // if !metadata.is_file() {
+        //     return Err(Refusal::Forbidden);
+        // }
+        // let file = File::open(&path).map_err(refusal_for_io)?;
+        // Ok(Resolved::File {
+        //     path,
+        //     file,
+        //     metadata,
+        // })
+        // course:decoy string-prefix Canonicalises the joined path and accepts it when its text starts with the root's text, so a sibling directory such as `root-old` passes.
+        // let names = decode_segments(request_path)?;
+        // let mut path = self.canonical.clone();
+        // path.extend(names.iter().map(|name| OsStr::from_bytes(name.to_bytes())));
+        // let canonical = fs::canonicalize(&path).map_err(refusal_for_io)?;
+        // if !canonical
+        //     .to_string_lossy()
+        //     .starts_with(&*self.canonical.to_string_lossy())
+        // {
+        //     return Err(Refusal::Forbidden);
+        // }
+        // let metadata = fs::metadata(&canonical).map_err(refusal_for_io)?;
+        // if metadata.is_dir() {
+        //     if !request_path.ends_with('/') {
+        //         return Ok(Resolved::MissingSlash);
+        //     }
+        //     let index = canonical.join("index.html");
+        //     return match File::open(&index) {
+        //         Ok(file) => {
+        //             let metadata = file.metadata().map_err(refusal_for_io)?;
+        //             Ok(Resolved::File {
+        //                 path: index,
+        //                 file,
+        //                 metadata,
+        //             })
+        //         }
+        //         Err(_) => Ok(Resolved::Directory { path: canonical }),
+        //     };
+        // }
+        // let file = File::open(&canonical).map_err(refusal_for_io)?;
+        // Ok(Resolved::File {
+        //     path: canonical,
+        //     file,
+        //     metadata,
+        // })
+        // course:end
     }
 
     /// Opens `names` one at a time from the open root directory with `openat(2)`, never
@@ -196,6 +247,7 @@ impl Root {
         wants_directory: bool,
         unclear: Unclear,
     ) -> Option<Result<Resolved, Refusal>> {
+        // course:solution p2.3 Open each name with `sys::open_in_dir` from the root handle (never following a symlink): a missing name is NotFound, anything unclear is `undecided`; then classify what was opened (file, directory with or without the slash, anything else Forbidden).
         let undecided = match unclear {
             Unclear::Defer => None,
             Unclear::Refuse => Some(Err(Refusal::Forbidden)),
@@ -237,6 +289,7 @@ impl Root {
         }
         let directory = opened.as_ref().unwrap_or(&self.dir);
         Some(self.directory_index(directory, names, path))
+        // course:end
     }
 
     /// Step 5 of [`resolve`](Self::resolve): the `index.html` of the directory `names` (open as
@@ -247,6 +300,7 @@ impl Root {
         names: &[CString],
         path: PathBuf,
     ) -> Result<Resolved, Refusal> {
+        // course:solution p2.3 Look up `index.html` in the open directory the same way; a symlink there goes through `resolve_canonical`; no index means Resolved::Directory.
         match sys::open_in_dir(directory, INDEX, false) {
             Ok(file) => match file.metadata() {
                 Ok(metadata) if metadata.is_file() => {
@@ -272,6 +326,7 @@ impl Root {
             Ok(_) | Err(Refusal::NotFound) => Ok(Resolved::Directory { path }),
             Err(refusal) => Err(refusal),
         }
+        // course:end
     }
 
     /// The general path of [`resolve`](Self::resolve), for requests that involve a symlink.
@@ -287,6 +342,7 @@ impl Root {
     /// Asks the OS for the canonical form of root + `names` and returns it as names below the
     /// canonical root, or refuses it if it lies outside.
     fn canonical_names(&self, names: &[CString]) -> Result<Vec<CString>, Refusal> {
+        // course:solution p2.3 Canonicalise root + names with the OS, refuse a result outside the canonical root (compare path components, not text), and return the rest as plain names.
         let mut path = self.canonical.clone();
         path.extend(names.iter().map(|name| OsStr::from_bytes(name.to_bytes())));
         let canonical = fs::canonicalize(&path).map_err(refusal_for_io)?;
@@ -303,6 +359,7 @@ impl Root {
                 _ => Err(Refusal::Forbidden),
             })
             .collect()
+        // course:end
     }
 
     /// Opens a path that [`canonical_names`](Self::canonical_names) returned, by the same walk
@@ -321,6 +378,7 @@ impl Root {
 /// Steps 1–2 of [`Root::resolve`]: the names a request path is made of, decoded, with `.` and
 /// empty segments dropped and everything that could leave the root refused.
 fn decode_segments(request_path: &str) -> Result<Vec<CString>, Refusal> {
+    // course:solution p2.3 Require a leading `/`, percent-decode each `/`-separated segment on its own, refuse decoded `/`, `\`, NUL and `..`, skip empty and `.` segments.
     let Some(relative) = request_path.strip_prefix('/') else {
         return Err(Refusal::Forbidden);
     };
@@ -338,6 +396,26 @@ fn decode_segments(request_path: &str) -> Result<Vec<CString>, Refusal> {
         }
     }
     Ok(names)
+    // course:decoy check-before-decode Looks for `..` before percent-decoding, so `%2e%2e` becomes `..` after the check.
+    // let Some(relative) = request_path.strip_prefix('/') else {
+    //     return Err(Refusal::Forbidden);
+    // };
+    // let mut names = Vec::new();
+    // for raw_segment in relative.split('/') {
+    //     if raw_segment == ".." {
+    //         return Err(Refusal::Forbidden);
+    //     }
+    //     let segment = percent_decode(raw_segment)?;
+    //     if segment.iter().any(|byte| matches!(byte, b'/' | b'\\' | 0)) {
+    //         return Err(Refusal::Forbidden);
+    //     }
+    //     if segment.is_empty() || segment == b"." {
+    //         continue;
+    //     }
+    //     names.push(CString::new(segment).map_err(|_| Refusal::Forbidden)?);
+    // }
+    // Ok(names)
+    // course:end
 }
 
 /// Maps a filesystem error to what the client is told: permission problems are `403`,
@@ -356,6 +434,7 @@ pub(crate) fn refusal_for_io(error: io::Error) -> Refusal {
 ///
 /// [`Refusal::BadEscape`] for a `%` not followed by two hex digits.
 pub fn percent_decode(text: &str) -> Result<Vec<u8>, Refusal> {
+    // course:solution p2.3 Turn every `%XX` into its byte; a `%` without two hex digits is Refusal::BadEscape; `+` stays `+`.
     let bytes = text.as_bytes();
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut at = 0;
@@ -374,6 +453,7 @@ pub fn percent_decode(text: &str) -> Result<Vec<u8>, Refusal> {
         }
     }
     Ok(decoded)
+    // course:end
 }
 
 fn hex_value(digit: u8) -> Option<u8> {

@@ -102,6 +102,7 @@ impl Router {
 
     /// Runs the handler of the best route for `request`, or builds the error response.
     pub fn dispatch(&self, request: &Request<'_>) -> Response {
+        // course:solution p2.2 Pick the longest matching prefix; if its methods do not include the request's, answer 405 (known method) or 501 (unknown), both with `Allow`.
         let path = request.path();
         let best = self
             .routes
@@ -126,6 +127,19 @@ impl Router {
             StatusCode::METHOD_NOT_ALLOWED
         };
         Response::error(status).with_header("Allow", allow)
+        // course:stub
+        // // Until p2.2 every method reaches the handler of the longest matching prefix.
+        // let path = request.path();
+        // let best = self
+        //     .routes
+        //     .iter()
+        //     .filter(|route| prefix_matches(&route.prefix, path))
+        //     .max_by_key(|route| route.prefix.len());
+        // match best {
+        //     Some(route) => route.handler.handle(request),
+        //     None => Response::error(StatusCode::NOT_FOUND),
+        // }
+        // course:end
     }
 }
 

@@ -225,6 +225,7 @@ struct ReaderStage {
 
 impl ReaderStage {
     fn run(&mut self, shutdown: &AtomicBool) -> Result<(), ServeError> {
+        // course:solution p2.6 The event loop: watch the listener and the wake-up pipe, wait at most TICK, service every ready connection, take returned ones, accept new ones, and expire deadlines once per tick, until `shutdown` is set.
         self.poller.watch(&self.listener, LISTENER_TOKEN)?;
         self.poller.watch(&self.wake_receiver, WAKE_TOKEN)?;
         let mut ready = Vec::with_capacity(EVENT_BATCH);
@@ -260,6 +261,45 @@ impl ReaderStage {
             }
         }
         Ok(())
+        // course:stub
+        // // A simple reader until p2.6: one connection at a time, its head read on this thread with
+        // // blocking reads, so one slow client holds up every other. At the header deadline the
+        // // connection is simply dropped.
+        // while !shutdown.load(Ordering::SeqCst) {
+        //     self.take_returned(Instant::now());
+        //     let stream = match self.listener.accept() {
+        //         Ok((stream, _)) => stream,
+        //         Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
+        //             thread::sleep(Duration::from_millis(5));
+        //             continue;
+        //         }
+        //         Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+        //         Err(error) => return Err(error.into()),
+        //     };
+        //     let deadline = Instant::now() + self.shared.config.header_timeout;
+        //     stream.set_nonblocking(false)?;
+        //     stream.set_read_timeout(Some(Duration::from_millis(100)))?;
+        //     let mut connection = Connection::new(stream);
+        //     loop {
+        //         if connection.head_len().is_some() {
+        //             connection.stream().set_nonblocking(true)?;
+        //             self.dispatch(connection);
+        //             break;
+        //         }
+        //         if let Err(error) = request::check_incomplete_head(connection.buffer()) {
+        //             self.refuse(connection, error.status(), Instant::now());
+        //             break;
+        //         }
+        //         if shutdown.load(Ordering::SeqCst) || Instant::now() >= deadline {
+        //             break;
+        //         }
+        //         if connection.read_some() == ReadOutcome::Closed {
+        //             break;
+        //         }
+        //     }
+        // }
+        // Ok(())
+        // course:end
     }
 
     /// Connections the reader stage holds right now.
@@ -292,6 +332,7 @@ impl ReaderStage {
     /// Asks the poller for the next event on the connection in `slot`; a connection that
     /// cannot be watched is closed.
     fn arm(&mut self, slot: usize) {
+        // course:solution p2.6 Arm the connection in `slot` for one report (`Poller::arm_once`); close it if it cannot be watched.
         let Some(pending) = self.slots.get(slot).and_then(Option::as_ref) else {
             return;
         };
@@ -305,11 +346,13 @@ impl ReaderStage {
         } else if let Some(pending) = self.slots[slot].as_mut() {
             pending.polled = true;
         }
+        // course:end
     }
 
     /// Expires every connection whose deadline has passed. A linear scan, but one per tick
     /// rather than one per event.
     fn expire(&mut self, now: Instant) {
+        // course:solution p2.6 Once per tick: service every held connection whose deadline has passed.
         for slot in 0..self.slots.len() {
             if self.slots[slot]
                 .as_ref()
@@ -318,12 +361,14 @@ impl ReaderStage {
                 self.service(slot, false, now);
             }
         }
+        // course:end
     }
 
     /// Reads from (or expires) the connection in `slot` and moves it on if its head is
     /// complete. `ready` says the poller reported it, which also means it must be armed again
     /// if it stays.
     fn service(&mut self, slot: usize, ready: bool, now: Instant) {
+        // course:solution p2.6 Read once if the poller reported the socket, then act on (phase, outcome): close, keep draining, start the next head's deadline on an idle connection, check a head, 408 at the header deadline, or arm again.
         let Some(pending) = self.slots.get_mut(slot).and_then(Option::as_mut) else {
             return;
         };
@@ -367,10 +412,53 @@ impl ReaderStage {
                 }
             }
         }
+        // course:decoy deadline-reset Restarts the header deadline whenever a byte arrives, so a client that dribbles a byte at a time is never cut off.
+        // let Some(pending) = self.slots.get_mut(slot).and_then(Option::as_mut) else {
+        //     return;
+        // };
+        // let outcome = if ready {
+        //     pending.connection.read_some()
+        // } else {
+        //     ReadOutcome::Nothing
+        // };
+        // let expired = pending.deadline <= now;
+        // match (pending.phase, outcome) {
+        //     (_, ReadOutcome::Closed) => {
+        //         self.remove(slot);
+        //     }
+        //     (Phase::Draining, _) => {
+        //         pending.connection.discard_buffer();
+        //         if expired {
+        //             self.remove(slot);
+        //         } else if ready {
+        //             self.arm(slot);
+        //         }
+        //     }
+        //     (Phase::Idle | Phase::Head, ReadOutcome::Progress) => {
+        //         pending.phase = Phase::Head;
+        //         pending.deadline = now + self.shared.config.header_timeout;
+        //         self.after_read(slot);
+        //     }
+        //     (Phase::Idle, ReadOutcome::Nothing) if expired => {
+        //         self.remove(slot);
+        //     }
+        //     (Phase::Head, ReadOutcome::Nothing) if expired => {
+        //         if let Some(pending) = self.remove(slot) {
+        //             self.refuse(pending.connection, StatusCode::REQUEST_TIMEOUT, now);
+        //         }
+        //     }
+        //     (Phase::Idle | Phase::Head, ReadOutcome::Nothing) => {
+        //         if ready {
+        //             self.arm(slot);
+        //         }
+        //     }
+        // }
+        // course:end
     }
 
     /// After new bytes: dispatch a complete head, refuse an oversized one, or keep waiting.
     fn after_read(&mut self, slot: usize) {
+        // course:solution p2.6 After new bytes: a complete head goes to `dispatch`, a head over a limit is refused with its status, anything else waits (armed again).
         let Some(pending) = self.slots.get_mut(slot).and_then(Option::as_mut) else {
             return;
         };
@@ -386,6 +474,7 @@ impl ReaderStage {
         } else {
             self.arm(slot);
         }
+        // course:end
     }
 
     /// Hands a connection with a complete head to the pool, or answers `503` if the queue is
@@ -427,6 +516,7 @@ impl ReaderStage {
     }
 
     fn start_draining(&mut self, mut connection: Connection, now: Instant) {
+        // course:solution p2.6 Shut the write side and hold the connection in Phase::Draining until DRAIN_TIMEOUT, unless the table already holds twice max_connections.
         // Draining connections may exceed `max_connections` (they are what refusing it
         // produces), but only up to twice that: politeness is not worth unbounded memory.
         if self.held() >= 2 * self.shared.config.max_connections {
@@ -441,10 +531,23 @@ impl ReaderStage {
             polled: true,
         });
         self.arm(slot);
+        // course:stub
+        // // Until p2.6: wait on this thread (at most DRAIN_TIMEOUT) for the client to close, discarding
+        // // what it sends, so the kernel does not reset the connection and destroy the answer.
+        // connection.shutdown_write();
+        // let _ = connection.stream().set_nonblocking(false);
+        // let _ = connection
+        //     .stream()
+        //     .set_read_timeout(Some(Duration::from_millis(100)));
+        // while Instant::now() < now + DRAIN_TIMEOUT && connection.read_some() != ReadOutcome::Closed {
+        //     connection.discard_buffer();
+        // }
+        // course:end
     }
 
     /// Takes back keep-alive connections from the workers.
     fn take_returned(&mut self, now: Instant) {
+        // course:solution p2.7 Empty the wake-up pipe, clear `wake_pending`, then take every returned connection into the table (Idle, Head if bytes are already buffered, or Draining) and arm it, within max_connections.
         // Empty the wake pipe (the bytes only mean "look at the channel"), then clear the flag,
         // then look. In this order a worker that finds the flag clear writes a byte that stays
         // in the pipe, and one that finds it set sent its connection before this look (see
@@ -473,9 +576,15 @@ impl ReaderStage {
                 self.arm(slot);
             }
         }
+        // course:stub
+        // // Until p2.7 no connection comes back (see `hand_back`).
+        // let _ = now;
+        // while self.returned.try_recv().is_ok() {}
+        // course:end
     }
 
     fn accept_new(&mut self, now: Instant) {
+        // course:solution p2.6 Accept up to ACCEPT_BATCH non-blocking connections: 503 beyond max_connections, else a Phase::Head slot with the header deadline and one read at once (`service`).
         for _ in 0..ACCEPT_BATCH {
             // Non-blocking from birth: a blocking socket would let one client stall the whole
             // reader stage.
@@ -508,15 +617,21 @@ impl ReaderStage {
                 }
             }
         }
+        // course:end
     }
 
     /// Shutdown: stop accepting, drop connections that have no request in progress, let the
     /// pool finish what it has, and join the workers.
     fn stop(self) {
+        // course:solution p2.5 Mark the server closing (workers answer `Connection: close`), drop the listener, drop the connections without a complete request, then shut the pool down.
         self.shared.closing.store(true, Ordering::SeqCst);
         drop(self.listener);
         drop(self.slots);
         self.pool.shutdown();
+        // course:stub
+        // // Until p2.5: everything is dropped, in field order.
+        // drop(self);
+        // course:end
     }
 }
 
@@ -548,6 +663,11 @@ fn serve_connection(mut connection: Connection, shared: &Shared) {
                     let keep_alive = request.wants_keep_alive()
                         && !request.has_body()
                         && !shared.closing.load(Ordering::SeqCst);
+                    // course:solution p2.2 A HEAD response carries GET's head and Content-Length, and no body.
+                    let send_body = request.method() != Method::Head;
+                    // course:stub
+                    // let send_body = true;
+                    // course:end
                     let log_fields = match shared.config.access_log {
                         AccessLog::On => (
                             request.method_token().to_owned(),
@@ -555,13 +675,7 @@ fn serve_connection(mut connection: Connection, shared: &Shared) {
                         ),
                         AccessLog::Off => (String::new(), String::new()),
                     };
-                    (
-                        response,
-                        keep_alive,
-                        request.method() != Method::Head,
-                        log_fields.0,
-                        log_fields.1,
-                    )
+                    (response, keep_alive, send_body, log_fields.0, log_fields.1)
                 }
                 Err(error) => (
                     Response::error(error.status()),
@@ -617,6 +731,7 @@ fn response_needs_drain(response: &Response) -> bool {
 
 /// Gives a connection back to the reader stage and wakes it.
 fn hand_back(connection: Connection, returned: Returned, shared: &Shared) {
+    // course:solution p2.7 Send the connection through the channel, then write one wake-up byte unless a wake-up is already pending (`wake_pending`).
     // The send comes first. If the flag is still set, the reader has not yet cleared it, so its
     // coming `try_recv` loop (which starts after the clear) will find this connection; if it
     // was clear, this worker writes the byte that wakes the reader for it.
@@ -626,6 +741,32 @@ fn hand_back(connection: Connection, returned: Returned, shared: &Shared) {
         // A full wake pipe already holds a wake-up, so `WouldBlock` is fine to ignore.
         let _ = (&shared.wake_sender).write(&[1]);
     }
+    // course:stub
+    // // Until p2.7 the connection is closed here instead of going back to the reader stage.
+    // let _ = (returned, shared);
+    // drop(connection);
+    // course:decoy worker-waits The worker keeps an idle keep-alive connection and blocks reading its next request itself, so idle clients hold workers.
+    // if returned == Returned::KeepAlive {
+    //     let mut connection = connection;
+    //     let _ = connection.stream().set_nonblocking(false);
+    //     let _ = connection
+    //         .stream()
+    //         .set_read_timeout(Some(shared.config.idle_timeout));
+    //     while connection.head_len().is_none() {
+    //         if connection.read_some() != ReadOutcome::Progress {
+    //             return;
+    //         }
+    //     }
+    //     let _ = connection.stream().set_nonblocking(true);
+    //     serve_connection(connection, shared);
+    //     return;
+    // }
+    // if shared.return_sender.send((connection, returned)).is_ok()
+    //     && !shared.wake_pending.swap(true, Ordering::SeqCst)
+    // {
+    //     let _ = (&shared.wake_sender).write(&[1]);
+    // }
+    // course:end
 }
 
 /// Prints one access-log line: `GET /index.html 200 1024 0.154ms`.

@@ -4,97 +4,14 @@
 
 mod util;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, ChildStdout, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::Command;
+use std::time::Duration;
 
-use util::{HELLO, HttpResponse, fixture};
+use util::{HELLO, HttpResponse, Running, fixture, proc_status};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_webserver");
-
-/// A running `webserver` process; killed on drop if a test failed before stopping it.
-struct Running {
-    child: Child,
-    stdout: BufReader<ChildStdout>,
-    addr: SocketAddr,
-}
-
-impl Running {
-    fn start(args: &[&str]) -> Running {
-        let mut child = Command::new(BINARY)
-            .args(["--addr", "127.0.0.1:0"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start the binary");
-        let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
-        let mut banner = String::new();
-        stdout.read_line(&mut banner).expect("start-up line");
-        let url = banner
-            .trim()
-            .rsplit_once(" on http://")
-            .unwrap_or_else(|| panic!("unexpected start-up line {banner:?}"))
-            .1;
-        assert!(banner.starts_with("Serving /"), "{banner:?}");
-        Running {
-            child,
-            stdout,
-            addr: url.parse().expect("address in start-up line"),
-        }
-    }
-
-    fn get(&self, path: &str) -> HttpResponse {
-        let mut stream = TcpStream::connect(self.addr).expect("connect");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .expect("timeout");
-        stream
-            .write_all(format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes())
-            .expect("write");
-        let mut bytes = Vec::new();
-        stream.read_to_end(&mut bytes).expect("read");
-        HttpResponse::parse(&bytes)
-    }
-
-    fn next_line(&mut self) -> String {
-        let mut line = String::new();
-        self.stdout.read_line(&mut line).expect("stdout line");
-        line
-    }
-
-    /// Sends SIGTERM (through the `kill` utility, to this child's pid only) and waits.
-    fn terminate(mut self) -> (std::process::ExitStatus, String) {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .expect("run kill");
-        assert!(status.success());
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                let mut rest = String::new();
-                self.stdout.read_to_string(&mut rest).expect("stdout");
-                return (status, rest);
-            }
-            assert!(
-                Instant::now() < deadline,
-                "server did not stop within 10 s of SIGTERM"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
 
 #[test]
 fn binary_serves_logs_and_stops_on_sigterm() {
@@ -255,15 +172,6 @@ fn curl_gets_files_ranges_and_keep_alive() {
     assert_eq!(status, "403");
 }
 
-/// Peak resident memory of a process in KiB, from `/proc/<pid>/status` (Linux).
-fn peak_rss_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-}
-
 #[test]
 fn binary_streams_one_gib_file_with_bounded_memory() {
     let (_guard, root) = fixture();
@@ -302,7 +210,7 @@ fn binary_streams_one_gib_file_with_bounded_memory() {
         }
     }
     assert_eq!(body_bytes, GIB);
-    let Some(peak) = peak_rss_kib(server.child.id()) else {
+    let Some(peak) = proc_status(server.child.id(), "VmHWM") else {
         eprintln!("skipping the memory check: /proc is not available");
         return;
     };

@@ -6,15 +6,14 @@ mod util;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use util::{BIG_LEN, HELLO, HttpResponse, TestServer, is_big_file, read_one_response};
-use webserver::request::{Method, Request};
-use webserver::response::{Response, StatusCode};
-use webserver::router::Router;
+use util::{
+    BIG_LEN, HELLO, HttpResponse, TestServer, is_big_file, panicking_router, read_one_response,
+};
 
 #[test]
 fn concurrent_requests_are_all_answered() {
@@ -151,28 +150,6 @@ fn slow_client_is_cut_off_at_header_deadline() {
     }
     let _ = stream.read_to_end(&mut answer);
     assert_eq!(HttpResponse::parse(&answer).status, 408);
-}
-
-/// A router whose `/panic` handler panics and whose `/meet` handler succeeds only if two
-/// requests are inside it at the same time, which needs two live workers.
-fn panicking_router() -> Router {
-    let inside = Arc::new(AtomicUsize::new(0));
-    Router::new()
-        .route(&[Method::Get], "/panic", |_: &Request<'_>| -> Response {
-            panic!("handler panics on purpose (worker-panic test)")
-        })
-        .route(&[Method::Get], "/meet", move |_: &Request<'_>| {
-            inside.fetch_add(1, Ordering::SeqCst);
-            let deadline = Instant::now() + Duration::from_secs(5);
-            while inside.load(Ordering::SeqCst) < 2 && Instant::now() < deadline {
-                thread::sleep(Duration::from_millis(5));
-            }
-            if inside.load(Ordering::SeqCst) >= 2 {
-                Response::text(StatusCode::OK, "met\n")
-            } else {
-                Response::text(StatusCode::INTERNAL_SERVER_ERROR, "alone\n")
-            }
-        })
 }
 
 #[test]

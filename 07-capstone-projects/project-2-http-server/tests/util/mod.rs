@@ -8,15 +8,18 @@
 )]
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::PathBuf;
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use webserver::request::{Method, Request};
+use webserver::response::{Response, StatusCode};
 use webserver::root::Root;
 use webserver::router::Router;
 use webserver::server::{AccessLog, Config, ServeError, serve};
@@ -274,4 +277,155 @@ pub fn read_one_response(stream: &mut TcpStream, head_only: bool) -> HttpRespons
         response.body = body;
     }
     response
+}
+
+/// The binary under test (the crate's own `webserver`).
+pub const BINARY: &str = env!("CARGO_BIN_EXE_webserver");
+
+/// A running `webserver` process; killed on drop if a test failed before stopping it.
+pub struct Running {
+    pub child: Child,
+    pub stdout: BufReader<ChildStdout>,
+    pub addr: SocketAddr,
+}
+
+impl Running {
+    pub fn start(args: &[&str]) -> Running {
+        let mut child = Command::new(BINARY)
+            .args(["--addr", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the binary");
+        let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
+        let mut banner = String::new();
+        stdout.read_line(&mut banner).expect("start-up line");
+        let url = banner
+            .trim()
+            .rsplit_once(" on http://")
+            .unwrap_or_else(|| panic!("unexpected start-up line {banner:?}"))
+            .1;
+        assert!(banner.starts_with("Serving /"), "{banner:?}");
+        Running {
+            child,
+            stdout,
+            addr: url.parse().expect("address in start-up line"),
+        }
+    }
+
+    pub fn get(&self, path: &str) -> HttpResponse {
+        let mut stream = TcpStream::connect(self.addr).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        stream
+            .write_all(format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes())
+            .expect("write");
+        let mut bytes = Vec::new();
+        stream.read_to_end(&mut bytes).expect("read");
+        HttpResponse::parse(&bytes)
+    }
+
+    pub fn next_line(&mut self) -> String {
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).expect("stdout line");
+        line
+    }
+
+    /// Sends SIGTERM (through the `kill` utility, to this child's pid only) and waits for the
+    /// process to exit; returns its status and the rest of its stdout.
+    pub fn terminate(self) -> (std::process::ExitStatus, String) {
+        self.send_sigterm();
+        self.wait_exit()
+    }
+
+    /// Sends SIGTERM to this child (its pid only) without waiting.
+    pub fn send_sigterm(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success());
+    }
+
+    /// Waits (at most 10 s) for the process to exit; returns its status and the rest of its
+    /// stdout.
+    pub fn wait_exit(mut self) -> (std::process::ExitStatus, String) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                let mut rest = String::new();
+                self.stdout.read_to_string(&mut rest).expect("stdout");
+                return (status, rest);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "server did not stop within 10 s of SIGTERM"
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// A numeric field of `/proc/<pid>/status` (Linux): `VmHWM` (peak resident memory, KiB),
+/// `Threads`, ... `None` where `/proc` is not available.
+pub fn proc_status(pid: u32, field: &str) -> Option<u64> {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status.lines().find_map(|line| {
+        let value = line.strip_prefix(field)?.strip_prefix(':')?;
+        value.trim().trim_end_matches("kB").trim().parse().ok()
+    })
+}
+
+/// Reads from `stream` until a whole response head has arrived; returns the parsed head (its
+/// body holds whatever bytes of the body came with it). Panics if the connection closes or the
+/// read times out first.
+pub fn read_head(stream: &mut TcpStream) -> HttpResponse {
+    let mut received = Vec::new();
+    let mut buffer = [0; 4096];
+    while !received.windows(4).any(|window| window == b"\r\n\r\n") {
+        let read = stream.read(&mut buffer).expect("the response head arrives");
+        assert!(read > 0, "the connection closed before a response head");
+        received.extend_from_slice(&buffer[..read]);
+    }
+    HttpResponse::parse(&received)
+}
+
+/// Creates a sparse file of `len` bytes (all zero) at `path`: long, without using the disk.
+pub fn sparse_file(path: &std::path::Path, len: u64) {
+    fs::File::create(path)
+        .and_then(|file| file.set_len(len))
+        .expect("create a sparse file");
+}
+
+/// A router whose `/panic` handler panics and whose `/meet` handler answers `200 met` only if
+/// two requests are inside it at the same time (within 5 s), which needs two live workers.
+pub fn panicking_router() -> Router {
+    let inside = Arc::new(AtomicUsize::new(0));
+    Router::new()
+        .route(&[Method::Get], "/panic", |_: &Request<'_>| -> Response {
+            panic!("a handler panics on purpose (worker-panic test)")
+        })
+        .route(&[Method::Get], "/meet", move |_: &Request<'_>| {
+            inside.fetch_add(1, Ordering::SeqCst);
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while inside.load(Ordering::SeqCst) < 2 && Instant::now() < deadline {
+                thread::sleep(Duration::from_millis(5));
+            }
+            if inside.load(Ordering::SeqCst) >= 2 {
+                Response::text(StatusCode::OK, "met\n")
+            } else {
+                Response::text(StatusCode::INTERNAL_SERVER_ERROR, "alone\n")
+            }
+        })
 }
