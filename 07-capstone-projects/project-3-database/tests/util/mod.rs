@@ -6,6 +6,9 @@
     reason = "each test file uses a different subset of these helpers"
 )]
 
+pub mod harness;
+pub mod power;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -23,6 +26,29 @@ pub fn kv(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("the kv binary runs")
+}
+
+/// Runs `kv --db DIR args...` with `input` on its standard input, to completion.
+pub fn kv_with_input(dir: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(kv_bin())
+        .arg("--db")
+        .arg(dir)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the kv binary runs");
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let input = input.to_owned();
+    // Feed from a thread: kv replies while it reads, and a full pipe must not deadlock us.
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    let output = child.wait_with_output().expect("wait for kv");
+    let _ = feeder.join();
+    output
 }
 
 /// Parses `dump` output into a map.
