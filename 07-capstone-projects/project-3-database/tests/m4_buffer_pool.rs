@@ -106,6 +106,34 @@ fn m4_a_page_read_on_every_request_survives_a_scan() {
 }
 
 #[test]
+fn m4_a_recent_working_set_is_served_from_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), options(CACHE)).unwrap();
+    fill(&store);
+    store.close().unwrap();
+
+    let store = Store::open(dir.path(), options(CACHE)).unwrap();
+    // Fill the pool with other pages first, then read a small working set twice.
+    for index in 0..3000 {
+        store.get(&key(index)).unwrap();
+    }
+    let working_set = 1000..1016;
+    for index in working_set.clone() {
+        assert_eq!(store.get(&key(index)).unwrap(), Some(value(index)));
+    }
+    let before = store.stats().cache_misses;
+    for index in working_set {
+        store.get(&key(index)).unwrap();
+    }
+    assert_eq!(
+        store.stats().cache_misses,
+        before,
+        "the pages just read for 16 keys were not kept: eviction must take the least recently used page"
+    );
+    assert_within_budget(&store.stats(), "after the working set");
+}
+
+#[test]
 fn m4_commits_write_no_data_page_before_a_checkpoint() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path(), Options::default()).unwrap();
