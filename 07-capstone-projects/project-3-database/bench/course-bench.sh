@@ -16,7 +16,7 @@
 # run once, in the reference's process. Everything but the RESULT lines goes to stderr.
 set -euo pipefail
 
-: "${COURSE_LEARNER_CRATE:?set COURSE_LEARNER_CRATE to the learner's crate}"
+: "${COURSE_LEARNER_CRATE:?set COURSE_LEARNER_CRATE to the crate to measure}"
 : "${COURSE_LEARNER_TARGET_DIR:?set COURSE_LEARNER_TARGET_DIR to a build directory}"
 reference="${COURSE_REFERENCE_CRATE:-$(cd "$(dirname "$0")/.." && pwd)}"
 learner="$(cd "$COURSE_LEARNER_CRATE" && pwd)"
@@ -51,8 +51,9 @@ cp "$root/Cargo.lock" "$ws/Cargo.lock"
 
 echo "course-bench: building the reference's kv-compare (release)" >&2
 (cd "$root" && cargo build --release --quiet -p kv-compare) >&2
-reference_bin="$(cd "$root" && cargo metadata --format-version 1 --no-deps \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release/kv-compare"
+target_dir="$(cd "$root" && cargo metadata --format-version 1 --no-deps \
+  | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+reference_bin="$target_dir/release/kv-compare"
 
 echo "course-bench: building kv-compare against $learner (release)" >&2
 CARGO_TARGET_DIR="$COURSE_LEARNER_TARGET_DIR/target" \
