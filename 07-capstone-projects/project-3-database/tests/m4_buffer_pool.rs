@@ -56,14 +56,18 @@ fn fill(store: &Store) {
     }
 }
 
+/// A store of 3000 keys written through a small pool, closed and reopened: the pool is cold.
+fn filled_and_reopened(dir: &std::path::Path) -> Store {
+    let store = Store::open(dir, options(CACHE)).unwrap();
+    fill(&store);
+    store.close().unwrap();
+    Store::open(dir, options(CACHE)).unwrap()
+}
+
 #[test]
 fn m4_the_pool_stays_within_its_budget_and_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), options(CACHE)).unwrap();
-    fill(&store);
-    store.close().unwrap();
-
-    let store = Store::open(dir.path(), options(CACHE)).unwrap();
+    let store = filled_and_reopened(dir.path());
     for index in 0..3000 {
         assert_eq!(
             store.get(&key(index)).unwrap(),
@@ -84,11 +88,7 @@ fn m4_the_pool_stays_within_its_budget_and_loses_nothing() {
 #[test]
 fn m4_a_page_read_on_every_request_survives_a_scan() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), options(CACHE)).unwrap();
-    fill(&store);
-    store.close().unwrap();
-
-    let store = Store::open(dir.path(), options(CACHE)).unwrap();
+    let store = filled_and_reopened(dir.path());
     let hot = key(1500);
     assert!(store.get(&hot).unwrap().is_some());
     for index in 0..3000 {
@@ -108,11 +108,7 @@ fn m4_a_page_read_on_every_request_survives_a_scan() {
 #[test]
 fn m4_a_recent_working_set_is_served_from_memory() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), options(CACHE)).unwrap();
-    fill(&store);
-    store.close().unwrap();
-
-    let store = Store::open(dir.path(), options(CACHE)).unwrap();
+    let store = filled_and_reopened(dir.path());
     // Fill the pool with other pages first, then read a small working set twice.
     for index in 0..3000 {
         store.get(&key(index)).unwrap();

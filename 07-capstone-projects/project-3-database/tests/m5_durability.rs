@@ -9,7 +9,6 @@
 
 mod util;
 
-use std::collections::BTreeMap;
 use std::io;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -19,10 +18,8 @@ use kv::{Backend, Backends, MemBackend, Options, Store};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use util::harness::{State, Txn, dump, matching_prefix, run_and_kill, script, workload};
-use util::kv;
 use util::power::{PowerSwitch, crash_images, plugged};
-
-type Changes = Vec<(Vec<u8>, Option<Vec<u8>>)>;
+use util::{Changes, apply_changes, commit_changes, contents, kv};
 
 fn options() -> Options {
     Options {
@@ -55,12 +52,7 @@ fn transactions() -> Vec<Changes> {
 fn state_after(txns: &[Changes], count: usize) -> State {
     let mut state = State::new();
     for txn in &txns[..count] {
-        for (key, change) in txn {
-            match change {
-                Some(value) => state.insert(key.clone(), value.clone()),
-                None => state.remove(key),
-            };
-        }
+        apply_changes(&mut state, txn);
     }
     state
 }
@@ -72,17 +64,7 @@ fn run(backends: Backends, txns: &[Changes]) -> (usize, usize) {
     };
     let mut acknowledged = 0;
     for (index, txn) in txns.iter().enumerate() {
-        let result = store.transaction(|tx| {
-            for (key, change) in txn {
-                match change {
-                    Some(value) => tx.put(key, value)?,
-                    None => {
-                        tx.delete(key)?;
-                    }
-                }
-            }
-            Ok(())
-        });
+        let result = commit_changes(&store, txn);
         if result.is_err() {
             return (acknowledged, index + 1);
         }
@@ -110,11 +92,7 @@ fn m5_power_cut_at_every_sync_keeps_every_acknowledged_commit() {
             let case = format!("power cut at sync {cut} of {total_syncs}, {name}");
             let store = Store::open_with(images, options())
                 .unwrap_or_else(|err| panic!("{case}: recovery failed: {err}"));
-            let recovered: State = store
-                .range::<&[u8], _>(..)
-                .unwrap()
-                .map(Result::unwrap)
-                .collect();
+            let recovered: State = contents(&store);
             assert!(
                 (acknowledged..=attempted).any(|count| state_after(&txns, count) == recovered),
                 "{case}: the recovered state is not the state after {acknowledged} (acknowledged) \
@@ -261,11 +239,7 @@ fn m5_committers_share_one_fdatasync_and_survive_a_power_cut() {
         Options::default(),
     )
     .unwrap();
-    let found: BTreeMap<Vec<u8>, Vec<u8>> = store
-        .range::<&[u8], _>(..)
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let found = contents(&store);
     for index in 0..COMMITTERS {
         assert!(
             found.contains_key(format!("committer{index}").as_bytes()),

@@ -112,19 +112,24 @@ fn transfers(store: &Store, rounds: u32) {
     }
 }
 
+/// Sets 400 accounts to `[round; 100]` in one transaction.
+fn rewrite_all(store: &Store, round: u8) {
+    store
+        .transaction(|tx| {
+            for index in 0..400 {
+                tx.put(&account(index), &[round; 100])?;
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
 #[test]
 fn m6_a_snapshot_in_another_thread_sees_one_version() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path(), options()).unwrap();
     for round in 0..3u8 {
-        store
-            .transaction(|tx| {
-                for index in 0..400 {
-                    tx.put(&account(index), &[round; 100])?;
-                }
-                Ok(())
-            })
-            .unwrap();
+        rewrite_all(&store, round);
     }
     let (taken_tx, taken_rx) = std::sync::mpsc::channel();
     let (done_tx, done_rx) = std::sync::mpsc::channel();
@@ -141,14 +146,7 @@ fn m6_a_snapshot_in_another_thread_sees_one_version() {
         });
         taken_rx.recv().unwrap();
         for round in 3..6u8 {
-            store
-                .transaction(|tx| {
-                    for index in 0..400 {
-                        tx.put(&account(index), &[round; 100])?;
-                    }
-                    Ok(())
-                })
-                .unwrap();
+            rewrite_all(store, round);
             store.checkpoint().unwrap();
         }
         done_tx.send(()).unwrap();

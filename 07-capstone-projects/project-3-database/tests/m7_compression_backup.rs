@@ -4,11 +4,14 @@
 //! incompressible ones plain (never larger); a backup copies only the pages that changed since
 //! the last run, and restores to the same contents.
 
+mod util;
+
 use std::collections::BTreeMap;
 
 use kv::{Compression, Durability, Options, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use util::contents;
 
 type State = BTreeMap<Vec<u8>, Vec<u8>>;
 
@@ -58,11 +61,7 @@ fn store_pages(compression: Compression, values: &[Vec<u8>]) -> (u64, State) {
         compression,
         "the codec is kept in the meta"
     );
-    let contents = store
-        .range::<&[u8], _>(..)
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let contents = contents(&store);
     (store.verify().unwrap().tree_pages, contents)
 }
 
@@ -122,21 +121,13 @@ fn m7_backups_are_incremental_and_restore_the_same_contents() {
     let checked = Store::verify_backup(backup.path()).unwrap();
     assert_eq!(checked.keys, 3000);
 
-    let expected: State = store
-        .range::<&[u8], _>(..)
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let expected: State = contents(&store);
     store.close().unwrap();
     let target = tempfile::tempdir().unwrap();
     let restored_dir = target.path().join("restored");
     Store::restore(backup.path(), &restored_dir, options(Compression::None)).unwrap();
     let restored = Store::open(&restored_dir, options(Compression::None)).unwrap();
-    let contents: State = restored
-        .range::<&[u8], _>(..)
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let contents = contents(&restored);
     assert_eq!(
         contents, expected,
         "the restored store differs from the original"

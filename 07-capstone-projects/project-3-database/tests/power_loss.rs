@@ -18,6 +18,7 @@ use kv::{Backends, MemBackend, Options, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use util::power::{PowerSwitch, crash_images, plugged};
+use util::{Changes, apply_changes, commit_changes, contents};
 
 type State = BTreeMap<Vec<u8>, Vec<u8>>;
 
@@ -67,16 +68,7 @@ fn options() -> Options {
 }
 
 /// One transaction of the workload.
-type Txn = Vec<(Vec<u8>, Option<Vec<u8>>)>;
-
-fn apply(state: &mut State, txn: &Txn) {
-    for (key, change) in txn {
-        match change {
-            Some(value) => state.insert(key.clone(), value.clone()),
-            None => state.remove(key),
-        };
-    }
-}
+type Txn = Changes;
 
 /// The workload's transactions, fixed by a seed: random puts (some values long enough for
 /// overflow pages) and deletes, then one transaction that deletes most keys (so the next
@@ -136,17 +128,7 @@ fn run_workload(backends: Backends, txns: &[Txn], backup_dir: &std::path::Path) 
     }
     for (index, txn) in txns.iter().enumerate() {
         outcome.attempted += 1;
-        let result = store.transaction(|tx| {
-            for (key, change) in txn {
-                match change {
-                    Some(value) => tx.put(key, value)?,
-                    None => {
-                        tx.delete(key)?;
-                    }
-                }
-            }
-            Ok(())
-        });
+        let result = commit_changes(&store, txn);
         if result.is_err() {
             return outcome;
         }
@@ -169,11 +151,7 @@ fn run_workload(backends: Backends, txns: &[Txn], backup_dir: &std::path::Path) 
 fn check_recovery(images: Backends, txns: &[Txn], outcome: &Outcome, case: &str) {
     let store = Store::open_with(images, options())
         .unwrap_or_else(|err| panic!("{case}: recovery failed: {err}"));
-    let recovered: State = store
-        .range::<&[u8], _>(..)
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let recovered: State = contents(&store);
     let matches = (outcome.acknowledged..=outcome.attempted)
         .any(|count| state_after(txns, count) == recovered);
     assert!(
@@ -192,7 +170,7 @@ fn check_recovery(images: Backends, txns: &[Txn], outcome: &Outcome, case: &str)
 fn state_after(txns: &[Txn], count: usize) -> State {
     let mut state = State::new();
     for txn in &txns[..count] {
-        apply(&mut state, txn);
+        apply_changes(&mut state, txn);
     }
     state
 }
@@ -260,19 +238,7 @@ fn power_loss_workload_checkpoints_and_compacts() {
     .unwrap();
     let before = store.stats();
     for txn in transactions() {
-        store
-            .transaction(|tx| {
-                for (key, change) in &txn {
-                    match change {
-                        Some(value) => tx.put(key, value)?,
-                        None => {
-                            tx.delete(key)?;
-                        }
-                    }
-                }
-                Ok(())
-            })
-            .unwrap();
+        commit_changes(&store, &txn).unwrap();
     }
     store.checkpoint().unwrap();
     let after = store.stats();

@@ -74,13 +74,9 @@ pub fn script(txns: &[Txn]) -> String {
     out
 }
 
+/// Applies a transaction's changes to a model of the store.
 pub fn apply(state: &mut State, txn: &Txn) {
-    for (key, value) in &txn.changes {
-        match value {
-            Some(value) => state.insert(key.clone(), value.clone()),
-            None => state.remove(key),
-        };
-    }
+    super::apply_changes(state, &txn.changes);
 }
 
 /// Runs `kv batch` on `dir` with `input`, kills it after `kill_after` or once `stop_after_acks`

@@ -51,6 +51,46 @@ pub fn kv_with_input(dir: &Path, args: &[&str], input: &str) -> Output {
     output
 }
 
+/// One transaction's changes, in order: `Some(value)` puts, `None` deletes.
+pub type Changes = Vec<(Vec<u8>, Option<Vec<u8>>)>;
+
+/// Commits `changes` as one transaction.
+pub fn commit_changes(store: &kv::Store, changes: &[(Vec<u8>, Option<Vec<u8>>)]) -> kv::Result<()> {
+    store.transaction(|tx| {
+        for (key, change) in changes {
+            match change {
+                Some(value) => tx.put(key, value)?,
+                None => {
+                    tx.delete(key)?;
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Applies `changes` to a model of the store.
+pub fn apply_changes(
+    state: &mut BTreeMap<Vec<u8>, Vec<u8>>,
+    changes: &[(Vec<u8>, Option<Vec<u8>>)],
+) {
+    for (key, change) in changes {
+        match change {
+            Some(value) => state.insert(key.clone(), value.clone()),
+            None => state.remove(key),
+        };
+    }
+}
+
+/// Every pair of the store, in one snapshot.
+pub fn contents(store: &kv::Store) -> BTreeMap<Vec<u8>, Vec<u8>> {
+    store
+        .range::<&[u8], _>(..)
+        .expect("a full scan starts")
+        .map(|pair| pair.expect("a full scan reads every pair"))
+        .collect()
+}
+
 /// Parses `dump` output into a map.
 pub fn parse_dump(stdout: &[u8]) -> BTreeMap<Vec<u8>, Vec<u8>> {
     String::from_utf8_lossy(stdout)
