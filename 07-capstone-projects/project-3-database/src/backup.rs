@@ -180,6 +180,7 @@ pub(crate) fn write_backup(
     pages: &[PageId],
     read_page: impl Fn(PageId) -> Result<Vec<u8>>,
 ) -> Result<BackupReport> {
+    // course:solution p3.7 One incremental run: load the previous manifest (if any) and its page index, delete unlisted segments, read each page of the checkpoint and keep only those that differ from the backup's current image, write them as a new synced segment, then replace the manifest atomically (write `manifest.kvb.tmp`, sync, rename, sync the directory). Report what was written.
     if !dir.exists() {
         fs::create_dir_all(dir)?;
         if let Some(parent) = dir.parent().filter(|parent| !parent.as_os_str().is_empty()) {
@@ -268,6 +269,96 @@ pub(crate) fn write_backup(
         keys: meta.key_count,
         generation: meta.generation,
     })
+    // course:decoy full-backup Copies every page on every run: correct, but the tenth backup of a large store with one changed key writes the whole store again.
+    // if !dir.exists() {
+    //     fs::create_dir_all(dir)?;
+    //     if let Some(parent) = dir.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+    //         sync_dir(parent)?;
+    //     }
+    // }
+    // let previous = Manifest::load(dir)?;
+    // let mut segments = previous
+    //     .as_ref()
+    //     .map(|manifest| manifest.segments.clone())
+    //     .unwrap_or_default();
+    // let index = match &previous {
+    //     Some(manifest) => manifest.page_index(dir)?,
+    //     None => HashMap::new(),
+    // };
+    // let number = segments.last().map_or(1, |segment| segment.number + 1);
+    // remove_unlisted_segments(dir, &segments)?;
+    //
+    // let mut changed: Vec<(PageId, Vec<u8>)> = Vec::new();
+    // let mut open_segments: HashMap<u64, File> = HashMap::new();
+    // for &page in pages {
+    //     let bytes = read_page(page)?;
+    //     let same = match index.get(&page) {
+    //         Some(&(segment, offset)) => {
+    //             let file = match open_segments.entry(segment) {
+    //                 std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+    //                 std::collections::hash_map::Entry::Vacant(entry) => {
+    //                     entry.insert(File::open(segment_path(dir, segment))?)
+    //                 }
+    //             };
+    //             let mut old = vec![0u8; PAGE_SIZE];
+    //             file.read_exact_at(&mut old, offset)?;
+    //             old == bytes
+    //         }
+    //         None => false,
+    //     } && false;
+    //     if !same {
+    //         changed.push((page, bytes));
+    //     }
+    // }
+    //
+    // let mut bytes_written = 0;
+    // if !changed.is_empty() {
+    //     let mut segment =
+    //         Writer::with_capacity(SEGMENT_HEADER_LEN + changed.len() * SEGMENT_RECORD_LEN);
+    //     segment.raw(&SEGMENT_MAGIC);
+    //     segment.u8(BACKUP_VERSION);
+    //     segment.raw(&[0; 3]);
+    //     segment.u32(changed.len() as u32);
+    //     for (page, bytes) in &changed {
+    //         segment.u64(page.get());
+    //         segment.raw(bytes);
+    //     }
+    //     let path = segment_path(dir, number);
+    //     let mut file = OpenOptions::new()
+    //         .create(true)
+    //         .write(true)
+    //         .truncate(true)
+    //         .open(&path)?;
+    //     file.write_all(&segment.bytes)?;
+    //     file.sync_all()?;
+    //     bytes_written += segment.bytes.len() as u64;
+    //     segments.push(SegmentEntry {
+    //         number,
+    //         pages: changed.len() as u64,
+    //         bytes: segment.bytes.len() as u64,
+    //         crc: crc32c::crc32c(&segment.bytes),
+    //     });
+    // }
+    // let manifest = Manifest {
+    //     meta: *meta,
+    //     segments,
+    // }
+    // .encode();
+    // let temporary = dir.join(format!("{MANIFEST_FILE}.tmp"));
+    // let mut file = File::create(&temporary)?;
+    // file.write_all(&manifest)?;
+    // file.sync_all()?;
+    // fs::rename(&temporary, dir.join(MANIFEST_FILE))?;
+    // sync_dir(dir)?;
+    // bytes_written += manifest.len() as u64;
+    // Ok(BackupReport {
+    //     bytes_written,
+    //     pages_copied: changed.len() as u64,
+    //     pages_total: pages.len() as u64,
+    //     keys: meta.key_count,
+    //     generation: meta.generation,
+    // })
+    // course:end
 }
 
 /// Deletes segment files that the manifest does not list: leftovers of a backup run that

@@ -156,6 +156,7 @@ pub fn get(pager: &Pager, root: Option<PageId>, key: &[u8]) -> Result<Option<Vec
 
 /// Finds the stored [`Value`] for `key` without loading overflow pages.
 fn find(pager: &Pager, root: Option<PageId>, key: &[u8]) -> Result<Option<Value>, BTreeError> {
+    // course:solution p3.3 Descend from the root: in an internal node follow the child for `key` (`page::count_at_most`), in the leaf binary-search (`page::search_keys`). Use `pager.with_page` so a lookup clones nothing but the answer; bound the descent by `MAX_DEPTH`.
     let Some(root) = root else {
         return Ok(None);
     };
@@ -185,6 +186,7 @@ fn find(pager: &Pager, root: Option<PageId>, key: &[u8]) -> Result<Option<Value>
         }
     }
     Err(corrupt(root.get(), "tree deeper than possible"))
+    // course:end
 }
 
 /// A position in the tree that walks keys in order up to an end bound.
@@ -211,6 +213,7 @@ impl Cursor {
         start: Bound<&[u8]>,
         end: Bound<Vec<u8>>,
     ) -> Result<Self, BTreeError> {
+        // course:solution p3.3 Walk down to the leaf that holds the first key inside `start`, remembering each internal node and the next child to visit on `stack`.
         let mut cursor = Cursor {
             stack: Vec::new(),
             leaf: None,
@@ -244,10 +247,12 @@ impl Cursor {
             }
         }
         Err(corrupt(root.get(), "tree deeper than possible"))
+        // course:end
     }
 
     /// Moves to the leftmost leaf of the next subtree; returns false at the end of the tree.
     fn advance_leaf(&mut self, pager: &Pager) -> Result<bool, BTreeError> {
+        // course:solution p3.3 Pop finished internal nodes off the stack until one has a child left, then descend to that subtree's leftmost leaf.
         // Pop finished internal nodes until one has a child left to visit.
         let mut id = loop {
             let Some((node, next)) = self.stack.last_mut() else {
@@ -279,6 +284,7 @@ impl Cursor {
             }
         }
         Err(corrupt(id.get(), "tree deeper than possible"))
+        // course:end
     }
 
     /// The next key and value, or `None` past the end bound.
@@ -286,6 +292,7 @@ impl Cursor {
     /// # Errors
     /// I/O or corruption.
     pub fn next(&mut self, pager: &Pager) -> Result<Option<Pair>, BTreeError> {
+        // course:solution p3.3 Return the next pair of the current leaf while it is inside the end bound; at the end of a leaf, `advance_leaf`.
         loop {
             let Some((leaf, index)) = &mut self.leaf else {
                 return Ok(None);
@@ -315,6 +322,7 @@ impl Cursor {
                 return Ok(None);
             }
         }
+        // course:end
     }
 }
 
@@ -402,6 +410,7 @@ pub fn insert(
     key: &[u8],
     value: Value,
 ) -> Result<(PageId, Option<Value>), BTreeError> {
+    // course:solution p3.3 Insert into an empty tree (one leaf), or insert below the root; when the root splits, grow the tree by one level: a new internal root over the two halves.
     let Some(root) = root else {
         let id = alloc.allocate();
         pager.put_dirty(
@@ -426,6 +435,7 @@ pub fn insert(
         },
     );
     Ok((id, old))
+    // course:end
 }
 
 fn insert_into(
@@ -436,6 +446,7 @@ fn insert_into(
     value: Value,
     depth: usize,
 ) -> Result<(PageId, Split, Option<Value>), BTreeError> {
+    // course:solution p3.3 Make the page writable (copy-on-write), insert into the leaf or recurse into the right child, and if the node no longer fits a page, split it and hand the separator and the new right page to the parent.
     if depth > MAX_DEPTH {
         return Err(corrupt(id.get(), "tree deeper than possible"));
     }
@@ -482,10 +493,12 @@ fn insert_into(
     pager.put_dirty(id, left);
     pager.put_dirty(right_id, right);
     Ok((id, Some((separator, right_id)), old))
+    // course:end
 }
 
 /// Splits an overfull node into two that fit, returning (left, separator, right).
 fn split_node(node: Node, appended_last: bool) -> (Node, Vec<u8>, Node) {
+    // course:solution p3.3 Split an overfull node at `split_index`: a leaf copies its first right key up as the separator; an internal node moves its middle key up (it stays in neither half).
     match node {
         Node::Leaf {
             mut keys,
@@ -537,6 +550,63 @@ fn split_node(node: Node, appended_last: bool) -> (Node, Vec<u8>, Node) {
         }
         other => (other, Vec::new(), Node::empty_leaf()),
     }
+    // course:decoy split-loses-median Drops the entry at the split point from the right half of a leaf, so one key vanishes at every leaf split.
+    // match node {
+    //     Node::Leaf {
+    //         mut keys,
+    //         mut values,
+    //     } => {
+    //         let sizes: Vec<usize> = keys
+    //             .iter()
+    //             .zip(&values)
+    //             .map(|(key, value)| page::leaf_entry_len(key, value))
+    //             .collect();
+    //         let at = split_index(&sizes, appended_last);
+    //         let mut right_keys = keys.split_off(at);
+    //         let mut right_values = values.split_off(at);
+    //         if right_keys.len() > 1 {
+    //             right_keys.remove(0);
+    //             right_values.remove(0);
+    //         }
+    //         let separator = right_keys[0].clone();
+    //         let left = Node::Leaf { keys, values };
+    //         let right = Node::Leaf {
+    //             keys: right_keys,
+    //             values: right_values,
+    //         };
+    //         debug_assert!(
+    //             left.fits() && right.fits(),
+    //             "leaf split produced an overfull half"
+    //         );
+    //         (left, separator, right)
+    //     }
+    //     Node::Internal {
+    //         mut keys,
+    //         mut children,
+    //     } => {
+    //         let sizes: Vec<usize> = keys
+    //             .iter()
+    //             .map(|key| page::internal_entry_len(key))
+    //             .collect();
+    //         // Separator `at` moves up; keys `..at` stay left, keys `at+1..` go right.
+    //         let at = split_index(&sizes, appended_last);
+    //         let mut right_keys = keys.split_off(at);
+    //         let separator = right_keys.remove(0);
+    //         let right_children = children.split_off(at + 1);
+    //         let left = Node::Internal { keys, children };
+    //         let right = Node::Internal {
+    //             keys: right_keys,
+    //             children: right_children,
+    //         };
+    //         debug_assert!(
+    //             left.fits() && right.fits(),
+    //             "internal split produced an overfull half"
+    //         );
+    //         (left, separator, right)
+    //     }
+    //     other => (other, Vec::new(), Node::empty_leaf()),
+    // }
+    // course:end
 }
 
 /// Deletes `key`; returns the new root (`None` when the tree became empty) and the removed
@@ -550,6 +620,7 @@ pub fn delete(
     root: Option<PageId>,
     key: &[u8],
 ) -> Result<(Option<PageId>, Option<Value>), BTreeError> {
+    // course:solution p3.3 Delete below the root if the key exists (look first, so a missing key copies no pages); then collapse a root left with a single child.
     // Look first, so deleting a missing key copies no pages.
     let Some(old_root) = root else {
         return Ok((None, None));
@@ -573,6 +644,7 @@ pub fn delete(
         root = Some(only_child);
     }
     Ok((root, old))
+    // course:end
 }
 
 /// Returns `None` as the page when the node became empty and was released.
@@ -583,6 +655,7 @@ fn delete_from(
     key: &[u8],
     depth: usize,
 ) -> Result<(Option<PageId>, Option<Value>), BTreeError> {
+    // course:solution p3.3 Make the page writable, remove the key from the leaf or recurse; an emptied child leaves its parent (with one separator), a shrunken one may be merged with a neighbour (`merge_if_underfull`); report an emptied node as `None`.
     if depth > MAX_DEPTH {
         return Err(corrupt(id.get(), "tree deeper than possible"));
     }
@@ -625,6 +698,7 @@ fn delete_from(
     }
     pager.put_dirty(id, node);
     Ok((Some(id), old))
+    // course:end
 }
 
 /// A node whose body uses less than this many bytes is *underfull*: after a delete leaves a
@@ -660,6 +734,7 @@ fn merge_if_underfull(
     children: &mut Vec<PageId>,
     index: usize,
 ) -> Result<(), BTreeError> {
+    // course:solution p3.3 When `children[index]` is underfull, merge it with its left or right neighbour if the two (plus the separator, for internal nodes) fit one page: the merged node keeps the child's page number, the neighbour's is released, the parent loses a key and a child.
     let child = children[index];
     if children.len() < 2 || pager.read(child)?.body_len() >= UNDERFULL {
         return Ok(());
@@ -739,6 +814,10 @@ fn merge_if_underfull(
         return Ok(());
     }
     Ok(())
+    // course:decoy no-merge Never merges: deletes leave half-empty and nearly empty pages behind, so a store that deleted most of its keys keeps all of its pages.
+    // let _ = (pager, alloc, keys, children, index);
+    // Ok(())
+    // course:end
 }
 
 /// True when the overflow chain starting at `first` uses a page at or past `limit`.

@@ -28,6 +28,7 @@ impl<'a> Reader<'a> {
     /// # Errors
     /// [`CodecError::Truncated`] when fewer than `len` bytes are left.
     pub fn take(&mut self, len: usize) -> Result<&'a [u8], CodecError> {
+        // course:solution p3.1 Hand out the next `len` bytes and advance; never slice past the end: report `CodecError::Truncated` instead.
         if self.remaining() < len {
             return Err(CodecError::Truncated {
                 offset: self.offset,
@@ -37,6 +38,11 @@ impl<'a> Reader<'a> {
         let slice = &self.bytes[self.offset..self.offset + len];
         self.offset += len;
         Ok(slice)
+        // course:decoy unchecked-take Slices without checking what is left, so a truncated or hostile input panics instead of returning an error.
+        // let slice = &self.bytes[self.offset..self.offset + len];
+        // self.offset += len;
+        // Ok(slice)
+        // course:end
     }
 
     fn array<const N: usize>(&mut self) -> Result<[u8; N], CodecError> {
@@ -66,7 +72,11 @@ impl<'a> Reader<'a> {
     /// # Errors
     /// [`CodecError::Truncated`] at the end of input.
     pub fn u32(&mut self) -> Result<u32, CodecError> {
+        // course:solution p3.1 Read four bytes as a little-endian u32 (see `u16` above).
         Ok(u32::from_le_bytes(self.array()?))
+        // course:decoy big-endian Reads and writes integers big-endian: round trips work, but the bytes contradict the documented format.
+        // Ok(u32::from_be_bytes(self.array()?))
+        // course:end
     }
 
     /// Reads a little-endian `u64`.
@@ -74,7 +84,11 @@ impl<'a> Reader<'a> {
     /// # Errors
     /// [`CodecError::Truncated`] at the end of input.
     pub fn u64(&mut self) -> Result<u64, CodecError> {
+        // course:solution p3.1 Read eight bytes as a little-endian u64.
         Ok(u64::from_le_bytes(self.array()?))
+        // course:decoy big-endian
+        // Ok(u64::from_be_bytes(self.array()?))
+        // course:end
     }
 }
 
@@ -105,12 +119,20 @@ impl Writer {
 
     /// Appends a little-endian `u32`.
     pub fn u32(&mut self, value: u32) {
+        // course:solution p3.1 Append `value` as four little-endian bytes.
         self.bytes.extend_from_slice(&value.to_le_bytes());
+        // course:decoy big-endian
+        // self.bytes.extend_from_slice(&value.to_be_bytes());
+        // course:end
     }
 
     /// Appends a little-endian `u64`.
     pub fn u64(&mut self, value: u64) {
+        // course:solution p3.1 Append `value` as eight little-endian bytes.
         self.bytes.extend_from_slice(&value.to_le_bytes());
+        // course:decoy big-endian
+        // self.bytes.extend_from_slice(&value.to_be_bytes());
+        // course:end
     }
 
     /// Appends raw bytes.

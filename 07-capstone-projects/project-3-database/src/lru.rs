@@ -72,6 +72,7 @@ impl<K: Hash + Eq + Clone, V, S: BuildHasher> Lru<K, V, S> {
     }
 
     fn unlink(&mut self, index: usize) {
+        // course:solution p3.4 Take slot `index` out of the doubly linked list (fix its neighbours, or `head`/`tail` at the ends).
         let (prev, next) = (self.slots[index].prev, self.slots[index].next);
         if prev == NIL {
             self.head = next;
@@ -83,9 +84,14 @@ impl<K: Hash + Eq + Clone, V, S: BuildHasher> Lru<K, V, S> {
         } else {
             self.slots[next].prev = prev;
         }
+        // course:stub
+        // // TODO: p3.4 (this starting version keeps no list, so nothing is ever evicted)
+        // let _ = index;
+        // course:end
     }
 
     fn push_front(&mut self, index: usize) {
+        // course:solution p3.4 Link slot `index` in as the most recently used entry (the head).
         self.slots[index].prev = NIL;
         self.slots[index].next = self.head;
         if self.head != NIL {
@@ -95,6 +101,10 @@ impl<K: Hash + Eq + Clone, V, S: BuildHasher> Lru<K, V, S> {
         if self.tail == NIL {
             self.tail = index;
         }
+        // course:stub
+        // // TODO: p3.4
+        // let _ = index;
+        // course:end
     }
 
     /// Looks up `key` and marks it most recently used. (The pool marks hits with a flag
@@ -160,6 +170,7 @@ impl<K: Hash + Eq + Clone, V, S: BuildHasher> Lru<K, V, S> {
     /// entry: if it says yes, the entry moves to the front instead (a "second chance"), at
     /// most once per entry per call.
     fn evict_to_fit_sparing(&mut self, mut spare: impl FnMut(&V) -> bool) -> Vec<(K, V)> {
+        // course:solution p3.4 While the charges exceed the capacity (and more than one entry is left), look at the tail: if `spare` says it was used since it last reached the front, move it to the front instead (at most once per entry per call); otherwise evict it. Return what was evicted.
         let mut evicted = Vec::new();
         let mut second_chances = self.map.len();
         // Keep at least the most recent entry even when it alone exceeds the budget.
@@ -177,6 +188,11 @@ impl<K: Hash + Eq + Clone, V, S: BuildHasher> Lru<K, V, S> {
             }
         }
         evicted
+        // course:stub
+        // // TODO: p3.4 evict from the tail until the budget holds (this starting version never evicts).
+        // let _ = &mut spare;
+        // Vec::new()
+        // course:end
     }
 
     /// Like [`Lru::insert`], but an entry about to be evicted for which `spare` returns true
@@ -232,6 +248,7 @@ impl<K: Hash + Eq + Clone, V, S: BuildHasher> Lru<K, V, S> {
     /// # Errors
     /// A description of the first broken rule.
     pub fn check_invariants(&self) -> Result<(), String> {
+        // course:solution p3.4 Walk the list from the head: links symmetric, every linked slot in the map and holding a value, list and map of equal length, charges adding up to `used`, the budget held (unless one oversized entry is all there is), no slot leaked.
         let mut count = 0;
         let mut charges = 0;
         let mut prev = NIL;
@@ -274,6 +291,13 @@ impl<K: Hash + Eq + Clone, V, S: BuildHasher> Lru<K, V, S> {
             return Err("slots leaked".into());
         }
         Ok(())
+        // course:stub
+        // // TODO: p3.4 check the list as well.
+        // if self.map.len() + self.free.len() != self.slots.len() {
+        //     return Err("slots leaked".into());
+        // }
+        // Ok(())
+        // course:end
     }
 }
 

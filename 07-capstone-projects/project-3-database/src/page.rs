@@ -355,6 +355,7 @@ impl Compression {
 }
 
 fn seal(page: &mut [u8; PAGE_SIZE], kind: u8, count: usize, id: u64) {
+    // course:solution p3.3 Fill in the page header (kind, format version, item count, the page's own number) and, last, the CRC-32C of everything after the CRC field.
     page[PAGE_KIND] = kind;
     page[PAGE_VERSION] = FORMAT_VERSION;
     let count = u16::try_from(count).unwrap_or(u16::MAX);
@@ -362,6 +363,7 @@ fn seal(page: &mut [u8; PAGE_SIZE], kind: u8, count: usize, id: u64) {
     page[PAGE_ID..PAGE_ID + 8].copy_from_slice(&id.to_le_bytes());
     let crc = crc32c::crc32c(&page[PAGE_KIND..]);
     page[PAGE_CRC..PAGE_CRC + 4].copy_from_slice(&crc.to_le_bytes());
+    // course:end
 }
 
 /// Encodes a meta slot as page `slot` (0 or 1).
@@ -386,6 +388,7 @@ pub fn encode_meta(meta: &Meta, slot: u64) -> Box<[u8; PAGE_SIZE]> {
 
 /// Checks a page's checksum, version and self-id, returning its kind, count and body.
 fn open_page(bytes: &[u8], id: u64) -> Result<(u8, usize, &[u8]), CodecError> {
+    // course:solution p3.3 Check a page before anything reads it: its length, its CRC (`CodecError::Checksum`), a format version this build reads, and that it says it is page `id`; return its kind, item count and body.
     if bytes.len() != PAGE_SIZE {
         return Err(CodecError::Invalid {
             field: "page length",
@@ -414,6 +417,36 @@ fn open_page(bytes: &[u8], id: u64) -> Result<(u8, usize, &[u8]), CodecError> {
         });
     }
     Ok((kind, count, &bytes[PAGE_BODY..]))
+    // course:decoy crc-not-checked Skips the checksum and trusts the header, so a flipped bit in a key or value is returned as data.
+    // if bytes.len() != PAGE_SIZE {
+    //     return Err(CodecError::Invalid {
+    //         field: "page length",
+    //         reason: format!("{} bytes, expected {PAGE_SIZE}", bytes.len()),
+    //     });
+    // }
+    // let mut header = Reader::new(bytes);
+    // let stored_crc = header.u32()?;
+    // if stored_crc != stored_crc {
+    //     return Err(CodecError::Checksum { page: id });
+    // }
+    // let kind = header.u8()?;
+    // let version = header.u8()?;
+    // if !(MIN_FORMAT_VERSION..=FORMAT_VERSION).contains(&version) {
+    //     return Err(CodecError::Invalid {
+    //         field: "page version",
+    //         reason: format!("{version}, this build reads {MIN_FORMAT_VERSION} to {FORMAT_VERSION}"),
+    //     });
+    // }
+    // let count = usize::from(header.u16()?);
+    // let stored_id = header.u64()?;
+    // if stored_id != id {
+    //     return Err(CodecError::Invalid {
+    //         field: "page id",
+    //         reason: format!("page {id} says it is page {stored_id}"),
+    //     });
+    // }
+    // Ok((kind, count, &bytes[PAGE_BODY..]))
+    // course:end
 }
 
 /// Decodes meta slot `slot`.
@@ -471,6 +504,7 @@ pub fn decode_meta(bytes: &[u8], slot: u64) -> Result<Meta, CodecError> {
 /// The caller guarantees `node.fits()`; a node that does not fit is a bug in the B-tree's
 /// splitting, so this function checks it with a `debug_assert!`.
 pub fn encode_page(node: &Node, id: PageId) -> Box<[u8; PAGE_SIZE]> {
+    // course:solution p3.3 Encode a leaf, internal, overflow or free-list node into its body as the table in ARCHITECTURE.md says, then `seal` it.
     debug_assert!(
         node.fits(),
         "node does not fit a page: {} bytes",
@@ -524,6 +558,7 @@ pub fn encode_page(node: &Node, id: PageId) -> Box<[u8; PAGE_SIZE]> {
     page[PAGE_BODY..PAGE_BODY + len].copy_from_slice(&body.bytes[..len]);
     seal(&mut page, kind, count, id.get());
     page
+    // course:end
 }
 
 fn invalid(field: &'static str, reason: impl Into<String>) -> CodecError {
@@ -555,6 +590,7 @@ fn read_key(reader: &mut Reader<'_>) -> Result<Vec<u8>, CodecError> {
 /// # Errors
 /// [`CodecError`] describing the first problem found.
 pub fn decode_page(bytes: &[u8], id: PageId) -> Result<Node, CodecError> {
+    // course:solution p3.3 Open the page, then decode its body by kind, checking every length, tag and page reference; keys must be strictly increasing. Errors, never panics.
     let (kind, count, body) = open_page(bytes, id.get())?;
     let mut reader = Reader::new(body);
     let node = match kind {
@@ -622,6 +658,7 @@ pub fn decode_page(bytes: &[u8], id: PageId) -> Result<Node, CodecError> {
         return Err(invalid("key order", "keys are not strictly increasing"));
     }
     Ok(node)
+    // course:end
 }
 
 #[cfg(test)]

@@ -81,11 +81,18 @@ struct Shard {
 
 impl Shard {
     fn insert_clean(&mut self, id: PageId, cached: Cached) {
+        // course:solution p3.4 Cache a clean page: clear its `referenced` flag and insert it into the shard's LRU, giving entries hit since they last reached the front a second chance instead of eviction.
         cached.referenced.store(false, Ordering::Relaxed);
         // Pages hit since they last reached the front get a second chance instead of eviction.
         self.clean.insert_sparing(id, cached, PAGE_SIZE, |cached| {
             cached.referenced.swap(false, Ordering::Relaxed)
         });
+        // course:stub
+        // // TODO: p3.4 give pages that were hit a second chance.
+        // self.clean.insert_sparing(id, cached, PAGE_SIZE, |_| false);
+        // course:decoy ignores-hits Evicts in insertion order whatever the hits say (FIFO), so a page read on every request is thrown out as often as a page read once.
+        // self.clean.insert_sparing(id, cached, PAGE_SIZE, |_| false);
+        // course:end
     }
 
     /// Clean pages may use whatever the dirty ones leave of the shard's budget.
@@ -262,10 +269,21 @@ impl Pager {
 
     /// Stores `node` as the new, not yet written, content of page `id`.
     pub fn put_dirty(&self, id: PageId, node: Node) {
+        // course:solution p3.4 Keep a changed page in the shard's dirty map, which eviction never touches, until `write_back` has written it; it must not also stay in the clean LRU. Then `rebalance`.
         let mut shard = lock(self.shard(id));
         shard.clean.remove(&id);
         shard.dirty.insert(id, Cached::new(Arc::new(node)));
         shard.rebalance();
+        // course:stub
+        // // TODO: p3.4 keep changed pages in memory, pinned, until write-back (this starting
+        // // version writes every change through at once and ignores write errors).
+        // let _ = self.write_node(id, &node);
+        // let mut shard = lock(self.shard(id));
+        // shard.insert_clean(id, Cached::new(Arc::new(node)));
+        // course:decoy evicts-dirty Caches a changed page in the clean LRU like any other, so eviction can throw it away before it was ever written.
+        // let mut shard = lock(self.shard(id));
+        // shard.insert_clean(id, Cached::new(Arc::new(node)));
+        // course:end
     }
 
     /// Drops page `id` from the pool (it was freed).

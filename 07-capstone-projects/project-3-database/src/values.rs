@@ -36,6 +36,7 @@ pub(crate) fn encode(compression: Compression, value: &[u8]) -> Cow<'_, [u8]> {
     match compression {
         Compression::None => Cow::Borrowed(value),
         Compression::Lz4 => {
+            // course:solution p3.7 Compress values of at least `MIN_COMPRESS` bytes with `lz4_flex::block::compress`; keep the block only if tag, length, CRC and block together save at least an eighth of the value, and store it as `TAG_LZ4`, the original length, the CRC-32C of the original value, then the block.
             if value.len() >= MIN_COMPRESS
                 && let Ok(raw_len) = u32::try_from(value.len())
             {
@@ -49,6 +50,23 @@ pub(crate) fn encode(compression: Compression, value: &[u8]) -> Cow<'_, [u8]> {
                     return Cow::Owned(out);
                 }
             }
+            // course:stub
+            // // TODO: p3.7 (this starting version stores every value plain).
+            // course:decoy compress-always Stores the LZ4 block whenever the value is long enough, even when the block plus its header is larger than the value: random data grows instead of staying the same size.
+            // if value.len() >= MIN_COMPRESS
+            //     && let Ok(raw_len) = u32::try_from(value.len())
+            // {
+            //     let block = lz4_flex::block::compress(value);
+            //     if !block.is_empty() {
+            //         let mut out = Vec::with_capacity(LZ4_HEADER + block.len());
+            //         out.push(TAG_LZ4);
+            //         out.extend_from_slice(&raw_len.to_le_bytes());
+            //         out.extend_from_slice(&crc32c::crc32c(value).to_le_bytes());
+            //         out.extend_from_slice(&block);
+            //         return Cow::Owned(out);
+            //     }
+            // }
+            // course:end
             let mut out = Vec::with_capacity(1 + value.len());
             out.push(TAG_PLAIN);
             out.extend_from_slice(value);
@@ -78,6 +96,7 @@ pub(crate) fn decode(compression: Compression, stored: Vec<u8>) -> Result<Vec<u8
             Ok(value)
         }
         TAG_LZ4 => {
+            // course:solution p3.7 Read the original length and CRC, bound the length (by `MAX_VALUE_LEN`, and by what an LZ4 block of this size can expand to) before allocating, decompress into exactly that many bytes, and return the value only if its CRC-32C matches.
             let raw_len = reader.u32()? as usize;
             let crc = reader.u32()?;
             if raw_len > MAX_VALUE_LEN {
@@ -99,6 +118,10 @@ pub(crate) fn decode(compression: Compression, stored: Vec<u8>) -> Result<Vec<u8
                 return Err(invalid("checksum of the decompressed value does not match"));
             }
             Ok(value)
+            // course:stub
+            // // TODO: p3.7
+            // Err(invalid("compressed values are not supported yet"))
+            // course:end
         }
         _ => Err(invalid("unknown value tag")),
     }

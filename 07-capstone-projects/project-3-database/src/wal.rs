@@ -77,6 +77,7 @@ pub struct Record {
 /// # Errors
 /// [`WalError::TooLarge`] when the payload does not fit the `u32` length field.
 pub fn encode_record(record: &Record) -> Result<Vec<u8>, WalError> {
+    // course:solution p3.1 Encode the payload (generation, sequence, op count, each op as tag, length-prefixed key and value) behind a 20-byte header; fill the header last: magic, version, kind, payload length, payload CRC-32C, and the CRC-32C of header bytes 0..16. Lengths that do not fit a u32 are `WalError::TooLarge`.
     let payload_len: usize = 8
         + 8
         + 4
@@ -126,6 +127,7 @@ pub fn encode_record(record: &Record) -> Result<Vec<u8>, WalError> {
     let header_crc = crc32c::crc32c(&bytes[..WAL_HEADER_CRC]);
     bytes[WAL_HEADER_CRC..WAL_HEADER_CRC + 4].copy_from_slice(&header_crc.to_le_bytes());
     Ok(bytes)
+    // course:end
 }
 
 /// Decodes a payload whose checksum has already been verified.
@@ -133,6 +135,7 @@ pub fn encode_record(record: &Record) -> Result<Vec<u8>, WalError> {
 /// # Errors
 /// [`CodecError`] for any malformed input; never panics.
 pub fn decode_payload(payload: &[u8]) -> Result<Record, CodecError> {
+    // course:solution p3.1 Decode what `encode_record` wrote after the header. Any malformed input is a `CodecError` (truncation, an unknown op tag, trailing bytes), never a panic, and a hostile op count must not allocate unbounded memory.
     let mut reader = Reader::new(payload);
     let generation = reader.u64()?;
     let sequence = reader.u64()?;
@@ -170,6 +173,39 @@ pub fn decode_payload(payload: &[u8]) -> Result<Record, CodecError> {
         sequence,
         ops,
     })
+    // course:decoy trailing-bytes-accepted Stops after the last op and ignores whatever follows, so a payload with extra bytes decodes as valid.
+    // let mut reader = Reader::new(payload);
+    // let generation = reader.u64()?;
+    // let sequence = reader.u64()?;
+    // let count = reader.u32()? as usize;
+    // // Each op needs at least 5 bytes, which bounds a hostile count before allocating.
+    // let mut ops = Vec::with_capacity(count.min(reader.remaining() / 5));
+    // for _ in 0..count {
+    //     let tag = reader.u8()?;
+    //     let key_len = reader.u32()? as usize;
+    //     let key = reader.take(key_len)?.to_vec();
+    //     ops.push(match tag {
+    //         OP_PUT => {
+    //             let value_len = reader.u32()? as usize;
+    //             Op::Put(key, reader.take(value_len)?.to_vec())
+    //         }
+    //         OP_DELETE => Op::Delete(key),
+    //         OP_INDEX_PUT => Op::IndexPut(key),
+    //         OP_INDEX_DELETE => Op::IndexDelete(key),
+    //         other => {
+    //             return Err(CodecError::Invalid {
+    //                 field: "log op tag",
+    //                 reason: format!("{other}"),
+    //             });
+    //         }
+    //     });
+    // }
+    // Ok(Record {
+    //     generation,
+    //     sequence,
+    //     ops,
+    // })
+    // course:end
 }
 
 /// Outcome of trying to read one record at an offset.
@@ -181,6 +217,7 @@ enum Attempt {
 }
 
 fn try_record(bytes: &[u8], offset: usize) -> Result<Attempt, WalError> {
+    // course:solution p3.2 Read the record at `offset`: `Bad` when the header is incomplete, has the wrong magic, version or kind, or fails its CRC, or when the payload is incomplete or fails its CRC; a payload that passes its CRC but does not decode is corruption (an error), not a torn write.
     let Some(header) = bytes.get(offset..offset + WAL_HEADER_LEN) else {
         return Ok(Attempt::Bad);
     };
@@ -209,6 +246,33 @@ fn try_record(bytes: &[u8], offset: usize) -> Result<Attempt, WalError> {
         reason: err.to_string(),
     })?;
     Ok(Attempt::Valid(record, start + len))
+    // course:decoy no-payload-crc Trusts the payload once the header checks out, so a torn or garbled payload whose bytes still decode is replayed.
+    // let Some(header) = bytes.get(offset..offset + WAL_HEADER_LEN) else {
+    //     return Ok(Attempt::Bad);
+    // };
+    // let field = |at: usize| {
+    //     u32::from_le_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    // };
+    // if header[..4] != WAL_MAGIC
+    //     || header[WAL_VERSION_OFFSET] != WAL_VERSION
+    //     || header[WAL_KIND_OFFSET] != WAL_KIND_TRANSACTION
+    //     || field(WAL_HEADER_CRC) != crc32c::crc32c(&header[..WAL_HEADER_CRC])
+    // {
+    //     return Ok(Attempt::Bad);
+    // }
+    // let len = field(WAL_LEN) as usize;
+    // let start = offset + WAL_HEADER_LEN;
+    // let Some(payload) = bytes.get(start..start + len) else {
+    //     return Ok(Attempt::Bad);
+    // };
+    // // Both checksums match, so these are the bytes that were written: a payload that does
+    // // not decode was written wrong or forged, which is corruption, not a torn tail.
+    // let record = decode_payload(payload).map_err(|err| WalError::Corrupt {
+    //     offset: offset as u64,
+    //     reason: err.to_string(),
+    // })?;
+    // Ok(Attempt::Valid(record, start + len))
+    // course:end
 }
 
 /// The result of reading a whole log.
@@ -228,6 +292,7 @@ pub struct Scan {
 /// # Errors
 /// [`WalError::Corrupt`] for a hole in the middle, a sequence gap, or an undecodable record.
 pub fn scan(bytes: &[u8]) -> Result<Scan, WalError> {
+    // course:solution p3.2 Keep valid records while each has the next sequence number; a lower sequence number ends the log (a leftover from before the last reset); a gap is corruption. At the first bad record, look for any later valid record with a higher sequence number: if there is one, the damage is a hole in acknowledged history (corruption); otherwise it is a torn tail (`torn_at`).
     let mut result = Scan::default();
     let mut offset = 0;
     while offset < bytes.len() {
@@ -279,6 +344,59 @@ pub fn scan(bytes: &[u8]) -> Result<Scan, WalError> {
     }
     result.valid_len = offset as u64;
     Ok(result)
+    // course:decoy trust-torn-tail Treats every bad record as the torn end of the log without looking further, so damage in the middle silently drops acknowledged commits.
+    // let mut result = Scan::default();
+    // let mut offset = 0;
+    // while offset < bytes.len() {
+    //     match try_record(bytes, offset)? {
+    //         Attempt::Valid(record, next) => {
+    //             if let Some(previous) = result.records.last()
+    //                 && record.sequence <= previous.sequence
+    //             {
+    //                 // Sequence numbers grow for the store's whole life, also across log
+    //                 // resets, so an older record here is a leftover of the log before the
+    //                 // last reset whose truncation did not reach the disk: the end of the log.
+    //                 return Ok(torn_at(result, offset));
+    //             }
+    //             if let Some(previous) = result.records.last()
+    //                 && record.sequence != previous.sequence + 1
+    //             {
+    //                 return Err(WalError::Corrupt {
+    //                     offset: offset as u64,
+    //                     reason: format!(
+    //                         "sequence {} follows {}",
+    //                         record.sequence, previous.sequence
+    //                     ),
+    //                 });
+    //             }
+    //             result.records.push(record);
+    //             offset = next;
+    //         }
+    //         Attempt::Bad => {
+    //             // A torn write can only damage the end. If any valid record follows, the bad
+    //             // one is a hole in the middle of acknowledged history.
+    //             let last_sequence = result.records.last().map(|record| record.sequence);
+    //             let later = (offset + 1..bytes.len().saturating_sub(WAL_HEADER_LEN - 1))
+    //                 .filter(|&at| bytes[at..at + 4] == WAL_MAGIC)
+    //                 .find(|&at| match try_record(bytes, at) {
+    //                     Ok(Attempt::Valid(record, _)) => {
+    //                         last_sequence.is_none_or(|last| record.sequence > last)
+    //                     }
+    //                     _ => false,
+    //                 });
+    //             if let Some(at) = later.filter(|_| false) {
+    //                 return Err(WalError::Corrupt {
+    //                     offset: offset as u64,
+    //                     reason: format!("damaged record followed by a valid one at {at}"),
+    //                 });
+    //             }
+    //             return Ok(torn_at(result, offset));
+    //         }
+    //     }
+    // }
+    // result.valid_len = offset as u64;
+    // Ok(result)
+    // course:end
 }
 
 /// Ends a scan at `offset`: what follows is a torn tail.
@@ -363,6 +481,7 @@ impl Wal {
     /// # Errors
     /// I/O errors; the caller must then stop writing (the tail may hold part of the record).
     pub fn append(&self, record: &[u8]) -> Result<u64, WalError> {
+        // course:solution p3.2 Write the encoded record at the end of the log (growing the zero-filled region with `preallocate` in `WAL_PREALLOCATE` steps when needed) and return its number for `sync_to`. After a failed write, refuse every later append.
         let mut state = self.lock();
         if state.failed {
             return Err(WalError::Io(std::io::Error::other(
@@ -385,6 +504,7 @@ impl Wal {
         state.end += record.len() as u64;
         state.appended += 1;
         Ok(state.appended)
+        // course:end
     }
 
     /// Writes zeros over `from..to` and syncs, so later appends inside it change no metadata.
@@ -407,6 +527,7 @@ impl Wal {
     /// # Errors
     /// I/O errors from `fdatasync`; after one, every later call fails too.
     pub fn sync_to(&self, lsn: u64) -> Result<(), WalError> {
+        // course:solution p3.5 Group commit: return once record `lsn` is durable. If another thread is inside `fdatasync`, wait on the condition variable; otherwise become the leader and sync everything appended so far, for all waiters at once. After a failed sync every call fails.
         let mut state = self.lock();
         loop {
             if state.durable >= lsn {
@@ -443,6 +564,20 @@ impl Wal {
             }
             self.synced.notify_all();
         }
+        // course:stub
+        // // TODO: p3.5 group commit (this starting version syncs once per caller).
+        // let state = self.lock();
+        // if state.durable >= lsn {
+        //     return Ok(());
+        // }
+        // let target = state.appended;
+        // drop(state);
+        // self.backend.sync()?;
+        // let mut state = self.lock();
+        // state.durable = state.durable.max(target);
+        // state.syncs += 1;
+        // Ok(())
+        // course:end
     }
 
     /// Empties the log and writes `marker` as its first record, durably. Called by a

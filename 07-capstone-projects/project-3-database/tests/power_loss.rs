@@ -9,80 +9,18 @@
 //! the committed transactions that contains every acknowledged one (the prefix property), have
 //! a secondary index that agrees exactly with that data, pass `verify`, and accept new commits.
 
-use std::collections::BTreeMap;
-use std::io;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+mod util;
 
-use kv::{Backend, Backends, MemBackend, Options, Store};
+use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
+
+use kv::{Backends, MemBackend, Options, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use util::power::{PowerSwitch, crash_images, plugged};
+use util::{Changes, apply_changes, commit_changes, contents};
 
 type State = BTreeMap<Vec<u8>, Vec<u8>>;
-
-/// Shared by both files of one store: counts syncs down and cuts the power at zero.
-#[derive(Debug)]
-struct PowerSwitch {
-    syncs_left: AtomicU64,
-    off: AtomicBool,
-}
-
-impl PowerSwitch {
-    fn new(syncs_before_cut: u64) -> Arc<Self> {
-        Arc::new(PowerSwitch {
-            syncs_left: AtomicU64::new(syncs_before_cut),
-            off: AtomicBool::new(false),
-        })
-    }
-
-    fn check(&self) -> io::Result<()> {
-        if self.off.load(Ordering::SeqCst) {
-            return Err(io::Error::other("the power is off"));
-        }
-        Ok(())
-    }
-
-    /// Called before each sync: either lets it happen or cuts the power instead.
-    fn before_sync(&self) -> io::Result<()> {
-        self.check()?;
-        if self.syncs_left.load(Ordering::SeqCst) == 0 {
-            self.off.store(true, Ordering::SeqCst);
-            return Err(io::Error::other("power cut"));
-        }
-        self.syncs_left.fetch_sub(1, Ordering::SeqCst);
-        Ok(())
-    }
-}
-
-/// A [`MemBackend`] behind a [`PowerSwitch`].
-#[derive(Debug)]
-struct Plugged {
-    file: MemBackend,
-    switch: Arc<PowerSwitch>,
-}
-
-impl Backend for Plugged {
-    fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> io::Result<()> {
-        self.switch.check()?;
-        self.file.read_exact_at(buf, offset)
-    }
-    fn write_all_at(&self, buf: &[u8], offset: u64) -> io::Result<()> {
-        self.switch.check()?;
-        self.file.write_all_at(buf, offset)
-    }
-    fn sync(&self) -> io::Result<()> {
-        self.switch.before_sync()?;
-        self.file.sync()
-    }
-    fn len(&self) -> io::Result<u64> {
-        self.switch.check()?;
-        self.file.len()
-    }
-    fn set_len(&self, len: u64) -> io::Result<()> {
-        self.switch.check()?;
-        self.file.set_len(len)
-    }
-}
 
 /// The secondary index of the workload: pairs by the first byte of their value.
 const INDEX: &str = "by_first_byte";
@@ -130,16 +68,7 @@ fn options() -> Options {
 }
 
 /// One transaction of the workload.
-type Txn = Vec<(Vec<u8>, Option<Vec<u8>>)>;
-
-fn apply(state: &mut State, txn: &Txn) {
-    for (key, change) in txn {
-        match change {
-            Some(value) => state.insert(key.clone(), value.clone()),
-            None => state.remove(key),
-        };
-    }
-}
+type Txn = Changes;
 
 /// The workload's transactions, fixed by a seed: random puts (some values long enough for
 /// overflow pages) and deletes, then one transaction that deletes most keys (so the next
@@ -199,17 +128,7 @@ fn run_workload(backends: Backends, txns: &[Txn], backup_dir: &std::path::Path) 
     }
     for (index, txn) in txns.iter().enumerate() {
         outcome.attempted += 1;
-        let result = store.transaction(|tx| {
-            for (key, change) in txn {
-                match change {
-                    Some(value) => tx.put(key, value)?,
-                    None => {
-                        tx.delete(key)?;
-                    }
-                }
-            }
-            Ok(())
-        });
+        let result = commit_changes(&store, txn);
         if result.is_err() {
             return outcome;
         }
@@ -232,11 +151,7 @@ fn run_workload(backends: Backends, txns: &[Txn], backup_dir: &std::path::Path) 
 fn check_recovery(images: Backends, txns: &[Txn], outcome: &Outcome, case: &str) {
     let store = Store::open_with(images, options())
         .unwrap_or_else(|err| panic!("{case}: recovery failed: {err}"));
-    let recovered: State = store
-        .range::<&[u8], _>(..)
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let recovered: State = contents(&store);
     let matches = (outcome.acknowledged..=outcome.attempted)
         .any(|count| state_after(txns, count) == recovered);
     assert!(
@@ -255,7 +170,7 @@ fn check_recovery(images: Backends, txns: &[Txn], outcome: &Outcome, case: &str)
 fn state_after(txns: &[Txn], count: usize) -> State {
     let mut state = State::new();
     for txn in &txns[..count] {
-        apply(&mut state, txn);
+        apply_changes(&mut state, txn);
     }
     state
 }
@@ -267,17 +182,7 @@ fn power_loss_at_every_sync_point_keeps_the_prefix_property() {
     let (data, wal) = (MemBackend::new(), MemBackend::new());
     let backup = tempfile::tempdir().unwrap();
     let switch = PowerSwitch::new(u64::MAX);
-    let backends = |data: &MemBackend, wal: &MemBackend, switch: &Arc<PowerSwitch>| Backends {
-        data: Box::new(Plugged {
-            file: data.clone(),
-            switch: Arc::clone(switch),
-        }),
-        wal: Box::new(Plugged {
-            file: wal.clone(),
-            switch: Arc::clone(switch),
-        }),
-    };
-    let outcome = run_workload(backends(&data, &wal, &switch), &txns, backup.path());
+    let outcome = run_workload(plugged(&data, &wal, &switch), &txns, backup.path());
     assert_eq!(outcome.acknowledged, txns.len());
     let total_syncs = data.sync_count() + wal.sync_count();
     let reopened = Store::open_with(
@@ -303,24 +208,12 @@ fn power_loss_at_every_sync_point_keeps_the_prefix_property() {
         let (data, wal) = (MemBackend::new(), MemBackend::new());
         let backup = tempfile::tempdir().unwrap();
         let switch = PowerSwitch::new(cut);
-        let outcome = run_workload(backends(&data, &wal, &switch), &txns, backup.path());
+        let outcome = run_workload(plugged(&data, &wal, &switch), &txns, backup.path());
         assert!(
             switch.off.load(Ordering::SeqCst),
             "cut {cut}: the power stayed on"
         );
-        // Three images of the same moment: every unsynced write lost, a random subset of
-        // them kept (the drive may persist any of them, in any order), and all kept.
-        let mut rng = StdRng::seed_from_u64(cut);
-        for (name, mode) in [("lose all", 0u8), ("random subset", 1), ("keep all", 2)] {
-            let mut keep = |_: usize| match mode {
-                0 => false,
-                1 => rng.random_bool(0.5),
-                _ => true,
-            };
-            let images = Backends {
-                data: Box::new(MemBackend::with_contents(data.crash_image(&mut keep))),
-                wal: Box::new(MemBackend::with_contents(wal.crash_image(&mut keep))),
-            };
+        for (name, images) in crash_images(&data, &wal, cut) {
             let case = format!("cut at sync {cut}, {name}");
             check_recovery(images, &txns, &outcome, &case);
             cases += 1;
@@ -345,19 +238,7 @@ fn power_loss_workload_checkpoints_and_compacts() {
     .unwrap();
     let before = store.stats();
     for txn in transactions() {
-        store
-            .transaction(|tx| {
-                for (key, change) in &txn {
-                    match change {
-                        Some(value) => tx.put(key, value)?,
-                        None => {
-                            tx.delete(key)?;
-                        }
-                    }
-                }
-                Ok(())
-            })
-            .unwrap();
+        commit_changes(&store, &txn).unwrap();
     }
     store.checkpoint().unwrap();
     let after = store.stats();

@@ -11,7 +11,9 @@
 //!
 //! Run: `cargo run --release -p kv-compare` (optionally `-- --keys 50000`; `--only-kv` runs
 //! just this store, for profiling; `--lz4` adds the store created with LZ4 value compression,
-//! `--mmap` the store reading through a memory map).
+//! `--mmap` the store reading through a memory map). `--results SUBJECT` prints one
+//! `RESULT` line per phase and engine instead of the table, naming this build's store SUBJECT:
+//! `bench/course-bench.sh` runs it against the reference and against a learner's crate.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -359,7 +361,8 @@ impl Contender {
 
 /// The results table: one row per phase, one figure per engine (in contender order).
 struct Table {
-    rows: Vec<(String, Vec<Figure>)>,
+    /// Phase name, operations it performs (0 for size rows), one figure per engine.
+    rows: Vec<(String, u64, Vec<Figure>)>,
     phase: usize,
 }
 
@@ -369,6 +372,7 @@ impl Table {
     fn phase(
         &mut self,
         name: String,
+        ops: u64,
         contenders: &mut [Contender],
         mut body: impl FnMut(&mut Contender) -> Result<Figure>,
     ) -> Result<()> {
@@ -382,7 +386,7 @@ impl Table {
                 body(contender).with_context(|| format!("{}: {name}", contender.name))?;
         }
         self.phase += 1;
-        self.rows.push((name, figures));
+        self.rows.push((name, ops, figures));
         Ok(())
     }
 }
@@ -395,14 +399,20 @@ fn run(work: &Workload, contenders: &mut [Contender]) -> Result<Table> {
     let keys = work.load.len();
     let mut expected: HashMap<Key, Val> = work.load.iter().copied().collect();
 
-    table.phase(format!("bulk load {keys} (1 txn)"), contenders, |c| {
-        let db = (c.open)(&c.path)?;
-        let (elapsed, ()) = timed(|| db.write_batch(&work.load))?;
-        c.db = Some(db);
-        Ok(Figure::Time(elapsed))
-    })?;
+    table.phase(
+        format!("bulk load {keys} (1 txn)"),
+        keys as u64,
+        contenders,
+        |c| {
+            let db = (c.open)(&c.path)?;
+            let (elapsed, ()) = timed(|| db.write_batch(&work.load))?;
+            c.db = Some(db);
+            Ok(Figure::Time(elapsed))
+        },
+    )?;
     table.phase(
         format!("{DURABLE_WRITES} durable single writes"),
+        DURABLE_WRITES as u64,
         contenders,
         |c| {
             let db = c.db()?;
@@ -418,6 +428,7 @@ fn run(work: &Workload, contenders: &mut [Contender]) -> Result<Table> {
     expected.extend(work.singles.iter().copied());
     table.phase(
         format!("{BATCHES} durable batches of {BATCH_SIZE}"),
+        (BATCHES * BATCH_SIZE) as u64,
         contenders,
         |c| {
             let db = c.db()?;
@@ -434,6 +445,7 @@ fn run(work: &Workload, contenders: &mut [Contender]) -> Result<Table> {
 
     table.phase(
         format!("size on disk after load (live raw {})", mib(expected.len())),
+        0,
         contenders,
         |c| {
             c.db.take().context("engine is closed")?.close()?;
@@ -441,7 +453,7 @@ fn run(work: &Workload, contenders: &mut [Contender]) -> Result<Table> {
         },
     )?;
     let probe = work.load[0].0;
-    table.phase("reopen + first read".into(), contenders, |c| {
+    table.phase("reopen + first read".into(), 1, contenders, |c| {
         let (elapsed, db) = timed(|| {
             let db = (c.open)(&c.path)?;
             ensure!(
@@ -457,17 +469,23 @@ fn run(work: &Workload, contenders: &mut [Contender]) -> Result<Table> {
     let mut rng = StdRng::seed_from_u64(99);
     let mut read_keys: Vec<Key> = work.load.iter().map(|(key, _)| *key).collect();
     read_keys.shuffle(&mut rng);
-    table.phase(format!("{keys} random reads"), contenders, |c| {
-        let db = c.db()?;
-        // A first pass warms every engine's cache, as redb's benchmark repeats its passes.
-        db.check_reads(&read_keys, &expected)?;
-        let (elapsed, found) = timed(|| db.check_reads(&read_keys, &expected))?;
-        ensure!(found == keys, "found {found} of {keys} keys");
-        Ok(Figure::Time(elapsed))
-    })?;
+    table.phase(
+        format!("{keys} random reads"),
+        keys as u64,
+        contenders,
+        |c| {
+            let db = c.db()?;
+            // A first pass warms every engine's cache, as redb's benchmark repeats its passes.
+            db.check_reads(&read_keys, &expected)?;
+            let (elapsed, found) = timed(|| db.check_reads(&read_keys, &expected))?;
+            ensure!(found == keys, "found {found} of {keys} keys");
+            Ok(Figure::Time(elapsed))
+        },
+    )?;
     let starts: Vec<Key> = read_keys.iter().take(SCANS).copied().collect();
     table.phase(
         format!("{SCANS} range scans of {SCAN_LEN}"),
+        SCANS as u64,
         contenders,
         |c| {
             let db = c.db()?;
@@ -481,6 +499,7 @@ fn run(work: &Workload, contenders: &mut [Contender]) -> Result<Table> {
     )?;
     table.phase(
         format!("{keys} random reads on 2 threads"),
+        keys as u64,
         contenders,
         |c| {
             let db = c.db()?;
@@ -502,6 +521,7 @@ fn run(work: &Workload, contenders: &mut [Contender]) -> Result<Table> {
     )?;
     table.phase(
         format!("{keys} reads while a writer runs"),
+        keys as u64,
         contenders,
         |c| {
             let db = c.db()?;
@@ -553,6 +573,7 @@ fn run(work: &Workload, contenders: &mut [Contender]) -> Result<Table> {
     }
     table.phase(
         format!("remove {} (1 txn)", removed.len()),
+        removed.len() as u64,
         contenders,
         |c| {
             let db = c.db()?;
@@ -564,6 +585,7 @@ fn run(work: &Workload, contenders: &mut [Contender]) -> Result<Table> {
     )?;
     table.phase(
         format!("size on disk at the end (live raw {})", mib(expected.len())),
+        0,
         contenders,
         |c| {
             c.db.take().context("engine is closed")?.close()?;
@@ -581,6 +603,16 @@ fn main() -> Result<()> {
             .and_then(|text| text.parse().ok())
             .context("--keys needs a number")?,
         None => 200_000,
+    };
+    // `--results SUBJECT`: machine-readable lines for `cargo course bench p3`, with this
+    // build's store named SUBJECT (`learner` or `reference`) instead of the table.
+    let results = match args.iter().position(|arg| arg == "--results") {
+        Some(index) => Some(
+            args.get(index + 1)
+                .context("--results needs a subject")?
+                .clone(),
+        ),
+        None => None,
     };
     let work = generate(keys);
     let root = tempfile::tempdir().context("creating a temporary directory")?;
@@ -607,6 +639,10 @@ fn main() -> Result<()> {
         contenders.push(contender("kv-mmap", Kv::open_mmap));
     }
     let table = run(&work, &mut contenders)?;
+    if let Some(subject) = results {
+        print_results(&table, &contenders, &subject);
+        return Ok(());
+    }
     println!(
         "keys: {keys} loaded (+{} written later), key {KEY_LEN} B, value {VALUE_LEN} B",
         DURABLE_WRITES + BATCHES * BATCH_SIZE
@@ -628,7 +664,7 @@ fn main() -> Result<()> {
         Figure::Time(time) => format!("{:.1}", time.as_secs_f64() * 1e3),
         Figure::Bytes(bytes) => format!("{:.1}", *bytes as f64 / (1 << 20) as f64),
     };
-    for (name, figures) in &table.rows {
+    for (name, _, figures) in &table.rows {
         let cells: Vec<String> = figures.iter().map(cell).collect();
         print!("| {name} | {} |", cells.join(" | "));
         for other in &figures[1..] {
@@ -646,4 +682,23 @@ fn main() -> Result<()> {
         println!();
     }
     Ok(())
+}
+
+/// Prints one `RESULT<TAB>case<TAB>subject<TAB>value<TAB>unit<TAB>better` line per phase and
+/// engine: operations per second for timed phases, MiB for sizes.
+fn print_results(table: &Table, contenders: &[Contender], subject: &str) {
+    for (name, ops, figures) in &table.rows {
+        for (contender, figure) in contenders.iter().zip(figures) {
+            let who = if contender.name == "kv" {
+                subject
+            } else {
+                contender.name
+            };
+            let (value, unit, better) = match figure {
+                Figure::Time(time) => (*ops as f64 / time.as_secs_f64(), "ops/s", "higher"),
+                Figure::Bytes(bytes) => (*bytes as f64 / (1 << 20) as f64, "MiB", "lower"),
+            };
+            println!("RESULT\t{name}\t{who}\t{value:.1}\t{unit}\t{better}");
+        }
+    }
 }

@@ -128,6 +128,7 @@ impl Store {
             index_root,
             index_entries,
         };
+        // course:solution p3.5 The order is the whole argument: make the pages durable, then write the new meta slot (`generation % 2`) and make it durable, and only then empty the log down to a marker record of the new generation (sequence `writer.next_sequence`).
         // 3. Pages durable before the meta that points at them.
         self.pager.sync()?;
         self.pager.write_meta(&meta, meta.generation % 2)?;
@@ -139,6 +140,28 @@ impl Store {
             ops: Vec::new(),
         })?;
         self.wal.reset(&marker)?;
+        // course:stub
+        // // TODO: p3.5 (this starting version writes the meta and empties the log without
+        // // making anything durable first: fine until the power fails).
+        // self.pager.write_meta(&meta, meta.generation % 2)?;
+        // let marker = wal::encode_record(&Record {
+        //     generation: meta.generation,
+        //     sequence: writer.next_sequence,
+        //     ops: Vec::new(),
+        // })?;
+        // self.wal.reset(&marker)?;
+        // course:decoy meta-before-pages-synced Writes the new meta without first making the pages it points at durable: after a power cut the meta can be on disk while its pages are not.
+        // // 3. Pages durable before the meta that points at them.
+        // self.pager.write_meta(&meta, meta.generation % 2)?;
+        // self.pager.sync()?;
+        // // 4. Only now may the log be emptied; its marker names the new generation.
+        // let marker = wal::encode_record(&Record {
+        //     generation: meta.generation,
+        //     sequence: writer.next_sequence,
+        //     ops: Vec::new(),
+        // })?;
+        // self.wal.reset(&marker)?;
+        // course:end
         writer.next_sequence += 1;
         writer.generation = meta.generation;
         for page in plan.cut() {

@@ -126,10 +126,20 @@ impl<'a> WriteTxn<'a> {
     /// # Errors
     /// I/O or corruption.
     pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        // course:solution p3.6 A transaction sees its own changes first: a key it put reads as the new value, a key it deleted reads as missing; anything else comes from the store.
         if let Some(change) = self.changes.get(key) {
             return Ok(change.clone());
         }
         self.store.get(key)
+        // course:stub
+        // // TODO: p3.6 (this starting version sees only what is committed).
+        // self.store.get(key)
+        // course:decoy txn-forgets-own-deletes Sees its own puts but not its own deletes, so a key deleted inside the transaction still reads as present until the commit.
+        // if let Some(Some(value)) = self.changes.get(key) {
+        //     return Ok(Some(value.clone()));
+        // }
+        // self.store.get(key)
+        // course:end
     }
 
     /// Sets `key` to `value`.
@@ -206,6 +216,7 @@ impl<'a> WriteTxn<'a> {
             Some(value) => Op::Put(key, value),
             None => Op::Delete(key),
         }));
+        // course:solution p3.5 Log and apply; release the writer lock (so the next transaction can share our fdatasync); then, unless the durability is deferred, wait until the record is durable before reporting success.
         let lsn = store.log_and_apply(&mut self.writer, ops)?;
         // Release the writer lock before waiting for the disk, so the next transaction can
         // run and its commit can share our fdatasync.
@@ -214,6 +225,13 @@ impl<'a> WriteTxn<'a> {
         if durability == Durability::Immediate {
             store.poison_on_error(store.wal.sync_to(lsn).map_err(Error::from))?;
         }
+        // course:stub
+        // // TODO: p3.5 wait for durability (this starting version reports success at once).
+        // let _lsn = store.log_and_apply(&mut self.writer, ops)?;
+        // course:decoy ack-before-fsync Acknowledges the commit as soon as the record is written to the log, before fdatasync: a power cut loses a commit the caller was told is safe.
+        // let _lsn = store.log_and_apply(&mut self.writer, ops)?;
+        // drop(self);
+        // course:end
         Ok(())
     }
 }

@@ -55,6 +55,7 @@ impl Deref for Snapshot<'_> {
 
 impl Drop for Snapshot<'_> {
     fn drop(&mut self) {
+        // course:solution p3.6 Uncount this snapshot (forget its version when it was the last one).
         let mut inner = self.versions.lock();
         let version = self.tree.version;
         if let Some(count) = inner.open.get_mut(&version) {
@@ -63,6 +64,10 @@ impl Drop for Snapshot<'_> {
                 inner.open.remove(&version);
             }
         }
+        // course:stub
+        // // TODO: p3.6
+        // let _ = self.versions;
+        // course:end
     }
 }
 
@@ -83,6 +88,7 @@ impl Versions {
 
     /// Opens a snapshot of the current version.
     pub(super) fn snapshot(&self) -> Snapshot<'_> {
+        // course:solution p3.6 Clone the current version's `Arc` and count the snapshot under its version number, in one short critical section.
         let mut inner = self.lock();
         let tree = Arc::clone(&inner.current);
         *inner.open.entry(tree.version).or_insert(0) += 1;
@@ -90,6 +96,21 @@ impl Versions {
             versions: self,
             tree,
         }
+        // course:stub
+        // // TODO: p3.6 count the snapshot (this starting version does not, so the writer may reuse
+        // // its pages while it is still open).
+        // let tree = Arc::clone(&self.lock().current);
+        // Snapshot {
+        //     versions: self,
+        //     tree,
+        // }
+        // course:decoy uncounted-snapshot Hands out the current version without counting it, so the writer reuses pages that an open snapshot still reads.
+        // let tree = Arc::clone(&self.lock().current);
+        // Snapshot {
+        //     versions: self,
+        //     tree,
+        // }
+        // course:end
     }
 
     /// The current version, uncounted: for the writer, which is the only one that reuses
@@ -105,6 +126,7 @@ impl Versions {
 
     /// The version the oldest open snapshot reads, or the current one when none is open.
     pub(super) fn oldest(&self) -> u64 {
+        // course:solution p3.6 The version the oldest open snapshot reads, or the current version when none is open.
         let inner = self.lock();
         inner
             .open
@@ -112,6 +134,10 @@ impl Versions {
             .next()
             .copied()
             .unwrap_or(inner.current.version)
+        // course:stub
+        // // TODO: p3.6 (this starting version ignores open snapshots).
+        // self.lock().current.version
+        // course:end
     }
 }
 

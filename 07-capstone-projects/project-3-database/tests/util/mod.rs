@@ -6,6 +6,9 @@
     reason = "each test file uses a different subset of these helpers"
 )]
 
+pub mod harness;
+pub mod power;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -23,6 +26,69 @@ pub fn kv(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("the kv binary runs")
+}
+
+/// Runs `kv --db DIR args...` with `input` on its standard input, to completion.
+pub fn kv_with_input(dir: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(kv_bin())
+        .arg("--db")
+        .arg(dir)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the kv binary runs");
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let input = input.to_owned();
+    // Feed from a thread: kv replies while it reads, and a full pipe must not deadlock us.
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    let output = child.wait_with_output().expect("wait for kv");
+    let _ = feeder.join();
+    output
+}
+
+/// One transaction's changes, in order: `Some(value)` puts, `None` deletes.
+pub type Changes = Vec<(Vec<u8>, Option<Vec<u8>>)>;
+
+/// Commits `changes` as one transaction.
+pub fn commit_changes(store: &kv::Store, changes: &[(Vec<u8>, Option<Vec<u8>>)]) -> kv::Result<()> {
+    store.transaction(|tx| {
+        for (key, change) in changes {
+            match change {
+                Some(value) => tx.put(key, value)?,
+                None => {
+                    tx.delete(key)?;
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Applies `changes` to a model of the store.
+pub fn apply_changes(
+    state: &mut BTreeMap<Vec<u8>, Vec<u8>>,
+    changes: &[(Vec<u8>, Option<Vec<u8>>)],
+) {
+    for (key, change) in changes {
+        match change {
+            Some(value) => state.insert(key.clone(), value.clone()),
+            None => state.remove(key),
+        };
+    }
+}
+
+/// Every pair of the store, in one snapshot.
+pub fn contents(store: &kv::Store) -> BTreeMap<Vec<u8>, Vec<u8>> {
+    store
+        .range::<&[u8], _>(..)
+        .expect("a full scan starts")
+        .map(|pair| pair.expect("a full scan reads every pair"))
+        .collect()
 }
 
 /// Parses `dump` output into a map.
