@@ -156,13 +156,32 @@ pub fn get(pager: &Pager, root: Option<PageId>, key: &[u8]) -> Result<Option<Vec
 
 /// Finds the stored [`Value`] for `key` without loading overflow pages.
 fn find(pager: &Pager, root: Option<PageId>, key: &[u8]) -> Result<Option<Value>, BTreeError> {
+    find_map(pager, root, key, Value::clone)
+}
+
+/// True when `key` is in the tree at `root`. Copies nothing out of the leaf, so a delete's
+/// existence check costs one descent and no allocation.
+///
+/// # Errors
+/// I/O or corruption.
+pub fn contains(pager: &Pager, root: Option<PageId>, key: &[u8]) -> Result<bool, BTreeError> {
+    Ok(find_map(pager, root, key, |_| ())?.is_some())
+}
+
+/// Descends to the leaf that holds `key` and applies `project` to its stored value.
+fn find_map<R>(
+    pager: &Pager,
+    root: Option<PageId>,
+    key: &[u8],
+    project: impl Fn(&Value) -> R,
+) -> Result<Option<R>, BTreeError> {
     let Some(root) = root else {
         return Ok(None);
     };
     /// One step of the descent: go to a child, or stop at a leaf with the answer.
-    enum Step {
+    enum Step<R> {
         Child(PageId),
-        Found(Option<Value>),
+        Found(Option<R>),
         NotATreePage,
     }
     let mut id = root;
@@ -174,7 +193,7 @@ fn find(pager: &Pager, root: Option<PageId>, key: &[u8]) -> Result<Option<Value>
             Node::Leaf { keys, values } => Step::Found(
                 page::search_keys(keys, heads, key)
                     .ok()
-                    .map(|index| values[index].clone()),
+                    .map(|index| project(&values[index])),
             ),
             _ => Step::NotATreePage,
         })?;
@@ -550,13 +569,10 @@ pub fn delete(
     root: Option<PageId>,
     key: &[u8],
 ) -> Result<(Option<PageId>, Option<Value>), BTreeError> {
-    // Look first, so deleting a missing key copies no pages.
     let Some(old_root) = root else {
         return Ok((None, None));
     };
-    if find(pager, root, key)?.is_none() {
-        return Ok((root, None));
-    }
+    // `delete_from` looks before it copies, so deleting a missing key copies no pages.
     let (new_root, old) = delete_from(pager, alloc, old_root, key, 0)?;
     let mut root = new_root;
     // Collapse a root that has a single child.
@@ -586,9 +602,49 @@ fn delete_from(
     if depth > MAX_DEPTH {
         return Err(corrupt(id.get(), "tree deeper than possible"));
     }
+    /// What the page says before anything is copied.
+    enum Look {
+        Absent,
+        Present,
+        Child(usize, PageId),
+        NotATreePage,
+    }
+    // Look at the shared page first and descend before copying: a key that is not in the
+    // tree then copies no page, and a present one is found by this single descent (no
+    // separate lookup walks the path first).
+    // (`read`, not `with_page`: a page this transaction just changed has no key heads yet,
+    // and computing them for one search costs more than the search.)
+    let look = match &*pager.read(id)? {
+        Node::Leaf { keys, .. }
+            if keys
+                .binary_search_by(|probe| probe.as_slice().cmp(key))
+                .is_ok() =>
+        {
+            Look::Present
+        }
+        Node::Leaf { .. } => Look::Absent,
+        Node::Internal { keys, children } => {
+            let index = child_index(keys, key);
+            Look::Child(index, children[index])
+        }
+        _ => Look::NotATreePage,
+    };
+    let below = match look {
+        Look::Absent => return Ok((Some(id), None)),
+        Look::NotATreePage => return Err(corrupt(id.get(), "expected a tree page")),
+        Look::Present => None,
+        Look::Child(index, before) => {
+            let (child, old) = delete_from(pager, alloc, before, key, depth + 1)?;
+            if old.is_none() && child == Some(before) {
+                // Nothing below changed, so this page does not change either.
+                return Ok((Some(id), None));
+            }
+            Some((index, child, old))
+        }
+    };
     let (id, mut node) = writable(pager, alloc, id)?;
-    let (old, empty) = match &mut node {
-        Node::Leaf { keys, values } => {
+    let (old, empty) = match (&mut node, below) {
+        (Node::Leaf { keys, values }, None) => {
             match keys.binary_search_by(|probe| probe.as_slice().cmp(key)) {
                 Ok(index) => {
                     keys.remove(index);
@@ -597,9 +653,7 @@ fn delete_from(
                 Err(_) => (None, false),
             }
         }
-        Node::Internal { keys, children } => {
-            let index = child_index(keys, key);
-            let (child, old) = delete_from(pager, alloc, children[index], key, depth + 1)?;
+        (Node::Internal { keys, children }, Some((index, child, old))) => {
             match child {
                 Some(child) => {
                     children[index] = child;
