@@ -378,7 +378,11 @@ impl Wal {
         let needed = state.end + record.len() as u64;
         if needed > state.allocated {
             let target = needed.div_ceil(WAL_PREALLOCATE) * WAL_PREALLOCATE;
-            if let Err(err) = self.preallocate(state.allocated, target) {
+            // Zero-fill only what the record leaves of the new region: the record's own
+            // range is written by the record just below (and read as zeros until then, as a
+            // hole). A record larger than the step (one bulk transaction) was otherwise
+            // written twice, zeros first, and its zeros synced on their own.
+            if let Err(err) = self.preallocate(needed, target) {
                 state.failed = true;
                 return Err(err.into());
             }
