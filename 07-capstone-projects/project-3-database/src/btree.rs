@@ -240,21 +240,39 @@ impl Cursor {
         };
         let mut id = root;
         for _ in 0..MAX_DEPTH {
+            // Where `start` falls in this page, found with the cached key heads as a point
+            // lookup does (`partition_point` over the keys followed one pointer per probe,
+            // each a cache miss on a page not recently used).
+            let position = match start {
+                Bound::Unbounded => None,
+                Bound::Included(key) | Bound::Excluded(key) => {
+                    Some(pager.with_page(id, |node, heads| match node {
+                        Node::Leaf { keys, .. } | Node::Internal { keys, .. } => {
+                            page::search_keys(keys, heads, key)
+                        }
+                        // Reported as not a tree page just below.
+                        _ => Err(0),
+                    })?)
+                }
+            };
             let node = pager.read(id)?;
             match &*node {
-                Node::Internal { keys, children } => {
-                    let index = match start {
-                        Bound::Unbounded => 0,
-                        Bound::Included(key) | Bound::Excluded(key) => child_index(keys, key),
+                Node::Internal { children, .. } => {
+                    // The child whose range holds `start`: the number of separators <= it.
+                    let index = match position {
+                        None => 0,
+                        Some(Ok(found)) => found + 1,
+                        Some(Err(insert)) => insert,
                     };
                     id = children[index];
                     cursor.stack.push((Arc::clone(&node), index + 1));
                 }
-                Node::Leaf { keys, .. } => {
-                    let index = match start {
-                        Bound::Unbounded => 0,
-                        Bound::Included(key) => keys.partition_point(|k| k.as_slice() < key),
-                        Bound::Excluded(key) => keys.partition_point(|k| k.as_slice() <= key),
+                Node::Leaf { .. } => {
+                    // The first key >= `start` (included) or > `start` (excluded).
+                    let index = match (position, start) {
+                        (Some(Ok(found)), Bound::Excluded(_)) => found + 1,
+                        (Some(Ok(found) | Err(found)), _) => found,
+                        (None, _) => 0,
                     };
                     cursor.leaf = Some((Arc::clone(&node), index));
                     return Ok(cursor);
