@@ -366,7 +366,13 @@ fn writable(
     if alloc.is_fresh(id) {
         return Ok((id, pager.take(id)?));
     }
-    let node = (*pager.read(id)?).clone();
+    // A clean page can be moved out of the pool (snapshots re-read it from the file); only a
+    // dirty one, which exists nowhere else, must be copied. A decoded page is dozens of small
+    // allocations, so the copy, and later freeing the old one, is most of a write's CPU.
+    let node = match pager.take_unless_dirty(id)? {
+        Some(node) => node,
+        None => (*pager.read(id)?).clone(),
+    };
     alloc.release(id);
     Ok((alloc.allocate(), node))
 }
