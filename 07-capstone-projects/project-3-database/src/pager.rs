@@ -247,6 +247,12 @@ impl Pager {
                 .or_else(|| shard.clean.remove(&id))
                 .map(|cached| cached.node)
         };
+        self.owned(id, cached)
+    }
+
+    /// The node of page `id` just removed from the pool (`cached`), or read from the file when
+    /// it was not cached; copied only when someone else still holds it.
+    fn owned(&self, id: PageId, cached: Option<Arc<Node>>) -> Result<Node, BTreeError> {
         let arc = match cached {
             Some(node) => {
                 self.counters.hits.fetch_add(1, Ordering::Relaxed);
@@ -276,19 +282,7 @@ impl Pager {
             }
             shard.clean.remove(&id).map(|cached| cached.node)
         };
-        let arc = match cached {
-            Some(node) => {
-                self.counters.hits.fetch_add(1, Ordering::Relaxed);
-                node
-            }
-            None => {
-                self.counters.misses.fetch_add(1, Ordering::Relaxed);
-                Arc::new(self.read_from_disk(id)?)
-            }
-        };
-        Ok(Some(
-            Arc::try_unwrap(arc).unwrap_or_else(|shared| (*shared).clone()),
-        ))
+        self.owned(id, cached).map(Some)
     }
 
     /// Stores `node` as the new, not yet written, content of page `id`.
