@@ -482,9 +482,71 @@ fn insert_into(
     if depth > MAX_DEPTH {
         return Err(corrupt(id.get(), "tree deeper than possible"));
     }
+    /// What happened below this page before it is taken for writing.
+    enum Below {
+        /// Nothing yet: this page is a leaf, or one this transaction does not own yet (it is
+        /// copied whatever happens below, so it is copied first, as before); `value` is
+        /// still to insert.
+        NotYet(Value),
+        /// The child at `index` was replaced by `child` (moved or split).
+        Child {
+            index: usize,
+            child: PageId,
+            split: Split,
+            old: Option<Value>,
+        },
+    }
+    /// Points the internal page at its changed child; returns whether a split appended the
+    /// new right sibling as the last child.
+    fn attach(
+        keys: &mut Vec<Vec<u8>>,
+        children: &mut Vec<PageId>,
+        index: usize,
+        child: PageId,
+        split: Split,
+    ) -> bool {
+        children[index] = child;
+        let Some((separator, right)) = split else {
+            return false;
+        };
+        keys.insert(index, separator);
+        children.insert(index + 1, right);
+        index + 1 == keys.len()
+    }
+    // An internal page this transaction already owns changes only when its child moves to a
+    // new page or splits, so descend first and take the page for writing only then. In a
+    // large transaction the whole path is the transaction's own and stays in place: taking
+    // each internal page out of the pool and putting it back on every insert was work for
+    // nothing.
+    let step = if alloc.is_fresh(id) {
+        match &*pager.read(id)? {
+            Node::Internal { keys, children } => {
+                let index = child_index(keys, key);
+                Some((index, children[index]))
+            }
+            _ => None,
+        }
+    } else {
+        None
+    };
+    let below = match step {
+        Some((index, before)) => {
+            let (child, split, old) = insert_into(pager, alloc, before, key, value, depth + 1)?;
+            if split.is_none() && child == before {
+                return Ok((id, None, old));
+            }
+            Below::Child {
+                index,
+                child,
+                split,
+                old,
+            }
+        }
+        None => Below::NotYet(value),
+    };
     let (id, mut node) = writable(pager, alloc, id)?;
-    let (old, appended_last) = match &mut node {
-        Node::Leaf { keys, values } => {
+    let (old, appended_last) = match (&mut node, below) {
+        (Node::Leaf { keys, values }, Below::NotYet(value)) => {
             match keys.binary_search_by(|probe| probe.as_slice().cmp(key)) {
                 Ok(index) => {
                     let old = std::mem::replace(&mut values[index], value);
@@ -497,19 +559,21 @@ fn insert_into(
                 }
             }
         }
-        Node::Internal { keys, children } => {
+        (Node::Internal { keys, children }, Below::NotYet(value)) => {
             let index = child_index(keys, key);
             let (child, split, old) =
                 insert_into(pager, alloc, children[index], key, value, depth + 1)?;
-            children[index] = child;
-            let mut appended_last = false;
-            if let Some((separator, right)) = split {
-                keys.insert(index, separator);
-                children.insert(index + 1, right);
-                appended_last = index + 1 == keys.len();
-            }
-            (old, appended_last)
+            (old, attach(keys, children, index, child, split))
         }
+        (
+            Node::Internal { keys, children },
+            Below::Child {
+                index,
+                child,
+                split,
+                old,
+            },
+        ) => (old, attach(keys, children, index, child, split)),
         _ => {
             // Put the page back untouched so the pool stays consistent, then report.
             pager.put_dirty(id, node);
