@@ -127,7 +127,9 @@ pub(super) fn search_input<I: Input, S: Sink + ?Sized>(
         if state.last_out.is_some() {
             state.last_out = Some(0);
         }
-        sink.chunk_done()?;
+        if input.flush_now() {
+            sink.chunk_done()?;
+        }
     }
     if at_eof && residue > 0 {
         // The last line has no newline: search it as if it had one, as GNU grep does, so the

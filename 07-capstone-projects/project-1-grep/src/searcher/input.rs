@@ -24,6 +24,13 @@ pub(super) trait Input {
     /// At the end of the input: the carried bytes followed by an added newline, for a last line
     /// that lacks one.
     fn terminated(&mut self) -> &mut [u8];
+
+    /// Whether the output of the buffer just searched should be written out now. Input that
+    /// arrives slowly (a pipe) wants it after every buffer; a mapped file is all there, so its
+    /// output waits for the end of a window instead of going out in one small write per piece.
+    fn flush_now(&self) -> bool {
+        true
+    }
 }
 
 /// Input through `read(2)`: bytes are copied into the searcher's own buffer.
@@ -96,6 +103,8 @@ pub(super) struct MapInput<'a> {
     /// The current buffer is `window[view_start..view_end]`.
     view_start: usize,
     view_end: usize,
+    /// Length of `window`.
+    mapped_len: usize,
     /// Owned buffer for the last, unterminated line.
     tail: &'a mut Vec<u8>,
 }
@@ -122,6 +131,7 @@ impl<'a> MapInput<'a> {
             offset: 0,
             view_start: 0,
             view_end: 0,
+            mapped_len: first_len,
             tail,
         })
     }
@@ -154,6 +164,7 @@ impl Input for MapInput<'_> {
             // The old window is unmapped as the new one replaces it (the new one has no resident
             // pages yet, so memory does not double).
             self.window = Window::map(self.file, base, len)?;
+            self.mapped_len = len;
             self.offset = base;
             self.view_start = (keep - base) as usize;
             self.view_end = len.min((end - base) as usize + CHUNK_SIZE);
@@ -165,6 +176,10 @@ impl Input for MapInput<'_> {
             &mut self.window.bytes_mut()[self.view_start..self.view_end],
             save,
         ))
+    }
+
+    fn flush_now(&self) -> bool {
+        self.view_end == self.mapped_len
     }
 
     fn terminated(&mut self) -> &mut [u8] {
