@@ -90,10 +90,11 @@ pub fn load_value(pager: &Pager, value: &Value) -> Result<Vec<u8>, BTreeError> {
     }
 }
 
-/// Stores `bytes` as a value: inline when short, else in freshly allocated overflow pages.
-pub fn store_value(pager: &Pager, alloc: &mut Allocator, bytes: &[u8]) -> Value {
+/// Stores `bytes` as a value: inline when short (the vector itself, not a copy), else in
+/// freshly allocated overflow pages.
+pub fn store_value(pager: &Pager, alloc: &mut Allocator, bytes: Vec<u8>) -> Value {
     if bytes.len() <= MAX_INLINE_VALUE {
-        return Value::Inline(bytes.to_vec());
+        return Value::Inline(bytes);
     }
     let chunks: Vec<&[u8]> = bytes.chunks(OVERFLOW_CAPACITY).collect();
     let ids: Vec<PageId> = chunks.iter().map(|_| alloc.allocate()).collect();
@@ -965,7 +966,7 @@ pub fn relocate(
                 for index in chains {
                     let bytes = load_value(pager, &values[index])?;
                     release_value(pager, alloc, &values[index])?;
-                    values[index] = store_value(pager, alloc, &bytes);
+                    values[index] = store_value(pager, alloc, bytes);
                 }
             }
             pager.put_dirty(new_id, copy);
@@ -1153,7 +1154,7 @@ mod tests {
         key: &[u8],
         value: &[u8],
     ) {
-        let stored = store_value(pager, alloc, value);
+        let stored = store_value(pager, alloc, value.to_vec());
         let (new_root, old) = insert(pager, alloc, *root, key, stored).unwrap();
         if let Some(old) = old {
             release_value(pager, alloc, &old).unwrap();

@@ -192,7 +192,7 @@ fn replay(store: &Store, meta: &Meta, records: &[Record]) -> Result<()> {
             )));
         }
         if !record.ops.is_empty() {
-            store.apply(&mut writer, &record.ops)?;
+            store.apply(&mut writer, record.ops.clone())?;
             replayed += 1;
         }
     }
