@@ -15,6 +15,7 @@
 use std::collections::{BTreeSet, HashSet, VecDeque};
 
 use crate::page::{FIRST_DATA_PAGE, FREELIST_CAPACITY, Node, PageId};
+use crate::pager::PageIdHash;
 
 /// A page released by the transaction that created `version`: versions before it may use it.
 #[derive(Debug, Clone, Copy)]
@@ -35,10 +36,12 @@ pub(crate) struct Allocator {
     /// then, in `retired`, for snapshots). Kept apart so reclaiming never walks them.
     pending: Vec<Retired>,
     /// Pages allocated by the transaction being applied: may be changed in place.
-    fresh: HashSet<PageId>,
+    /// (Hashed with the pool's multiplicative page hash: every page a write touches asks
+    /// `is_fresh`, and SipHash cost more than the rest of that check.)
+    fresh: HashSet<PageId, PageIdHash>,
     /// Pages allocated since the last checkpoint by earlier transactions: not durable, but
     /// possibly seen by a snapshot.
-    unsynced: HashSet<PageId>,
+    unsynced: HashSet<PageId, PageIdHash>,
     /// The version the transaction being applied will create.
     version: u64,
     /// Pages `0..page_count` exist.
@@ -105,8 +108,8 @@ impl Allocator {
             free,
             retired: VecDeque::new(),
             pending: Vec::new(),
-            fresh: HashSet::new(),
-            unsynced: HashSet::new(),
+            fresh: HashSet::default(),
+            unsynced: HashSet::default(),
             version: 0,
             page_count,
             freelist_pages,

@@ -90,10 +90,11 @@ pub fn load_value(pager: &Pager, value: &Value) -> Result<Vec<u8>, BTreeError> {
     }
 }
 
-/// Stores `bytes` as a value: inline when short, else in freshly allocated overflow pages.
-pub fn store_value(pager: &Pager, alloc: &mut Allocator, bytes: &[u8]) -> Value {
+/// Stores `bytes` as a value: inline when short (the vector itself, not a copy), else in
+/// freshly allocated overflow pages.
+pub fn store_value(pager: &Pager, alloc: &mut Allocator, bytes: Vec<u8>) -> Value {
     if bytes.len() <= MAX_INLINE_VALUE {
-        return Value::Inline(bytes.to_vec());
+        return Value::Inline(bytes);
     }
     let chunks: Vec<&[u8]> = bytes.chunks(OVERFLOW_CAPACITY).collect();
     let ids: Vec<PageId> = chunks.iter().map(|_| alloc.allocate()).collect();
@@ -156,14 +157,33 @@ pub fn get(pager: &Pager, root: Option<PageId>, key: &[u8]) -> Result<Option<Vec
 
 /// Finds the stored [`Value`] for `key` without loading overflow pages.
 fn find(pager: &Pager, root: Option<PageId>, key: &[u8]) -> Result<Option<Value>, BTreeError> {
-    // course:solution p3.3 Descend from the root: in an internal node follow the child for `key` (`page::count_at_most`), in the leaf binary-search (`page::search_keys`). Use `pager.with_page` so a lookup clones nothing but the answer; bound the descent by `MAX_DEPTH`.
+    find_map(pager, root, key, Value::clone)
+}
+
+/// True when `key` is in the tree at `root`. Copies nothing out of the leaf, so a delete's
+/// existence check costs one descent and no allocation.
+///
+/// # Errors
+/// I/O or corruption.
+pub fn contains(pager: &Pager, root: Option<PageId>, key: &[u8]) -> Result<bool, BTreeError> {
+    Ok(find_map(pager, root, key, |_| ())?.is_some())
+}
+
+/// Descends to the leaf that holds `key` and applies `project` to its stored value.
+fn find_map<R>(
+    pager: &Pager,
+    root: Option<PageId>,
+    key: &[u8],
+    project: impl Fn(&Value) -> R,
+) -> Result<Option<R>, BTreeError> {
+    // course:solution p3.3 Descend from the root: in an internal node follow the child for `key` (`page::count_at_most`), in the leaf binary-search (`page::search_keys`) and apply `project` to the value found. Use `pager.with_page` so a lookup copies nothing but what `project` returns; bound the descent by `MAX_DEPTH`.
     let Some(root) = root else {
         return Ok(None);
     };
     /// One step of the descent: go to a child, or stop at a leaf with the answer.
-    enum Step {
+    enum Step<R> {
         Child(PageId),
-        Found(Option<Value>),
+        Found(Option<R>),
         NotATreePage,
     }
     let mut id = root;
@@ -175,7 +195,7 @@ fn find(pager: &Pager, root: Option<PageId>, key: &[u8]) -> Result<Option<Value>
             Node::Leaf { keys, values } => Step::Found(
                 page::search_keys(keys, heads, key)
                     .ok()
-                    .map(|index| values[index].clone()),
+                    .map(|index| project(&values[index])),
             ),
             _ => Step::NotATreePage,
         })?;
@@ -224,21 +244,39 @@ impl Cursor {
         };
         let mut id = root;
         for _ in 0..MAX_DEPTH {
+            // Where `start` falls in this page, found with the cached key heads as a point
+            // lookup does (`partition_point` over the keys followed one pointer per probe,
+            // each a cache miss on a page not recently used).
+            let position = match start {
+                Bound::Unbounded => None,
+                Bound::Included(key) | Bound::Excluded(key) => {
+                    Some(pager.with_page(id, |node, heads| match node {
+                        Node::Leaf { keys, .. } | Node::Internal { keys, .. } => {
+                            page::search_keys(keys, heads, key)
+                        }
+                        // Reported as not a tree page just below.
+                        _ => Err(0),
+                    })?)
+                }
+            };
             let node = pager.read(id)?;
             match &*node {
-                Node::Internal { keys, children } => {
-                    let index = match start {
-                        Bound::Unbounded => 0,
-                        Bound::Included(key) | Bound::Excluded(key) => child_index(keys, key),
+                Node::Internal { children, .. } => {
+                    // The child whose range holds `start`: the number of separators <= it.
+                    let index = match position {
+                        None => 0,
+                        Some(Ok(found)) => found + 1,
+                        Some(Err(insert)) => insert,
                     };
                     id = children[index];
                     cursor.stack.push((Arc::clone(&node), index + 1));
                 }
-                Node::Leaf { keys, .. } => {
-                    let index = match start {
-                        Bound::Unbounded => 0,
-                        Bound::Included(key) => keys.partition_point(|k| k.as_slice() < key),
-                        Bound::Excluded(key) => keys.partition_point(|k| k.as_slice() <= key),
+                Node::Leaf { .. } => {
+                    // The first key >= `start` (included) or > `start` (excluded).
+                    let index = match (position, start) {
+                        (Some(Ok(found)), Bound::Excluded(_)) => found + 1,
+                        (Some(Ok(found) | Err(found)), _) => found,
+                        (None, _) => 0,
                     };
                     cursor.leaf = Some((Arc::clone(&node), index));
                     return Ok(cursor);
@@ -337,7 +375,13 @@ fn writable(
     if alloc.is_fresh(id) {
         return Ok((id, pager.take(id)?));
     }
-    let node = (*pager.read(id)?).clone();
+    // A clean page can be moved out of the pool (snapshots re-read it from the file); only a
+    // dirty one, which exists nowhere else, must be copied. A decoded page is dozens of small
+    // allocations, so the copy, and later freeing the old one, is most of a write's CPU.
+    let node = match pager.take_unless_dirty(id)? {
+        Some(node) => node,
+        None => (*pager.read(id)?).clone(),
+    };
     alloc.release(id);
     Ok((alloc.allocate(), node))
 }
@@ -450,9 +494,71 @@ fn insert_into(
     if depth > MAX_DEPTH {
         return Err(corrupt(id.get(), "tree deeper than possible"));
     }
+    /// What happened below this page before it is taken for writing.
+    enum Below {
+        /// Nothing yet: this page is a leaf, or one this transaction does not own yet (it is
+        /// copied whatever happens below, so it is copied first, as before); `value` is
+        /// still to insert.
+        NotYet(Value),
+        /// The child at `index` was replaced by `child` (moved or split).
+        Child {
+            index: usize,
+            child: PageId,
+            split: Split,
+            old: Option<Value>,
+        },
+    }
+    /// Points the internal page at its changed child; returns whether a split appended the
+    /// new right sibling as the last child.
+    fn attach(
+        keys: &mut Vec<Vec<u8>>,
+        children: &mut Vec<PageId>,
+        index: usize,
+        child: PageId,
+        split: Split,
+    ) -> bool {
+        children[index] = child;
+        let Some((separator, right)) = split else {
+            return false;
+        };
+        keys.insert(index, separator);
+        children.insert(index + 1, right);
+        index + 1 == keys.len()
+    }
+    // An internal page this transaction already owns changes only when its child moves to a
+    // new page or splits, so descend first and take the page for writing only then. In a
+    // large transaction the whole path is the transaction's own and stays in place: taking
+    // each internal page out of the pool and putting it back on every insert was work for
+    // nothing.
+    let step = if alloc.is_fresh(id) {
+        match &*pager.read(id)? {
+            Node::Internal { keys, children } => {
+                let index = child_index(keys, key);
+                Some((index, children[index]))
+            }
+            _ => None,
+        }
+    } else {
+        None
+    };
+    let below = match step {
+        Some((index, before)) => {
+            let (child, split, old) = insert_into(pager, alloc, before, key, value, depth + 1)?;
+            if split.is_none() && child == before {
+                return Ok((id, None, old));
+            }
+            Below::Child {
+                index,
+                child,
+                split,
+                old,
+            }
+        }
+        None => Below::NotYet(value),
+    };
     let (id, mut node) = writable(pager, alloc, id)?;
-    let (old, appended_last) = match &mut node {
-        Node::Leaf { keys, values } => {
+    let (old, appended_last) = match (&mut node, below) {
+        (Node::Leaf { keys, values }, Below::NotYet(value)) => {
             match keys.binary_search_by(|probe| probe.as_slice().cmp(key)) {
                 Ok(index) => {
                     let old = std::mem::replace(&mut values[index], value);
@@ -465,19 +571,21 @@ fn insert_into(
                 }
             }
         }
-        Node::Internal { keys, children } => {
+        (Node::Internal { keys, children }, Below::NotYet(value)) => {
             let index = child_index(keys, key);
             let (child, split, old) =
                 insert_into(pager, alloc, children[index], key, value, depth + 1)?;
-            children[index] = child;
-            let mut appended_last = false;
-            if let Some((separator, right)) = split {
-                keys.insert(index, separator);
-                children.insert(index + 1, right);
-                appended_last = index + 1 == keys.len();
-            }
-            (old, appended_last)
+            (old, attach(keys, children, index, child, split))
         }
+        (
+            Node::Internal { keys, children },
+            Below::Child {
+                index,
+                child,
+                split,
+                old,
+            },
+        ) => (old, attach(keys, children, index, child, split)),
         _ => {
             // Put the page back untouched so the pool stays consistent, then report.
             pager.put_dirty(id, node);
@@ -620,14 +728,11 @@ pub fn delete(
     root: Option<PageId>,
     key: &[u8],
 ) -> Result<(Option<PageId>, Option<Value>), BTreeError> {
-    // course:solution p3.3 Delete below the root if the key exists (look first, so a missing key copies no pages); then collapse a root left with a single child.
-    // Look first, so deleting a missing key copies no pages.
+    // course:solution p3.3 Delete below the root (`delete_from` looks before it copies, so a missing key copies no pages); then collapse a root left with a single child.
     let Some(old_root) = root else {
         return Ok((None, None));
     };
-    if find(pager, root, key)?.is_none() {
-        return Ok((root, None));
-    }
+    // `delete_from` looks before it copies, so deleting a missing key copies no pages.
     let (new_root, old) = delete_from(pager, alloc, old_root, key, 0)?;
     let mut root = new_root;
     // Collapse a root that has a single child.
@@ -659,9 +764,49 @@ fn delete_from(
     if depth > MAX_DEPTH {
         return Err(corrupt(id.get(), "tree deeper than possible"));
     }
+    /// What the page says before anything is copied.
+    enum Look {
+        Absent,
+        Present,
+        Child(usize, PageId),
+        NotATreePage,
+    }
+    // Look at the shared page first and descend before copying: a key that is not in the
+    // tree then copies no page, and a present one is found by this single descent (no
+    // separate lookup walks the path first).
+    // (`read`, not `with_page`: a page this transaction just changed has no key heads yet,
+    // and computing them for one search costs more than the search.)
+    let look = match &*pager.read(id)? {
+        Node::Leaf { keys, .. }
+            if keys
+                .binary_search_by(|probe| probe.as_slice().cmp(key))
+                .is_ok() =>
+        {
+            Look::Present
+        }
+        Node::Leaf { .. } => Look::Absent,
+        Node::Internal { keys, children } => {
+            let index = child_index(keys, key);
+            Look::Child(index, children[index])
+        }
+        _ => Look::NotATreePage,
+    };
+    let below = match look {
+        Look::Absent => return Ok((Some(id), None)),
+        Look::NotATreePage => return Err(corrupt(id.get(), "expected a tree page")),
+        Look::Present => None,
+        Look::Child(index, before) => {
+            let (child, old) = delete_from(pager, alloc, before, key, depth + 1)?;
+            if old.is_none() && child == Some(before) {
+                // Nothing below changed, so this page does not change either.
+                return Ok((Some(id), None));
+            }
+            Some((index, child, old))
+        }
+    };
     let (id, mut node) = writable(pager, alloc, id)?;
-    let (old, empty) = match &mut node {
-        Node::Leaf { keys, values } => {
+    let (old, empty) = match (&mut node, below) {
+        (Node::Leaf { keys, values }, None) => {
             match keys.binary_search_by(|probe| probe.as_slice().cmp(key)) {
                 Ok(index) => {
                     keys.remove(index);
@@ -670,9 +815,7 @@ fn delete_from(
                 Err(_) => (None, false),
             }
         }
-        Node::Internal { keys, children } => {
-            let index = child_index(keys, key);
-            let (child, old) = delete_from(pager, alloc, children[index], key, depth + 1)?;
+        (Node::Internal { keys, children }, Some((index, child, old))) => {
             match child {
                 Some(child) => {
                     children[index] = child;
@@ -902,7 +1045,7 @@ pub fn relocate(
                 for index in chains {
                     let bytes = load_value(pager, &values[index])?;
                     release_value(pager, alloc, &values[index])?;
-                    values[index] = store_value(pager, alloc, &bytes);
+                    values[index] = store_value(pager, alloc, bytes);
                 }
             }
             pager.put_dirty(new_id, copy);
@@ -1090,7 +1233,7 @@ mod tests {
         key: &[u8],
         value: &[u8],
     ) {
-        let stored = store_value(pager, alloc, value);
+        let stored = store_value(pager, alloc, value.to_vec());
         let (new_root, old) = insert(pager, alloc, *root, key, stored).unwrap();
         if let Some(old) = old {
             release_value(pager, alloc, &old).unwrap();

@@ -254,6 +254,12 @@ impl Pager {
                 .or_else(|| shard.clean.remove(&id))
                 .map(|cached| cached.node)
         };
+        self.owned(id, cached)
+    }
+
+    /// The node of page `id` just removed from the pool (`cached`), or read from the file when
+    /// it was not cached; copied only when someone else still holds it.
+    fn owned(&self, id: PageId, cached: Option<Arc<Node>>) -> Result<Node, BTreeError> {
         let arc = match cached {
             Some(node) => {
                 self.counters.hits.fetch_add(1, Ordering::Relaxed);
@@ -265,6 +271,25 @@ impl Pager {
             }
         };
         Ok(Arc::try_unwrap(arc).unwrap_or_else(|shared| (*shared).clone()))
+    }
+
+    /// For a writer that replaces page `id` by a copy at a new number: when the page is clean
+    /// (its bytes are in the data file), removes it from the pool and returns it without a
+    /// copy; a snapshot that still reads the old number reads it back from the file, which
+    /// copy-on-write never changes under it. `None` when the page is dirty (only the pool holds
+    /// it, so the caller must copy it).
+    ///
+    /// # Errors
+    /// As [`Pager::read`].
+    pub fn take_unless_dirty(&self, id: PageId) -> Result<Option<Node>, BTreeError> {
+        let cached = {
+            let mut shard = lock(self.shard(id));
+            if shard.dirty.contains_key(&id) {
+                return Ok(None);
+            }
+            shard.clean.remove(&id).map(|cached| cached.node)
+        };
+        self.owned(id, cached).map(Some)
     }
 
     /// Stores `node` as the new, not yet written, content of page `id`.

@@ -172,7 +172,9 @@ pub(super) fn search_input<M: LineMatcher + ?Sized, I: Input, S: Sink + ?Sized>(
         if state.last_out.is_some() {
             state.last_out = Some(0);
         }
-        sink.chunk_done()?;
+        if input.flush_now() {
+            sink.chunk_done()?;
+        }
     }
     // course:solution p1.1 At the end of the input, a last line without a newline is still searched, as if it had one (the output gains the newline).
     if at_eof && residue > 0 {

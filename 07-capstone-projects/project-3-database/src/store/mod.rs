@@ -24,6 +24,7 @@ mod recovery;
 mod txn;
 mod versions;
 
+use std::borrow::Cow;
 use std::fs::{self, File, OpenOptions};
 use std::ops::{Bound, RangeBounds};
 use std::path::{Path, PathBuf};
@@ -311,7 +312,10 @@ impl Store {
 
     /// Applies logged operations as the next version: on copies of the pages they touch,
     /// published when all of them are applied.
-    fn apply(&self, writer: &mut WriterState, ops: &[Op]) -> Result<()> {
+    /// Takes the operations by value so that each value moves into its leaf instead of being
+    /// copied there (in a bulk load that copy, and freeing the logged original, was a sixth of
+    /// the time).
+    fn apply(&self, writer: &mut WriterState, ops: Vec<Op>) -> Result<()> {
         // If anything below fails or panics, the allocator and the pool are half-updated:
         // poison the store (the published version is still whole).
         let guard = PoisonGuard::arm(&self.poisoned);
@@ -322,10 +326,14 @@ impl Store {
         for op in ops {
             match op {
                 Op::Put(key, value) => {
-                    btree::check_sizes(key, value.len())?;
-                    let encoded = values::encode(self.compression, value);
-                    let stored = btree::store_value(&self.pager, alloc, &encoded);
-                    let (root, old) = btree::insert(&self.pager, alloc, tree.root, key, stored)?;
+                    btree::check_sizes(&key, value.len())?;
+                    let compressed = match values::encode(self.compression, &value) {
+                        Cow::Owned(bytes) => Some(bytes),
+                        Cow::Borrowed(_) => None,
+                    };
+                    let stored =
+                        btree::store_value(&self.pager, alloc, compressed.unwrap_or(value));
+                    let (root, old) = btree::insert(&self.pager, alloc, tree.root, &key, stored)?;
                     tree.root = Some(root);
                     match old {
                         Some(old) => btree::release_value(&self.pager, alloc, &old)?,
@@ -333,7 +341,7 @@ impl Store {
                     }
                 }
                 Op::Delete(key) => {
-                    let (root, old) = btree::delete(&self.pager, alloc, tree.root, key)?;
+                    let (root, old) = btree::delete(&self.pager, alloc, tree.root, &key)?;
                     tree.root = root;
                     if let Some(old) = old {
                         btree::release_value(&self.pager, alloc, &old)?;
@@ -341,17 +349,17 @@ impl Store {
                     }
                 }
                 Op::IndexPut(entry) => {
-                    btree::check_sizes(entry, 0)?;
-                    let empty = btree::store_value(&self.pager, alloc, &[]);
+                    btree::check_sizes(&entry, 0)?;
+                    let empty = btree::store_value(&self.pager, alloc, Vec::new());
                     let (root, old) =
-                        btree::insert(&self.pager, alloc, tree.index_root, entry, empty)?;
+                        btree::insert(&self.pager, alloc, tree.index_root, &entry, empty)?;
                     tree.index_root = Some(root);
                     if old.is_none() {
                         tree.index_entries += 1;
                     }
                 }
                 Op::IndexDelete(entry) => {
-                    let (root, old) = btree::delete(&self.pager, alloc, tree.index_root, entry)?;
+                    let (root, old) = btree::delete(&self.pager, alloc, tree.index_root, &entry)?;
                     tree.index_root = root;
                     if old.is_some() {
                         tree.index_entries -= 1;
@@ -381,11 +389,11 @@ impl Store {
         let lsn = self.poison_on_error(self.wal.append(&bytes).map_err(Error::from))?;
         drop(bytes);
         writer.next_sequence += 1;
-        self.apply(writer, &record.ops)?;
+        self.apply(writer, record.ops)?;
         // course:stub
         // // TODO: p3.5 (this starting version only applies the changes: they become durable at the next
         // // checkpoint, and a crash before it loses them).
-        // self.apply(writer, &ops)?;
+        // self.apply(writer, ops)?;
         // let lsn = 0;
         // course:end
         self.counters.commits.fetch_add(1, Ordering::Relaxed);

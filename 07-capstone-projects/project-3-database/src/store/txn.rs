@@ -157,7 +157,12 @@ impl<'a> WriteTxn<'a> {
     /// # Errors
     /// I/O or corruption while checking.
     pub fn delete(&mut self, key: &[u8]) -> Result<bool> {
-        let existed = self.get(key)?.is_some();
+        // Only whether it exists matters: look it up without copying the value out. The
+        // writer lock is held, so the current version cannot change or be reclaimed under us.
+        let existed = match self.changes.get(key) {
+            Some(change) => change.is_some(),
+            None => btree::contains(&self.store.pager, self.store.versions.current().root, key)?,
+        };
         self.changes.insert(key.to_vec(), None);
         Ok(existed)
     }
