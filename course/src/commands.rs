@@ -42,7 +42,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
     match command {
         Command::List => Learner::new(&manifest, timeout)?.list(),
-        Command::Start { id } => Learner::new(&manifest, timeout)?.start(&id),
+        Command::Start { id, all_tests } => Learner::new(&manifest, timeout)?.start(&id, all_tests),
         Command::Verify { id } => Learner::new(&manifest, timeout)?.verify(id.as_deref()),
         Command::Hint { id } => Learner::new(&manifest, timeout)?.hint(&id),
         Command::Solution { id, yes } => Learner::new(&manifest, timeout)?.solution(&id, yes),

@@ -25,6 +25,7 @@
 //! `signature`, `cargo`, `cargo_toml`, `learn`, `markdown`, `hash` and `error` at the bottom.
 
 pub mod book;
+pub mod capstone;
 pub mod cargo;
 pub mod cargo_toml;
 pub mod check;
