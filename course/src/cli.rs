@@ -101,8 +101,13 @@ pub enum Command {
     ///
     /// Ends with `decoys: D caught, E escaped` and `N passed, M failed`.
     Check {
-        /// Exercises or modules to check (default: everything, and the manifest).
+        /// Exercises, modules, capstones (`p1`) or milestones (`p1.3`) to check (default:
+        /// everything, and the manifest).
         ids: Vec<String>,
+        /// Capstones: skip the staged red/green of each milestone and build only the starter,
+        /// the reference and the decoys (a quicker run).
+        #[arg(long)]
+        skip_staged: bool,
     },
     /// Validate course.toml against the repository.
     CheckManifest,

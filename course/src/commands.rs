@@ -56,8 +56,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let _ = write!(std::io::stdout(), "{}", report::render(&entries, format));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { ids } => {
-            let options = check::Options { timeout };
+        Command::Check { ids, skip_staged } => {
+            let options = check::Options {
+                timeout,
+                staged: !skip_staged,
+            };
             let summary = check::run(&manifest, &ids, options, &mut std::io::stdout())?;
             Ok(if summary.failed == 0 {
                 ExitCode::SUCCESS
