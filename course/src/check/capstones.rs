@@ -122,7 +122,10 @@ pub(super) fn check_capstone(
 ) -> Vec<CapstoneRow> {
     let clock = Instant::now();
     let mut rows = Vec::new();
-    let starter_label = format!("{:<6} {:<9} {} (the starter)", capstone.id, "starter", capstone.package);
+    let starter_label = format!(
+        "{:<6} {:<9} {} (the starter)",
+        capstone.id, "starter", capstone.package
+    );
     let scratch = match prepare(manifest, capstone, options) {
         Ok(scratch) => scratch,
         Err(error) => {
@@ -155,13 +158,16 @@ pub(super) fn check_capstone(
     for &k in &versions {
         // Milestones 1..=k must pass; milestone k+1 must fail (its tests are built too).
         let tests = capstone.tests_up_to((k + 1).min(n));
-        let run = scratch.run(Version::UpTo(k), &tests).map_err(|e| e.to_string());
+        let run = scratch
+            .run(Version::UpTo(k), &tests)
+            .map_err(|e| e.to_string());
         built.insert(k, run);
     }
 
     // The starter row.
     let mut problems = Vec::new();
-    capstone::validate(manifest, capstone, &mut problems).unwrap_or_else(|e| problems.push(e.to_string()));
+    capstone::validate(manifest, capstone, &mut problems)
+        .unwrap_or_else(|e| problems.push(e.to_string()));
     match &built[&0] {
         Ok(run) if !run.crate_compiles() => problems.push(format!(
             "(i) the starter does not compile:\n{}",
@@ -224,12 +230,20 @@ pub(super) fn check_capstone(
             }
         }
         let decoys = check_decoys(&scratch, milestone, &mut problems);
-        if milestone.decoys.is_empty() && milestone.kind != Kind::Explore && milestone.no_decoys.is_none() {
+        if milestone.decoys.is_empty()
+            && milestone.kind != Kind::Explore
+            && milestone.no_decoys.is_none()
+        {
             problems.push("(v) no decoys: a milestone lists the decoys its tests catch (`decoys = [\"…\"]`), or says why it has none (`no_decoys = \"reason\"`)".to_string());
         }
         rows.push((
             Row {
-                label: format!("{:<6} {:<9} {}", milestone.id, milestone.kind.as_str(), milestone.title),
+                label: format!(
+                    "{:<6} {:<9} {}",
+                    milestone.id,
+                    milestone.kind.as_str(),
+                    milestone.title
+                ),
                 problems,
             },
             decoys,
@@ -239,7 +253,10 @@ pub(super) fn check_capstone(
     if only.is_none() {
         rows.push((
             Row {
-                label: format!("{:<6} {:<9} {} (clippy, rustfmt)", capstone.id, "reference", capstone.package),
+                label: format!(
+                    "{:<6} {:<9} {} (clippy, rustfmt)",
+                    capstone.id, "reference", capstone.package
+                ),
                 problems: style_problems(manifest, capstone, &scratch),
             },
             Vec::new(),
@@ -267,7 +284,11 @@ fn version_name(k: usize, n: usize) -> String {
 }
 
 /// Writes the scratch workspace's Cargo.toml and lockfile.
-fn prepare<'a>(manifest: &'a Manifest, capstone: &'a Capstone, options: Options) -> Result<Scratch<'a>> {
+fn prepare<'a>(
+    manifest: &'a Manifest,
+    capstone: &'a Capstone,
+    options: Options,
+) -> Result<Scratch<'a>> {
     let base = cargo::target_dir(&manifest.root).join("course-check-capstones");
     let workspace = base.join(&capstone.id);
     let root_toml = cargo_toml::root_cargo_toml(&manifest.root)?;
@@ -352,9 +373,7 @@ fn check_decoys(
     for name in &milestone.decoys {
         let description = descriptions.get(name).cloned().unwrap_or_default();
         let outcome = match scratch.run(Version::Decoy(name), &tests) {
-            Ok(run) if !run.crate_compiles() => {
-                DecoyOutcome::Broken(first_errors(&run.build))
-            }
+            Ok(run) if !run.crate_compiles() => DecoyOutcome::Broken(first_errors(&run.build)),
             Ok(run) => {
                 let (combined, broken) = run.of(tests.iter().copied());
                 match combined.verdict() {
@@ -394,7 +413,10 @@ fn signature_problems(manifest: &Manifest, capstone: &Capstone) -> Vec<String> {
         .collect();
     let mut problems = Vec::new();
     let files = capstone::starter_files(manifest, capstone).unwrap_or_default();
-    for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "rs")) {
+    for file in files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "rs"))
+    {
         let path = dir.join(file);
         let markers = match fsx::read(&path).and_then(|text| Markers::parse(&path, &text)) {
             Ok(markers) => markers,
@@ -406,9 +428,14 @@ fn signature_problems(manifest: &Manifest, capstone: &Capstone) -> Vec<String> {
         if markers.region_count() == 0 {
             continue;
         }
-        if let Err(found) = super::signatures_problems(&learner_items, Kind::Implement, &path, &markers)
+        if let Err(found) =
+            super::signatures_problems(&learner_items, Kind::Implement, &path, &markers)
         {
-            problems.extend(found.into_iter().map(|p| format!("{}: {p}", file.display())));
+            problems.extend(
+                found
+                    .into_iter()
+                    .map(|p| format!("{}: {p}", file.display())),
+            );
         }
     }
     problems
@@ -454,4 +481,3 @@ fn style_problems(manifest: &Manifest, capstone: &Capstone, scratch: &Scratch<'_
     }
     problems
 }
-
