@@ -80,6 +80,14 @@ pub enum Command {
         #[arg(long)]
         poll: bool,
     },
+    /// Measure your capstone against the reference and the real tool (one table of ratios).
+    Bench {
+        /// The capstone (`p1`, `p2`, `p3`).
+        id: String,
+        /// Fewer runs and smaller inputs.
+        #[arg(long)]
+        quick: bool,
+    },
     /// Write a student edition: stubs, tests, notes, hints and the learner commands; no solutions.
     Export {
         /// The modules to export, comma-separated (default: every module).

@@ -50,6 +50,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Watch { id, poll } => {
             crate::watch::watch(&mut Learner::new(&manifest, timeout)?, id.as_deref(), poll)
         }
+        Command::Bench { id, quick } => {
+            let Some(capstone) = manifest.capstone(&id) else {
+                return Err(manifest.unknown(&id));
+            };
+            let learner = Learner::new(&manifest, timeout)?;
+            crate::bench::run(
+                &manifest,
+                capstone,
+                &learner.capstone_dir(capstone),
+                &crate::learner::capstone_target(&manifest.root),
+                quick,
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Export { modules, out } => export_command(&manifest, &modules, &out),
         Command::Report { dir, format } => {
             let entries = report::run(&manifest, &dir, timeout)?;

@@ -36,6 +36,8 @@ macro_rules! out {
 
 mod milestones;
 
+pub use milestones::capstone_target;
+
 /// The state the learner commands share.
 pub struct Learner<'m> {
     pub(crate) manifest: &'m Manifest,

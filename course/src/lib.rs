@@ -24,6 +24,7 @@
 //! `learner`, `watch`, `check`, `export`, `report` and `book` below them; `manifest`, `exercise`,
 //! `signature`, `cargo`, `cargo_toml`, `learn`, `markdown`, `hash` and `error` at the bottom.
 
+pub mod bench;
 pub mod book;
 pub mod capstone;
 pub mod cargo;

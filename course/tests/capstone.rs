@@ -316,3 +316,42 @@ fn skip_staged_builds_only_starter_reference_and_decoys() {
     assert!(run.success, "{run:?}");
     assert!(run.stderr.contains("built 2 version(s)"), "{}", run.stderr);
 }
+
+#[test]
+fn bench_needs_a_started_crate_and_prints_the_three_way_table() {
+    let course = Course::new();
+    let not_started = course.run(&["bench", "p1", "--quick"]);
+    assert!(!not_started.success);
+    assert!(
+        not_started
+            .stderr
+            .contains("run `cargo course start p1` first"),
+        "{not_started:?}"
+    );
+    assert!(course.run(&["start", "p1"]).success);
+    let unfinished = course.run(&["bench", "p1", "--quick"]);
+    assert!(!unfinished.success);
+    assert!(
+        unfinished.stderr.contains("finish p1.1 first")
+            && unfinished
+                .stderr
+                .contains("bench script capstone/bench/course-bench.sh failed"),
+        "{unfinished:?}"
+    );
+    let lib = course.read(LIB);
+    course.write(LIB, &lib.replace(P1_TODO, "    text.lines().count()"));
+    let table = course.run(&["bench", "p1", "--quick"]);
+    assert!(table.success, "{table:?}");
+    let header = table
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("case"))
+        .unwrap_or_default();
+    for column in ["learner", "reference", "wc -l", "vs reference", "vs wc -l"] {
+        assert!(header.contains(column), "{column}: {}", table.stdout);
+    }
+    let row = status_line(&table.stdout, "count lines");
+    assert_eq!(row.matches(" us").count(), 3, "{}", table.stdout);
+    assert_eq!(row.matches('x').count(), 2, "{}", table.stdout);
+    assert!(table.stdout.contains("cores"), "{}", table.stdout);
+}
