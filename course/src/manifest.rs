@@ -641,7 +641,11 @@ impl Manifest {
             files.push(dir.join("README.md"));
         }
         for capstone in &self.capstone {
-            files.push(self.root.join(&capstone.dir).join("README.md"));
+            let dir = self.root.join(&capstone.dir);
+            files.push(dir.join("README.md"));
+            if let Some(guide) = &capstone.guide {
+                files.push(dir.join(guide));
+            }
         }
         files.retain(|f| f.is_file());
         Ok(files)
