@@ -143,12 +143,14 @@ pub fn render_table(results: &[Measurement]) -> String {
     text
 }
 
+/// A figure with three significant digits (`0.0231`, `5.80`, `214`), whole numbers as they are.
 fn format_value(value: f64) -> String {
-    if value.abs() >= 100.0 || value.fract() == 0.0 {
-        format!("{value:.0}")
-    } else {
-        format!("{value:.2}")
+    if value.fract() == 0.0 || value.abs() >= 100.0 {
+        return format!("{value:.0}");
     }
+    let magnitude = value.abs().log10().floor() as i32;
+    let decimals = (2 - magnitude).clamp(0, 9) as usize;
+    format!("{value:.decimals$}")
 }
 
 /// The machine's cores and load average (Linux's `/proc/loadavg`; elsewhere the cores only).
@@ -268,6 +270,15 @@ mod tests {
                 .is_err()
         );
         assert!(parse_line("RESULT\ta\tb\t1").unwrap().is_err());
+    }
+
+    #[test]
+    fn figures_keep_three_significant_digits() {
+        assert_eq!(format_value(0.023_14), "0.0231");
+        assert_eq!(format_value(5.8), "5.80");
+        assert_eq!(format_value(12.345), "12.3");
+        assert_eq!(format_value(214.6), "215");
+        assert_eq!(format_value(3.0), "3");
     }
 
     #[test]

@@ -115,7 +115,7 @@ pub fn decoys(dir: &Path) -> Result<Vec<Decoy>> {
 pub fn decoys_in(dir: &Path, files: &[PathBuf]) -> Result<Vec<Decoy>> {
     let mut found: Vec<Decoy> = Vec::new();
     for file in files.iter().filter(|f| is_rust(f)) {
-        let path = dir.join(&file);
+        let path = dir.join(file);
         for decoy in Markers::parse(&path, &fsx::read(&path)?)?.decoys() {
             if !found.iter().any(|d| d.name == decoy.name) {
                 found.push(decoy.clone());
@@ -140,7 +140,7 @@ pub fn hidden_lines(dir: &Path) -> Result<Vec<String>> {
 pub fn hidden_lines_in(dir: &Path, files: &[PathBuf]) -> Result<Vec<String>> {
     let mut lines = Vec::new();
     for file in files.iter().filter(|f| is_rust(f)) {
-        let path = dir.join(&file);
+        let path = dir.join(file);
         lines.extend(Markers::parse(&path, &fsx::read(&path)?)?.hidden_lines());
     }
     Ok(lines)
