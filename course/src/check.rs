@@ -734,17 +734,27 @@ fn check_crate(
                 lib_ok: false,
                 ..
             }) => DecoyOutcome::Broken(first_errors(&build)),
-            Ok(CrateBuild { broken, run, .. }) => match run.verdict() {
-                Verdict::Passed if broken.is_empty() => DecoyOutcome::Escaped,
-                Verdict::Passed => DecoyOutcome::Caught(format!(
-                    "test target {} does not compile",
-                    broken.join(", ")
-                )),
-                failed => DecoyOutcome::Caught(failed.first_reason()),
-            },
+            Ok(CrateBuild { broken, run, .. }) => decoy_outcome(&run, &broken),
             Err(error) => DecoyOutcome::Broken(error.to_string()),
         };
         job.decoys.push((decoy.name, decoy.description, outcome));
+    }
+}
+
+/// What a decoy's run means: caught when a test fails or a test target does not compile
+/// (`broken`), escaped when every test passes.
+fn decoy_outcome(run: &TestRun, broken: &[impl AsRef<str>]) -> DecoyOutcome {
+    match run.verdict() {
+        Verdict::Passed if broken.is_empty() => DecoyOutcome::Escaped,
+        Verdict::Passed => DecoyOutcome::Caught(format!(
+            "test target {} does not compile",
+            broken
+                .iter()
+                .map(AsRef::as_ref)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        failed => DecoyOutcome::Caught(failed.first_reason()),
     }
 }
 

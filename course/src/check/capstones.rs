@@ -16,7 +16,9 @@
 //!   milestone without decoys fails unless `no_decoys` gives a reason;
 //! - reference: `cargo clippy -p <package> -- -D warnings` and `rustfmt --check` on its files.
 
-use super::{DecoyOutcome, Options, Row, first_errors, parallel_map, rustfmt_unformatted};
+use super::{
+    DecoyOutcome, Options, Row, decoy_outcome, first_errors, parallel_map, rustfmt_unformatted,
+};
 use crate::capstone;
 use crate::cargo::{self, Build, Outcome, TestBuild, TestRun, Verdict};
 use crate::cargo_toml;
@@ -376,14 +378,7 @@ fn check_decoys(
             Ok(run) if !run.crate_compiles() => DecoyOutcome::Broken(first_errors(&run.build)),
             Ok(run) => {
                 let (combined, broken) = run.of(tests.iter().copied());
-                match combined.verdict() {
-                    Verdict::Passed if broken.is_empty() => DecoyOutcome::Escaped,
-                    Verdict::Passed => DecoyOutcome::Caught(format!(
-                        "test target {} does not compile",
-                        broken.join(", ")
-                    )),
-                    failed => DecoyOutcome::Caught(failed.first_reason()),
-                }
+                decoy_outcome(&combined, &broken)
             }
             Err(error) => DecoyOutcome::Broken(error.to_string()),
         };
