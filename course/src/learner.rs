@@ -109,6 +109,15 @@ impl<'m> Learner<'m> {
     }
 
     fn next_step(&self) -> String {
+        // A capstone started after the last unfinished exercise comes first.
+        let exercise_started = self
+            .latest_unfinished()
+            .and_then(|e| self.progress.get(&e.exercise.id).started);
+        if let Some((capstone, started)) = self.latest_capstone()
+            && exercise_started.is_none_or(|e| started > e)
+        {
+            return self.capstone_next_step(capstone);
+        }
         if let Some(exercise) = self.latest_unfinished() {
             return format!(
                 "Next: edit {}, then run `cargo course verify {}`.",
@@ -612,6 +621,14 @@ impl<'m> Learner<'m> {
     /// An unknown id, or an exercise not started.
     pub fn watched(&self, id: Option<&str>) -> Result<Vec<ExerciseRef<'m>>> {
         match id {
+            Some(id)
+                if self.manifest.milestone(id).is_some()
+                    || self.manifest.capstone(id).is_some() =>
+            {
+                Err(Error::Refused(format!(
+                    "watch follows exercises; a capstone milestone builds a whole crate, so run `cargo course verify {id}` when you are ready"
+                )))
+            }
             Some(id) => {
                 let exercise = self.manifest.exercise_or_suggest(id)?;
                 if !self.workspace.file(exercise).exists() {

@@ -120,6 +120,18 @@ fn verify_runs_milestones_in_order_and_stages_the_next() {
         "{}",
         list.stdout
     );
+    assert!(
+        list.stdout
+            .contains("Next: p1.2 Words in learn/capstone, then `cargo course verify p1.2`."),
+        "{}",
+        list.stdout
+    );
+    let watch = course.run(&["watch", "p1.2"]);
+    assert!(!watch.success);
+    assert!(
+        watch.stderr.contains("cargo course verify p1.2"),
+        "{watch:?}"
+    );
     // Verifying further runs milestone 1 again and names what fails of milestone 2.
     let further = course.run(&["verify", "p1.2"]);
     assert!(!further.success);

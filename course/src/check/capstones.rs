@@ -62,7 +62,15 @@ impl VersionRun {
             .targets
             .iter()
             .any(|(name, t)| t.error_count > 0 && !self.tests.contains(name));
-        !own_errors && (self.build.success || !self.runs.is_empty())
+        // Cargo stopped for another reason than a compile error (a dependency it could not
+        // resolve): nothing compiled. A test target's own errors leave the crate compiled.
+        let test_errors = self.tests.iter().any(|test| {
+            self.build
+                .targets
+                .get(test)
+                .is_some_and(|t| t.error_count > 0)
+        });
+        !own_errors && (self.build.success || test_errors || !self.runs.is_empty())
     }
 
     /// The combined run of some test targets; targets that did not compile are returned apart.

@@ -144,6 +144,32 @@ impl<'m> Learner<'m> {
         Ok(ExitCode::SUCCESS)
     }
 
+    /// The started capstone with milestones left, started most recently, and when it started.
+    pub(super) fn latest_capstone(&self) -> Option<(&'m Capstone, u64)> {
+        self.manifest
+            .capstone
+            .iter()
+            .filter(|c| {
+                c.milestone
+                    .iter()
+                    .any(|m| self.progress.status(&m.id) != Status::Done)
+            })
+            .filter_map(|c| Some((c, self.progress.get(&c.id).started?)))
+            .max_by_key(|(_, started)| *started)
+    }
+
+    /// `list`'s next step inside a started capstone.
+    pub(super) fn capstone_next_step(&self, capstone: &Capstone) -> String {
+        let next = &capstone.milestone[self.next_milestone(capstone) - 1];
+        format!(
+            "Next: {} {} in {}, then `cargo course verify {}`.",
+            next.id,
+            next.title,
+            self.shown(&self.capstone_dir(capstone)),
+            next.id
+        )
+    }
+
     /// The first milestone (1-based) not done, or the last one when all are.
     fn next_milestone(&self, capstone: &Capstone) -> usize {
         capstone
