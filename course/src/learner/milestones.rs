@@ -46,8 +46,8 @@ impl<'m> Learner<'m> {
         Ok(())
     }
 
-    /// Writes the files of `files` that the learner's crate does not have yet, from `UpTo(0)`;
-    /// returns how many it wrote.
+    /// Writes the files of `files` that the learner's crate does not have yet, from `UpTo(0)`
+    /// (a file that exists is never overwritten); returns the files it wrote.
     fn write_missing(&self, capstone: &Capstone, files: &[PathBuf]) -> Result<Vec<PathBuf>> {
         let from = capstone::crate_dir(self.manifest, capstone);
         let to = self.capstone_dir(capstone);
