@@ -158,20 +158,12 @@ pub fn validate(
                 "milestone {mid}: a milestone is `implement` or `explore`, not `fix`"
             ));
         }
-        if !(2..=3).contains(&milestone.hints.len()) {
-            problems.push(format!(
-                "milestone {mid}: has {} hints, wants two or three",
-                milestone.hints.len()
-            ));
-        }
-        for exempt in &milestone.exempt {
-            if exempt.reason.trim().is_empty() {
-                problems.push(format!(
-                    "milestone {mid}: exemption of {} gives no reason",
-                    exempt.test
-                ));
-            }
-        }
+        crate::manifest::validate_hints_and_exempt(
+            &format!("milestone {mid}"),
+            &milestone.hints,
+            &milestone.exempt,
+            problems,
+        );
         if milestone
             .no_decoys
             .as_deref()

@@ -539,18 +539,8 @@ fn check_crate(
     // version only, so the scratch copy and the course's own build of the same package would
     // overwrite each other's binaries in one target directory.
     let crate_target = target.join("course-check-crates");
-    let prepared = cargo_toml::root_cargo_toml(&manifest.root).and_then(|root_toml| {
-        let path = workspace.join("Cargo.toml");
-        fsx::write_if_changed(
-            &path,
-            cargo_toml::edition_workspace(&root_toml, &["crate".to_string()], &path)?,
-        )?;
-        let lock = manifest.root.join("Cargo.lock");
-        if lock.is_file() {
-            fsx::write_if_changed(&workspace.join("Cargo.lock"), fsx::read(&lock)?)?;
-        }
-        crates::decoys(&course_crate)
-    });
+    let prepared =
+        write_scratch_workspace(manifest, &workspace).and_then(|()| crates::decoys(&course_crate));
     let decoys = match prepared {
         Ok(decoys) => decoys,
         Err(error) => {
@@ -756,6 +746,22 @@ fn decoy_outcome(run: &TestRun, broken: &[impl AsRef<str>]) -> DecoyOutcome {
         )),
         failed => DecoyOutcome::Caught(failed.first_reason()),
     }
+}
+
+/// A scratch workspace whose one member is `crate/`, with the course's workspace tables and
+/// lockfile, for building versions of a crate exercise or a capstone.
+fn write_scratch_workspace(manifest: &Manifest, workspace: &Path) -> Result<()> {
+    let root_toml = cargo_toml::root_cargo_toml(&manifest.root)?;
+    let path = workspace.join("Cargo.toml");
+    fsx::write_if_changed(
+        &path,
+        cargo_toml::edition_workspace(&root_toml, &["crate".to_string()], &path)?,
+    )?;
+    let lock = manifest.root.join("Cargo.lock");
+    if lock.is_file() {
+        fsx::write_if_changed(&workspace.join("Cargo.lock"), fsx::read(&lock)?)?;
+    }
+    Ok(())
 }
 
 /// One version of a crate exercise, built and tested.

@@ -739,22 +739,37 @@ fn validate_entries(module: &Module, dir: &Path, problems: &mut Vec<String>) {
             )),
             _ => {}
         }
-        if !(2..=3).contains(&exercise.hints.len()) {
-            problems.push(format!(
-                "exercise {id}: has {} hints, wants two or three",
-                exercise.hints.len()
-            ));
-        }
-        for exempt in &exercise.exempt {
-            if exempt.reason.trim().is_empty() {
-                problems.push(format!(
-                    "exercise {id}: exemption of {} gives no reason",
-                    exempt.test
-                ));
-            }
-        }
+        validate_hints_and_exempt(
+            &format!("exercise {id}"),
+            &exercise.hints,
+            &exercise.exempt,
+            problems,
+        );
         if exercise.minutes == 0 {
             problems.push(format!("exercise {id}: minutes must be positive"));
+        }
+    }
+}
+
+/// Two or three hints, and a reason for every exemption (exercises and milestones alike).
+pub fn validate_hints_and_exempt(
+    what: &str,
+    hints: &[String],
+    exempt: &[Exempt],
+    problems: &mut Vec<String>,
+) {
+    if !(2..=3).contains(&hints.len()) {
+        problems.push(format!(
+            "{what}: has {} hints, wants two or three",
+            hints.len()
+        ));
+    }
+    for exempt in exempt {
+        if exempt.reason.trim().is_empty() {
+            problems.push(format!(
+                "{what}: exemption of {} gives no reason",
+                exempt.test
+            ));
         }
     }
 }

@@ -21,7 +21,6 @@ use super::{
 };
 use crate::capstone;
 use crate::cargo::{self, Build, Outcome, TestBuild, TestRun, Verdict};
-use crate::cargo_toml;
 use crate::crates::{self, Version};
 use crate::error::{Result, fsx};
 use crate::exercise::Markers;
@@ -304,16 +303,7 @@ fn prepare<'a>(
 ) -> Result<Scratch<'a>> {
     let base = cargo::target_dir(&manifest.root).join("course-check-capstones");
     let workspace = base.join(&capstone.id);
-    let root_toml = cargo_toml::root_cargo_toml(&manifest.root)?;
-    let path = workspace.join("Cargo.toml");
-    fsx::write_if_changed(
-        &path,
-        cargo_toml::edition_workspace(&root_toml, &["crate".to_string()], &path)?,
-    )?;
-    let lock = manifest.root.join("Cargo.lock");
-    if lock.is_file() {
-        fsx::write_if_changed(&workspace.join("Cargo.lock"), fsx::read(&lock)?)?;
-    }
+    super::write_scratch_workspace(manifest, &workspace)?;
     let files = capstone::files_up_to(manifest, capstone, capstone.milestone.len())?;
     Ok(Scratch {
         manifest,
