@@ -6,18 +6,21 @@
 //! - the root `README.md` is the introduction, the root `ARCHITECTURE.md` follows it;
 //! - per module: its `README.md` (or a generated page when it has none), its notes in reading
 //!   order, and a generated exercises page (titles, kinds, concepts, minutes, commands; no hints);
-//! - per capstone: its `README.md` and `ARCHITECTURE.md`; then `docs/*.md`.
+//! - per capstone: its guide (when it has milestones), a generated milestones page (id, title,
+//!   minutes, spec, test files, commands; no hints), its `README.md` and `ARCHITECTURE.md`;
+//!   then `docs/*.md`.
 //!
 //! Links to other files of the repository are handled so that the book never has a dead link:
 //! a linked markdown file that is not yet a chapter becomes one (under "More pages"); any other
 //! linked file is copied into the book, except that an exercise file is replaced by its
-//! *stub*, so the book never shows a solution. Files named by `{{#include …}}` are copied as they
+//! *stub*, so the book never shows a solution, and a capstone's Rust file by its reference without
+//! markers or decoys (a guide shows how the reference is built, never the decoys). Files named by `{{#include …}}` are copied as they
 //! are. A link whose target does not exist, or names a folder, or an `#anchor` that is not a
 //! heading of the target page, is reported as `file:line` and fails the build.
 
 use crate::error::{Error, Result, fsx};
 use crate::exercise;
-use crate::manifest::{Manifest, Module};
+use crate::manifest::{Capstone, Manifest, Module};
 use crate::markdown;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
@@ -139,6 +142,87 @@ fn exercises_page(module: &Module) -> String {
     page
 }
 
+/// The generated milestones page of a capstone.
+fn milestones_page(capstone: &Capstone) -> String {
+    let id = &capstone.id;
+    let mut page = format!(
+        "# Milestones of {id}: {}
+
+",
+        capstone.title
+    );
+    page.push_str(&format!(
+        "Start with `cargo course start {id}`: it writes the starter into `learn/{}/` with the first milestone's tests.
+",
+        capstone.dir
+    ));
+    page.push_str("Check milestone k with `cargo course verify <id>`: it runs the tests of every milestone up to k and, when they pass, adds the next milestone's tests.
+");
+    if capstone.bench.is_some() {
+        page.push_str(&format!(
+            "When you are done, `cargo course bench {id}` measures your build against the reference and the real tool.
+"
+        ));
+    }
+    page.push_str(
+        "
+| id | milestone | minutes | tests |
+|---|---|---|---|
+",
+    );
+    let tests_of = |tests: &[String]| {
+        tests
+            .iter()
+            .map(|t| format!("[{t}](tests/{t}.rs)"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for milestone in &capstone.milestone {
+        page.push_str(&format!(
+            "| {} | {} | {} | {} |
+",
+            milestone.id,
+            milestone.title.replace('|', "\\|"),
+            milestone.minutes,
+            tests_of(&milestone.tests)
+        ));
+    }
+    for milestone in &capstone.milestone {
+        page.push_str(&format!(
+            "
+## {} {}
+
+",
+            milestone.id, milestone.title
+        ));
+        if !milestone.spec.trim().is_empty() {
+            page.push_str(milestone.spec.trim());
+            page.push_str(
+                "
+
+",
+            );
+        }
+        if !milestone.concepts.is_empty() {
+            page.push_str(&format!(
+                "Concepts: {}.
+
+",
+                milestone.concepts.join(", ")
+            ));
+        }
+        page.push_str(&format!(
+            "About {} minutes. Tests: {}. Commands: `cargo course verify {}`, `cargo course hint {}`.
+",
+            milestone.minutes,
+            tests_of(&milestone.tests),
+            milestone.id,
+            milestone.id
+        ));
+    }
+    page
+}
+
 fn module_page(module: &Module) -> String {
     let mut page = format!("# Module {}: {}\n\n", module.id, module.title);
     if !module.duration.is_empty() {
@@ -197,7 +281,18 @@ fn assemble(manifest: &Manifest) -> Result<Book> {
     for capstone in &manifest.capstone {
         let readme = format!("{}/README.md", capstone.dir);
         let title = format!("{} {}", capstone.id, capstone.title);
-        if root.join(&readme).is_file() {
+        let guide = capstone
+            .guide
+            .as_ref()
+            .map(|g| format!("{}/{g}", capstone.dir))
+            .filter(|g| root.join(g).is_file() && !capstone.milestone.is_empty());
+        if let Some(guide) = guide {
+            let text = fsx::read(&root.join(&guide))?;
+            book.add(0, &title, &guide, text, Some(&guide));
+            let rel = format!("{}/milestones.md", capstone.dir);
+            book.add(1, "Milestones", &rel, milestones_page(capstone), None);
+            book.add_file(root, 1, &readme, "The reference")?;
+        } else if root.join(&readme).is_file() {
             let text = fsx::read(&root.join(&readme))?;
             book.add(0, &title, &readme, text, Some(&readme));
         } else {
@@ -266,6 +361,11 @@ fn resolve_links(manifest: &Manifest, book: &mut Book) -> Result<Vec<String>> {
     let exercise_files: BTreeMap<String, PathBuf> = manifest
         .exercises()
         .map(|e| (e.rel_path(), manifest.exercise_path(e)))
+        .collect();
+    let capstone_dirs: Vec<String> = manifest
+        .capstone
+        .iter()
+        .map(|c| format!("{}/", c.dir))
         .collect();
     let mut broken = Vec::new();
     let mut more_pages_header = false;
@@ -343,9 +443,13 @@ fn resolve_links(manifest: &Manifest, book: &mut Book) -> Result<Vec<String>> {
                 continue;
             }
             let source = root.join(&target);
+            let in_capstone = capstone_dirs.iter().any(|d| target.starts_with(d.as_str()));
             if let Some(solution) = exercise_files.get(&target) {
                 let stub = exercise::stub(solution, &fsx::read(solution)?)?;
                 book.assets.insert(target, Asset::Text(stub));
+            } else if in_capstone && target.ends_with(".rs") && source.is_file() {
+                let reference = exercise::clean_solution(&source, &fsx::read(&source)?)?;
+                book.assets.insert(target, Asset::Text(reference));
             } else if source.is_file() {
                 book.assets.insert(target, Asset::Copy(source));
             } else if source.is_dir() {

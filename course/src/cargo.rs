@@ -716,6 +716,12 @@ pub struct TestBuild<'a> {
     pub keep_going: bool,
     /// `CARGO_TARGET_DIR`, when it must be set.
     pub target_dir: Option<&'a Path>,
+    /// `--test` arguments: only these integration-test targets (with the library and binaries
+    /// they need); with `keep_going`, instead of every test target.
+    pub tests: Vec<String>,
+    /// Build without debug information (`CARGO_PROFILE_{DEV,TEST}_DEBUG=0`): scratch builds
+    /// that are only run, never debugged, link much faster.
+    pub no_debug_info: bool,
 }
 
 impl<'a> TestBuild<'a> {
@@ -729,16 +735,28 @@ impl<'a> TestBuild<'a> {
             offline: false,
             keep_going: false,
             target_dir: None,
+            tests: Vec::new(),
+            no_debug_info: false,
         }
     }
 
     /// The command, without running it (the tests check its arguments).
     pub fn command(&self) -> Command {
         let mut command = cargo();
-        if self.keep_going {
+        if self.keep_going && self.tests.is_empty() {
             command.args(["build", "--tests", "--keep-going"]);
+        } else if self.keep_going {
+            command.args(["build", "--keep-going"]);
         } else {
             command.args(["test", "--no-run"]);
+        }
+        for test in &self.tests {
+            command.args(["--test", test]);
+        }
+        if self.no_debug_info {
+            command
+                .env("CARGO_PROFILE_DEV_DEBUG", "0")
+                .env("CARGO_PROFILE_TEST_DEBUG", "0");
         }
         command
             .arg("--message-format=json")

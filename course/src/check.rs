@@ -31,7 +31,7 @@ use crate::crates;
 use crate::error::{Result, fsx};
 use crate::exercise::Markers;
 use crate::export;
-use crate::manifest::{ExerciseRef, Kind, Manifest, Module};
+use crate::manifest::{Capstone, ExerciseRef, Kind, Manifest, Module};
 use crate::markdown;
 use crate::signature;
 use std::collections::BTreeMap;
@@ -40,17 +40,24 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+mod capstones;
+
 /// How the contract runs.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
     /// The time limit of one test binary.
     pub timeout: Duration,
+    /// Capstones: check every milestone's staged red and green (`UpTo(k-1)` fails milestone
+    /// k's tests, `UpTo(k)` passes those of `1..=k`), one build per milestone; without it only
+    /// the starter, the reference and the decoys are built.
+    pub staged: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             timeout: cargo::TEST_TIMEOUT,
+            staged: true,
         }
     }
 }
@@ -79,10 +86,12 @@ pub struct Summary {
     pub decoys_broken: usize,
 }
 
-/// What to check: exercises, and the modules whose notes to check.
+/// What to check: exercises, the modules whose notes to check, and capstones (all of their
+/// milestones, or one).
 struct Selection<'m> {
     exercises: Vec<ExerciseRef<'m>>,
     note_modules: Vec<&'m Module>,
+    capstones: Vec<(&'m Capstone, Option<usize>)>,
 }
 
 fn select<'m>(manifest: &'m Manifest, ids: &[String]) -> Result<Selection<'m>> {
@@ -90,14 +99,30 @@ fn select<'m>(manifest: &'m Manifest, ids: &[String]) -> Result<Selection<'m>> {
         return Ok(Selection {
             exercises: manifest.exercises().collect(),
             note_modules: manifest.module.iter().collect(),
+            capstones: manifest
+                .capstone
+                .iter()
+                .filter(|c| !c.milestone.is_empty())
+                .map(|c| (c, None))
+                .collect(),
         });
     }
     let mut selection = Selection {
         exercises: Vec::new(),
         note_modules: Vec::new(),
+        capstones: Vec::new(),
     };
     for id in ids {
-        if let Some(exercise) = manifest.exercise(id) {
+        if let Some(capstone) = manifest.capstone(id) {
+            if capstone.milestone.is_empty() {
+                return Err(crate::Error::Refused(format!(
+                    "capstone {id} has no milestones, so there is no contract to check"
+                )));
+            }
+            selection.capstones.push((capstone, None));
+        } else if let Some((capstone, k)) = manifest.milestone(id) {
+            selection.capstones.push((capstone, Some(k)));
+        } else if let Some(exercise) = manifest.exercise(id) {
             selection.exercises.push(exercise);
         } else if let Some(module) = manifest.unit(id) {
             selection.note_modules.push(module);
@@ -214,12 +239,20 @@ pub fn run(
             None => record(&row, out),
         }
         for (name, _, outcome) in &job.decoys {
-            let status = match outcome {
-                DecoyOutcome::Caught(reason) => format!("caught ({reason})"),
-                DecoyOutcome::Escaped => "ESCAPED".to_string(),
-                DecoyOutcome::Broken(_) => "DOES NOT COMPILE".to_string(),
-            };
-            let _ = writeln!(out, "{:<60} {status}", format!("    decoy {name}"));
+            print_decoy(name, outcome, out);
+        }
+    }
+    for (capstone, only) in &selection.capstones {
+        for (row, decoys) in capstones::check_capstone(manifest, capstone, *only, options) {
+            record(&row, out);
+            for (name, _, outcome) in &decoys {
+                match outcome {
+                    DecoyOutcome::Caught(_) => summary.decoys_caught += 1,
+                    DecoyOutcome::Escaped => summary.decoys_escaped += 1,
+                    DecoyOutcome::Broken(_) => summary.decoys_broken += 1,
+                }
+                print_decoy(name, outcome, out);
+            }
         }
     }
     for module in &selection.note_modules {
@@ -253,6 +286,15 @@ fn label(exercise: ExerciseRef<'_>) -> String {
         exercise.exercise.kind.as_str(),
         exercise.bin_name()
     )
+}
+
+fn print_decoy(name: &str, outcome: &DecoyOutcome, out: &mut dyn Write) {
+    let status = match outcome {
+        DecoyOutcome::Caught(reason) => format!("caught ({reason})"),
+        DecoyOutcome::Escaped => "ESCAPED".to_string(),
+        DecoyOutcome::Broken(_) => "DOES NOT COMPILE".to_string(),
+    };
+    let _ = writeln!(out, "{:<60} {status}", format!("    decoy {name}"));
 }
 
 fn print_row(row: &Row, out: &mut dyn Write) {
@@ -497,18 +539,8 @@ fn check_crate(
     // version only, so the scratch copy and the course's own build of the same package would
     // overwrite each other's binaries in one target directory.
     let crate_target = target.join("course-check-crates");
-    let prepared = cargo_toml::root_cargo_toml(&manifest.root).and_then(|root_toml| {
-        let path = workspace.join("Cargo.toml");
-        fsx::write_if_changed(
-            &path,
-            cargo_toml::edition_workspace(&root_toml, &["crate".to_string()], &path)?,
-        )?;
-        let lock = manifest.root.join("Cargo.lock");
-        if lock.is_file() {
-            fsx::write_if_changed(&workspace.join("Cargo.lock"), fsx::read(&lock)?)?;
-        }
-        crates::decoys(&course_crate)
-    });
+    let prepared =
+        write_scratch_workspace(manifest, &workspace).and_then(|()| crates::decoys(&course_crate));
     let decoys = match prepared {
         Ok(decoys) => decoys,
         Err(error) => {
@@ -692,18 +724,44 @@ fn check_crate(
                 lib_ok: false,
                 ..
             }) => DecoyOutcome::Broken(first_errors(&build)),
-            Ok(CrateBuild { broken, run, .. }) => match run.verdict() {
-                Verdict::Passed if broken.is_empty() => DecoyOutcome::Escaped,
-                Verdict::Passed => DecoyOutcome::Caught(format!(
-                    "test target {} does not compile",
-                    broken.join(", ")
-                )),
-                failed => DecoyOutcome::Caught(failed.first_reason()),
-            },
+            Ok(CrateBuild { broken, run, .. }) => decoy_outcome(&run, &broken),
             Err(error) => DecoyOutcome::Broken(error.to_string()),
         };
         job.decoys.push((decoy.name, decoy.description, outcome));
     }
+}
+
+/// What a decoy's run means: caught when a test fails or a test target does not compile
+/// (`broken`), escaped when every test passes.
+fn decoy_outcome(run: &TestRun, broken: &[impl AsRef<str>]) -> DecoyOutcome {
+    match run.verdict() {
+        Verdict::Passed if broken.is_empty() => DecoyOutcome::Escaped,
+        Verdict::Passed => DecoyOutcome::Caught(format!(
+            "test target {} does not compile",
+            broken
+                .iter()
+                .map(AsRef::as_ref)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        failed => DecoyOutcome::Caught(failed.first_reason()),
+    }
+}
+
+/// A scratch workspace whose one member is `crate/`, with the course's workspace tables and
+/// lockfile, for building versions of a crate exercise or a capstone.
+fn write_scratch_workspace(manifest: &Manifest, workspace: &Path) -> Result<()> {
+    let root_toml = cargo_toml::root_cargo_toml(&manifest.root)?;
+    let path = workspace.join("Cargo.toml");
+    fsx::write_if_changed(
+        &path,
+        cargo_toml::edition_workspace(&root_toml, &["crate".to_string()], &path)?,
+    )?;
+    let lock = manifest.root.join("Cargo.lock");
+    if lock.is_file() {
+        fsx::write_if_changed(&workspace.join("Cargo.lock"), fsx::read(&lock)?)?;
+    }
+    Ok(())
 }
 
 /// One version of a crate exercise, built and tested.
@@ -946,18 +1004,28 @@ fn check_signatures_of(
     source_path: &Path,
     markers: &Markers,
 ) -> std::result::Result<(), Vec<String>> {
-    let solution =
-        signature::signatures(source_path, &markers.solution()).map_err(|e| vec![e.to_string()])?;
-    let stub_path = source_path.with_extension("stub.rs");
-    let stub_items = signature::signatures(&stub_path, &markers.stub())
-        .map_err(|e| vec![format!("(iv) the stub is not valid Rust syntax: {e}")])?;
     let learner_items: Vec<String> = exercise
         .exercise
         .learner_items
         .iter()
         .map(|item| signature::plain_entry(item))
         .collect();
-    let learner_items = &learner_items;
+    signatures_problems(&learner_items, exercise.exercise.kind, source_path, markers)
+}
+
+/// Part (iv) for one file: the stub against the solution, with the learner-written items (as
+/// [`signature::plain_entry`]) compared by name only, and everything by name for a fix exercise.
+fn signatures_problems(
+    learner_items: &[String],
+    kind: Kind,
+    source_path: &Path,
+    markers: &Markers,
+) -> std::result::Result<(), Vec<String>> {
+    let solution =
+        signature::signatures(source_path, &markers.solution()).map_err(|e| vec![e.to_string()])?;
+    let stub_path = source_path.with_extension("stub.rs");
+    let stub_items = signature::signatures(&stub_path, &markers.stub())
+        .map_err(|e| vec![format!("(iv) the stub is not valid Rust syntax: {e}")])?;
     let mut problems: Vec<String> = learner_items
         .iter()
         .filter(|item| !signature::names_an_item(item, &solution))
@@ -966,7 +1034,7 @@ fn check_signatures_of(
     let compare = |key: &str, signature: &str| {
         if signature::learner_written(key, signature, learner_items) {
             signature::Compare::Free
-        } else if exercise.exercise.kind == Kind::Fix {
+        } else if kind == Kind::Fix {
             signature::Compare::Name
         } else {
             signature::Compare::Signature

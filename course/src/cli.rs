@@ -35,14 +35,21 @@ pub struct Cli {
 pub enum Command {
     /// The syllabus, your status per exercise, and the next step (the default command).
     List,
-    /// Put an exercise's starting file (or every exercise of a module) into learn/.
+    /// Put an exercise's starting file (or every exercise of a module, or a capstone's starter)
+    /// into learn/.
     Start {
-        /// An exercise id (`01.3`, `p1.2`) or a module id (`01`).
+        /// An exercise id (`01.3`), a module id (`01`), a capstone (`p1`) or milestone (`p1.2`).
         id: String,
+        /// For a capstone: write the tests of every milestone now, not one milestone at a time.
+        #[arg(long)]
+        all_tests: bool,
     },
     /// Build and test your copy of an exercise; clippy's advice on your file comes after.
+    ///
+    /// For a capstone milestone `p1.3`: the tests of milestones 1 to 3 on your crate.
     Verify {
-        /// The exercise (default: the one you started last and have not finished).
+        /// The exercise or milestone (default: the exercise you started last and have not
+        /// finished); `p1` verifies every milestone of capstone p1.
         id: Option<String>,
     },
     /// Show the next hint of an exercise (each call shows one more).
@@ -73,6 +80,14 @@ pub enum Command {
         #[arg(long)]
         poll: bool,
     },
+    /// Measure your capstone against the reference and the real tool (one table of ratios).
+    Bench {
+        /// The capstone (`p1`, `p2`, `p3`).
+        id: String,
+        /// Fewer runs and smaller inputs.
+        #[arg(long)]
+        quick: bool,
+    },
     /// Write a student edition: stubs, tests, notes, hints and the learner commands; no solutions.
     Export {
         /// The modules to export, comma-separated (default: every module).
@@ -94,8 +109,13 @@ pub enum Command {
     ///
     /// Ends with `decoys: D caught, E escaped` and `N passed, M failed`.
     Check {
-        /// Exercises or modules to check (default: everything, and the manifest).
+        /// Exercises, modules, capstones (`p1`) or milestones (`p1.3`) to check (default:
+        /// everything, and the manifest).
         ids: Vec<String>,
+        /// Capstones: skip the staged red/green of each milestone and build only the starter,
+        /// the reference and the decoys (a quicker run).
+        #[arg(long)]
+        skip_staged: bool,
     },
     /// Validate course.toml against the repository.
     CheckManifest,

@@ -42,7 +42,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
     match command {
         Command::List => Learner::new(&manifest, timeout)?.list(),
-        Command::Start { id } => Learner::new(&manifest, timeout)?.start(&id),
+        Command::Start { id, all_tests } => Learner::new(&manifest, timeout)?.start(&id, all_tests),
         Command::Verify { id } => Learner::new(&manifest, timeout)?.verify(id.as_deref()),
         Command::Hint { id } => Learner::new(&manifest, timeout)?.hint(&id),
         Command::Solution { id, yes } => Learner::new(&manifest, timeout)?.solution(&id, yes),
@@ -50,14 +50,31 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Watch { id, poll } => {
             crate::watch::watch(&mut Learner::new(&manifest, timeout)?, id.as_deref(), poll)
         }
+        Command::Bench { id, quick } => {
+            let Some(capstone) = manifest.capstone(&id) else {
+                return Err(manifest.unknown(&id));
+            };
+            let learner = Learner::new(&manifest, timeout)?;
+            crate::bench::run(
+                &manifest,
+                capstone,
+                &learner.capstone_dir(capstone),
+                &crate::learner::capstone_target(&manifest.root),
+                quick,
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Export { modules, out } => export_command(&manifest, &modules, &out),
         Command::Report { dir, format } => {
             let entries = report::run(&manifest, &dir, timeout)?;
             let _ = write!(std::io::stdout(), "{}", report::render(&entries, format));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { ids } => {
-            let options = check::Options { timeout };
+        Command::Check { ids, skip_staged } => {
+            let options = check::Options {
+                timeout,
+                staged: !skip_staged,
+            };
             let summary = check::run(&manifest, &ids, options, &mut std::io::stdout())?;
             Ok(if summary.failed == 0 {
                 ExitCode::SUCCESS

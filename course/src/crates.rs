@@ -20,6 +20,9 @@ pub enum Version<'a> {
     Solution,
     /// One decoy in place of the solution, wherever the crate has a section of that name.
     Decoy(&'a str),
+    /// A capstone up to milestone `k`: the regions of milestones `1..=k` keep their solution,
+    /// every other region becomes its stub (`UpTo(0)` is the starter).
+    UpTo(usize),
 }
 
 /// The files of a crate, relative to its folder, sorted; `target/` is left out.
@@ -58,22 +61,43 @@ fn is_rust(path: &Path) -> bool {
 /// # Errors
 /// When a file cannot be read or written, or its markers are malformed.
 pub fn write_version(from: &Path, to: &Path, version: Version<'_>) -> Result<()> {
-    for file in files(from)? {
-        let source_path = from.join(&file);
-        let text = if is_rust(&file) {
-            let markers = Markers::parse(&source_path, &fsx::read(&source_path)?)?;
-            match version {
-                Version::Stub => markers.stub(),
-                Version::MarkedStub => markers.marked_stub(),
-                Version::Solution => markers.solution(),
-                Version::Decoy(name) => markers.decoy(name).unwrap_or_else(|| markers.solution()),
-            }
-        } else {
-            fsx::read(&source_path)?
-        };
-        fsx::write_if_changed(&to.join(&file), text)?;
+    write_files(from, to, &files(from)?, version)
+}
+
+/// [`write_version`] for some of the crate's files (paths relative to `from`).
+///
+/// # Errors
+/// As [`write_version`].
+pub fn write_files(from: &Path, to: &Path, files: &[PathBuf], version: Version<'_>) -> Result<()> {
+    for file in files {
+        fsx::write_if_changed(&to.join(file), render(from, file, version)?)?;
     }
     Ok(())
+}
+
+/// One file of one version of the crate (paths relative to `from`); a file that is not Rust
+/// (a `Cargo.toml`, a test fixture, which may be binary) as it is.
+///
+/// # Errors
+/// When the file cannot be read, or its markers are malformed.
+pub fn render(from: &Path, file: &Path, version: Version<'_>) -> Result<Vec<u8>> {
+    let source_path = from.join(file);
+    if !is_rust(file) {
+        return std::fs::read(&source_path).map_err(|e| Error::io(&source_path, e));
+    }
+    let markers = Markers::parse(&source_path, &fsx::read(&source_path)?)?;
+    let text = match version {
+        Version::Stub => markers.stub(),
+        Version::MarkedStub => markers.marked_stub(),
+        Version::Solution => markers.solution(),
+        Version::Decoy(name) => markers.decoy(name).unwrap_or_else(|| markers.solution()),
+        Version::UpTo(k) => markers.up_to(|milestone| {
+            milestone
+                .and_then(crate::exercise::milestone_position)
+                .is_some_and(|position| position <= k)
+        }),
+    };
+    Ok(text.into_bytes())
 }
 
 /// The decoys of a crate, in the order they first appear (files in path order).
@@ -81,9 +105,17 @@ pub fn write_version(from: &Path, to: &Path, version: Version<'_>) -> Result<()>
 /// # Errors
 /// When a file cannot be read or its markers are malformed.
 pub fn decoys(dir: &Path) -> Result<Vec<Decoy>> {
+    decoys_in(dir, &files(dir)?)
+}
+
+/// [`decoys`] of some of the crate's files.
+///
+/// # Errors
+/// As [`decoys`].
+pub fn decoys_in(dir: &Path, files: &[PathBuf]) -> Result<Vec<Decoy>> {
     let mut found: Vec<Decoy> = Vec::new();
-    for file in files(dir)?.into_iter().filter(|f| is_rust(f)) {
-        let path = dir.join(&file);
+    for file in files.iter().filter(|f| is_rust(f)) {
+        let path = dir.join(file);
         for decoy in Markers::parse(&path, &fsx::read(&path)?)?.decoys() {
             if !found.iter().any(|d| d.name == decoy.name) {
                 found.push(decoy.clone());
@@ -98,9 +130,17 @@ pub fn decoys(dir: &Path) -> Result<Vec<Decoy>> {
 /// # Errors
 /// As [`decoys`].
 pub fn hidden_lines(dir: &Path) -> Result<Vec<String>> {
+    hidden_lines_in(dir, &files(dir)?)
+}
+
+/// [`hidden_lines`] of some of the crate's files.
+///
+/// # Errors
+/// As [`decoys`].
+pub fn hidden_lines_in(dir: &Path, files: &[PathBuf]) -> Result<Vec<String>> {
     let mut lines = Vec::new();
-    for file in files(dir)?.into_iter().filter(|f| is_rust(f)) {
-        let path = dir.join(&file);
+    for file in files.iter().filter(|f| is_rust(f)) {
+        let path = dir.join(file);
         lines.extend(Markers::parse(&path, &fsx::read(&path)?)?.hidden_lines());
     }
     Ok(lines)
@@ -112,14 +152,23 @@ pub fn hidden_lines(dir: &Path) -> Result<Vec<String>> {
 /// # Errors
 /// When the course's crate cannot be read.
 pub fn find_edit(course: &Path, learner: &Path) -> Result<Option<String>> {
-    for file in files(course)? {
+    find_edit_in(course, learner, &files(course)?)
+}
+
+/// [`find_edit`] over some of the crate's files only (a capstone's starter and staged tests;
+/// files the learner added are not looked at).
+///
+/// # Errors
+/// As [`find_edit`].
+pub fn find_edit_in(course: &Path, learner: &Path, files: &[PathBuf]) -> Result<Option<String>> {
+    for file in files {
         let shown = file.display();
-        let Ok(learner_text) = std::fs::read_to_string(learner.join(&file)) else {
+        let Ok(learner_text) = std::fs::read_to_string(learner.join(file)) else {
             return Ok(Some(format!("{shown} is missing")));
         };
-        let course_path = course.join(&file);
+        let course_path = course.join(file);
         let course_text = fsx::read(&course_path)?;
-        let edit = if is_rust(&file) {
+        let edit = if is_rust(file) {
             Markers::parse(&course_path, &course_text)?
                 .skeleton()
                 .find_edit(&learner_text)

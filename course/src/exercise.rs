@@ -320,6 +320,37 @@ impl Markers {
         self.render(Region::stub_lines)
     }
 
+    /// A capstone's version up to a milestone: the regions for which `keep(milestone)` holds keep
+    /// their solution, the others become their stub. `milestone` is the id the region's TODO
+    /// text starts with ([`milestone_of`]), `None` when it starts with none.
+    pub fn up_to(&self, keep: impl Fn(Option<&str>) -> bool) -> String {
+        self.render(|region| {
+            if keep(milestone_of(&region.todo)) {
+                region.solution.clone()
+            } else {
+                region.stub_lines()
+            }
+        })
+    }
+
+    /// The milestone id of each region, in file order (`None` for a region whose TODO text does
+    /// not start with one).
+    pub fn region_milestones(&self) -> Vec<Option<&str>> {
+        self.regions().map(|r| milestone_of(&r.todo)).collect()
+    }
+
+    /// The decoy names that have a section in a region of `milestone`, and those in regions of
+    /// other milestones, as `(name, region milestone)` pairs in file order.
+    pub fn decoy_milestones(&self) -> Vec<(&str, Option<&str>)> {
+        self.regions()
+            .flat_map(|r| {
+                r.decoys
+                    .iter()
+                    .map(move |d| (d.name.as_str(), milestone_of(&r.todo)))
+            })
+            .collect()
+    }
+
     /// The reference solution without markers, stub sections or decoys.
     pub fn solution(&self) -> String {
         self.render(|region| region.solution.clone())
@@ -411,6 +442,20 @@ impl Markers {
                 .collect(),
         }
     }
+}
+
+/// The capstone milestone a region belongs to: the first word of its TODO text when it is shaped
+/// `p<N>.<k>` (a trailing `:` allowed), as in `// course:solution p1.3 Compile -w …`.
+pub fn milestone_of(todo: &str) -> Option<&str> {
+    let word = todo.split_whitespace().next()?.trim_end_matches(':');
+    let (capstone, position) = word.split_once('.')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (capstone.strip_prefix('p').is_some_and(digits) && digits(position)).then_some(word)
+}
+
+/// The position of a milestone id (`p1.3` → 3).
+pub fn milestone_position(id: &str) -> Option<usize> {
+    id.split_once('.')?.1.parse().ok()
 }
 
 /// The words (whitespace-separated) of some lines, so reformatting is not an edit.

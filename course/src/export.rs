@@ -142,7 +142,11 @@ fn write_runner(out: &Path) -> Result<()> {
         &path,
         cargo_toml::runner_package(package, &runner_root, &path)?,
     )?;
-    for file in fsx::list_files(&from.join("src"), ".rs")? {
+    // Every Rust file of src/, submodules' folders (src/check/, src/learner/) included.
+    for file in crate::crates::files(&from.join("src"))?
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "rs"))
+    {
         // Without its unit tests: the edition does not run them, and their sample exercises
         // are not the course's.
         let text = without_unit_tests(&fsx::read(&from.join("src").join(&file))?);

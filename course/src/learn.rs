@@ -241,6 +241,13 @@ impl Workspace {
             .exercises()
             .filter(|e| self.file(*e).exists())
             .map(|e| e.exercise.id.as_str())
+            .chain(
+                manifest
+                    .capstone
+                    .iter()
+                    .filter(|c| self.dir.join(&c.dir).join("Cargo.toml").is_file())
+                    .map(|c| c.id.as_str()),
+            )
             .collect();
         if !present.is_empty() {
             progress.mark_started(present);
@@ -300,6 +307,13 @@ impl Workspace {
             );
             learner.redirect(&manifest.crate_path(*exercise), &self.dir.join(&relative));
             learner.members.push(relative);
+        }
+        // A started capstone is a member under its own folder (it keeps the reference's package
+        // name; nothing in `learn/` depends on it).
+        for capstone in &manifest.capstone {
+            if progress.get(&capstone.id).started.is_some() {
+                learner.members.push(capstone.dir.clone());
+            }
         }
         learner.bins = started
             .iter()

@@ -34,12 +34,16 @@ macro_rules! out {
     }};
 }
 
+mod milestones;
+
+pub use milestones::capstone_target;
+
 /// The state the learner commands share.
 pub struct Learner<'m> {
-    manifest: &'m Manifest,
-    workspace: Workspace,
-    progress: Progress,
-    timeout: Duration,
+    pub(crate) manifest: &'m Manifest,
+    pub(crate) workspace: Workspace,
+    pub(crate) progress: Progress,
+    pub(crate) timeout: Duration,
 }
 
 /// How `verify` ended, for `watch` to report without stopping.
@@ -85,14 +89,14 @@ impl<'m> Learner<'m> {
         self.workspace.file(exercise)
     }
 
-    fn shown(&self, path: &Path) -> String {
+    pub(crate) fn shown(&self, path: &Path) -> String {
         path.strip_prefix(&self.manifest.root)
             .unwrap_or(path)
             .display()
             .to_string()
     }
 
-    fn edition(&self) -> bool {
+    pub(crate) fn edition(&self) -> bool {
         self.workspace.layout == Layout::Edition
     }
 
@@ -105,6 +109,15 @@ impl<'m> Learner<'m> {
     }
 
     fn next_step(&self) -> String {
+        // A capstone started after the last unfinished exercise comes first.
+        let exercise_started = self
+            .latest_unfinished()
+            .and_then(|e| self.progress.get(&e.exercise.id).started);
+        if let Some((capstone, started)) = self.latest_capstone()
+            && exercise_started.is_none_or(|e| started > e)
+        {
+            return self.capstone_next_step(capstone);
+        }
         if let Some(exercise) = self.latest_unfinished() {
             return format!(
                 "Next: edit {}, then run `cargo course verify {}`.",
@@ -156,16 +169,7 @@ impl<'m> Learner<'m> {
         if !manifest.capstone.is_empty() {
             outln!("\nCapstone projects");
             for capstone in &manifest.capstone {
-                outln!(
-                    "    {:<6} {} ({}, needs {})",
-                    capstone.id,
-                    capstone.title,
-                    capstone.dir,
-                    capstone.prerequisites.join(", ")
-                );
-                if let Some(unit) = manifest.unit(&capstone.id) {
-                    self.list_exercises(unit);
-                }
+                self.list_capstone(capstone);
             }
         }
         let done = manifest
@@ -192,7 +196,7 @@ impl<'m> Learner<'m> {
         }
     }
 
-    fn save(&self) -> Result<()> {
+    pub(crate) fn save(&self) -> Result<()> {
         self.workspace.save_progress(&self.progress)
     }
 
@@ -210,7 +214,13 @@ impl<'m> Learner<'m> {
     ///
     /// # Errors
     /// An unknown id, a module without exercises, or a file that cannot be written.
-    pub fn start(&mut self, id: &str) -> Result<ExitCode> {
+    pub fn start(&mut self, id: &str, all_tests: bool) -> Result<ExitCode> {
+        if let Some(capstone) = self.manifest.capstone(id) {
+            return self.start_capstone(capstone, 1, all_tests);
+        }
+        if let Some((capstone, k)) = self.manifest.milestone(id) {
+            return self.start_capstone(capstone, k, all_tests);
+        }
         let exercises: Vec<ExerciseRef<'m>> = if let Some(exercise) = self.manifest.exercise(id) {
             vec![exercise]
         } else if let Some(module) = self.manifest.unit(id) {
@@ -283,6 +293,20 @@ impl<'m> Learner<'m> {
     /// # Errors
     /// An unknown id, an exercise not started, or cargo that cannot be run.
     pub fn verify(&mut self, id: Option<&str>) -> Result<ExitCode> {
+        if let Some(id) = id {
+            if let Some(capstone) = self.manifest.capstone(id) {
+                let last = capstone.milestone.len();
+                if last == 0 {
+                    return Err(Error::Refused(format!(
+                        "capstone {id} has no milestones yet"
+                    )));
+                }
+                return Ok(self.verify_milestones(capstone, last)?.exit_code());
+            }
+            if let Some((capstone, k)) = self.manifest.milestone(id) {
+                return Ok(self.verify_milestones(capstone, k)?.exit_code());
+            }
+        }
         let exercise = self.pick(id)?;
         Ok(self.verify_exercise(exercise)?.exit_code())
     }
@@ -458,8 +482,11 @@ impl<'m> Learner<'m> {
     /// # Errors
     /// An unknown id, or a progress file that cannot be written.
     pub fn hint(&mut self, id: &str) -> Result<ExitCode> {
-        let exercise = self.manifest.exercise_or_suggest(id)?;
-        let hints = &exercise.exercise.hints;
+        let manifest = self.manifest;
+        let hints = match manifest.milestone(id) {
+            Some((capstone, k)) => &capstone.milestone[k - 1].hints,
+            None => &manifest.exercise_or_suggest(id)?.exercise.hints,
+        };
         if hints.is_empty() {
             outln!("{id} has no hints.");
             return Ok(ExitCode::SUCCESS);
@@ -493,7 +520,11 @@ impl<'m> Learner<'m> {
     /// # Errors
     /// An unknown id, a student edition (it has no solutions), or no terminal to ask on.
     pub fn solution(&mut self, id: &str, yes: bool) -> Result<ExitCode> {
-        let exercise = self.manifest.exercise_or_suggest(id)?;
+        let milestone = self.manifest.milestone(id);
+        let exercise = match milestone {
+            Some(_) => None,
+            None => Some(self.manifest.exercise_or_suggest(id)?),
+        };
         if self.edition() {
             return Err(Error::Refused(
                 "this student edition has no solutions; ask your instructor".into(),
@@ -518,6 +549,12 @@ impl<'m> Learner<'m> {
                 return Ok(ExitCode::SUCCESS);
             }
         }
+        let Some(exercise) = exercise else {
+            return match milestone {
+                Some((capstone, k)) => self.milestone_solution(capstone, k),
+                None => Err(self.manifest.unknown(id)),
+            };
+        };
         let path = self.manifest.exercise_path(exercise);
         let solution = Markers::parse(&path, &fsx::read(&path)?)?.solution();
         let learner_file = self.workspace.file(exercise);
@@ -545,6 +582,15 @@ impl<'m> Learner<'m> {
     /// # Errors
     /// An unknown id, an exercise never started, or files that cannot be written.
     pub fn reset(&mut self, id: &str) -> Result<ExitCode> {
+        if let Some(capstone) = self.manifest.capstone(id) {
+            return self.reset_capstone(capstone);
+        }
+        if let Some((capstone, _)) = self.manifest.milestone(id) {
+            return Err(Error::Refused(format!(
+                "a capstone is reset as a whole: `cargo course reset {}` (your crate is kept as a numbered backup)",
+                capstone.id
+            )));
+        }
         let exercise = self.manifest.exercise_or_suggest(id)?;
         let file = self.workspace.file(exercise);
         if self.progress.get(id).started.is_none() && !file.exists() {
@@ -575,6 +621,14 @@ impl<'m> Learner<'m> {
     /// An unknown id, or an exercise not started.
     pub fn watched(&self, id: Option<&str>) -> Result<Vec<ExerciseRef<'m>>> {
         match id {
+            Some(id)
+                if self.manifest.milestone(id).is_some()
+                    || self.manifest.capstone(id).is_some() =>
+            {
+                Err(Error::Refused(format!(
+                    "watch follows exercises; a capstone milestone builds a whole crate, so run `cargo course verify {id}` when you are ready"
+                )))
+            }
             Some(id) => {
                 let exercise = self.manifest.exercise_or_suggest(id)?;
                 if !self.workspace.file(exercise).exists() {

@@ -32,11 +32,6 @@ pub struct Manifest {
     /// The repository root (the directory holding `course.toml`); filled in by [`Manifest::load`].
     #[serde(skip)]
     pub root: PathBuf,
-    /// Capstones that have milestones, seen as modules (id `p1`, exercises `p1.1`, …), so that
-    /// every command that takes an exercise id takes a milestone id; filled in by
-    /// [`Manifest::load`].
-    #[serde(skip)]
-    pub milestone_units: Vec<Module>,
 }
 
 /// The `[course]` table.
@@ -195,14 +190,16 @@ impl Exercise {
     }
 }
 
-/// A `[[capstone]]` entry.
+/// A `[[capstone]]` entry: a project the learner builds milestone by milestone, from a starter
+/// generated out of the reference crate (see "Capstone milestones" in `docs/exercise-format.md`).
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Capstone {
     /// `p1`, `p2`, …
     pub id: String,
-    /// The project folder, relative to the root.
+    /// The project folder, relative to the root: the reference crate.
     pub dir: String,
-    /// The crate's package name.
+    /// The crate's package name (the learner's copy keeps it).
     pub package: String,
     /// The project's title.
     pub title: String,
@@ -212,27 +209,80 @@ pub struct Capstone {
     /// Module or capstone ids to finish first.
     #[serde(default)]
     pub prerequisites: Vec<String>,
-    /// Milestones (`[[capstone.milestone]]`, ids `p1.1`, …), written like module exercises.
+    /// The learner's guide, relative to `dir` (a chapter of the book).
+    pub guide: Option<String>,
+    /// The files and folders (relative to `dir`) the starter is made of, besides the milestone
+    /// test files.
     #[serde(default)]
-    pub milestone: Vec<Exercise>,
+    pub starter: Vec<String>,
+    /// The script `cargo course bench` runs (relative to `dir`).
+    pub bench: Option<String>,
+    /// Milestones in order (`[[capstone.milestone]]`, ids `p1.1`, `p1.2`, …).
+    #[serde(default)]
+    pub milestone: Vec<Milestone>,
 }
 
 impl Capstone {
-    /// The capstone seen as a module whose exercises are its milestones.
-    fn as_unit(&self) -> Module {
-        Module {
-            id: self.id.clone(),
-            dir: self.dir.clone(),
-            package: self.package.clone(),
-            title: self.title.clone(),
-            duration: String::new(),
-            weeks: self.weeks.clone(),
-            prerequisites: self.prerequisites.clone(),
-            outcomes: Vec::new(),
-            notes: Vec::new(),
-            exercise: self.milestone.clone(),
-        }
+    /// The milestone with this id, with its position (1-based).
+    pub fn milestone(&self, id: &str) -> Option<(usize, &Milestone)> {
+        self.milestone
+            .iter()
+            .enumerate()
+            .find(|(_, m)| m.id == id)
+            .map(|(index, m)| (index + 1, m))
     }
+
+    /// The test targets of milestones `1..=k`, in milestone order.
+    pub fn tests_up_to(&self, k: usize) -> Vec<&str> {
+        self.milestone
+            .iter()
+            .take(k)
+            .flat_map(|m| m.tests.iter().map(String::as_str))
+            .collect()
+    }
+}
+
+/// A `[[capstone.milestone]]` entry. Its code is the capstone's crate: the solution regions whose
+/// TODO text starts with its id, and its tests are `tests/<name>.rs` of that crate.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Milestone {
+    /// `pN.k`.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// `implement` (the default) or `explore`.
+    #[serde(default = "implement")]
+    pub kind: Kind,
+    /// Expected minutes.
+    pub minutes: u32,
+    /// The concepts it practises.
+    #[serde(default)]
+    pub concepts: Vec<String>,
+    /// What it asks for, as a short spec (the guide has the long form).
+    #[serde(default)]
+    pub spec: String,
+    /// Its test targets: `tests/<name>.rs` of the capstone crate.
+    #[serde(default)]
+    pub tests: Vec<String>,
+    /// The decoys its tests must catch.
+    #[serde(default)]
+    pub decoys: Vec<String>,
+    /// Progressive hints.
+    #[serde(default)]
+    pub hints: Vec<String>,
+    /// Tests of this milestone allowed to pass on the previous milestone's version.
+    #[serde(default)]
+    pub exempt: Vec<Exempt>,
+    /// Items whose signature the learner writes (names compared only, as for exercises).
+    #[serde(default)]
+    pub learner_items: Vec<String>,
+    /// Why a milestone has no decoys (a performance milestone the bench judges).
+    pub no_decoys: Option<String>,
+}
+
+fn implement() -> Kind {
+    Kind::Implement
 }
 
 /// An exercise together with the module that holds it.
@@ -307,12 +357,6 @@ impl Manifest {
         let text = fsx::read(&path)?;
         let mut manifest: Manifest = toml::from_str(&text).map_err(|e| Error::parse(&path, e))?;
         manifest.root = root.to_path_buf();
-        manifest.milestone_units = manifest
-            .capstone
-            .iter()
-            .filter(|c| !c.milestone.is_empty())
-            .map(Capstone::as_unit)
-            .collect();
         Ok(manifest)
     }
 
@@ -336,14 +380,26 @@ impl Manifest {
         self.module.iter().find(|m| m.id == id)
     }
 
-    /// The modules, then the capstones that have milestones (seen as modules).
+    /// The modules, in order.
     pub fn units(&self) -> impl Iterator<Item = &Module> {
-        self.module.iter().chain(&self.milestone_units)
+        self.module.iter()
     }
 
-    /// The module, or capstone with milestones, with this id.
+    /// The module with this id (capstones are looked up with [`Manifest::capstone`]).
     pub fn unit(&self, id: &str) -> Option<&Module> {
-        self.units().find(|m| m.id == id)
+        self.module(id)
+    }
+
+    /// The capstone with this id.
+    pub fn capstone(&self, id: &str) -> Option<&Capstone> {
+        self.capstone.iter().find(|c| c.id == id)
+    }
+
+    /// The capstone and position (1-based) of milestone `id`.
+    pub fn milestone(&self, id: &str) -> Option<(&Capstone, usize)> {
+        self.capstone
+            .iter()
+            .find_map(|c| c.milestone(id).map(|(k, _)| (c, k)))
     }
 
     /// The exercise with this id, or [`Error::UnknownId`] with the closest id as a suggestion.
@@ -360,6 +416,9 @@ impl Manifest {
             .exercises()
             .map(|e| e.exercise.id.as_str())
             .chain(self.units().map(|m| m.id.as_str()))
+            .chain(self.capstone.iter().flat_map(|c| {
+                std::iter::once(c.id.as_str()).chain(c.milestone.iter().map(|m| m.id.as_str()))
+            }))
             .collect();
         Error::UnknownId {
             id: id.to_string(),
@@ -402,16 +461,8 @@ impl Manifest {
         for module in &self.module {
             self.validate_module(module, &mut problems)?;
         }
-        for unit in &self.milestone_units {
-            validate_entries(unit, &self.root.join(&unit.dir), &mut problems);
-        }
         for capstone in &self.capstone {
-            if !self.root.join(&capstone.dir).is_dir() {
-                problems.push(format!(
-                    "capstone {}: folder {} does not exist",
-                    capstone.id, capstone.dir
-                ));
-            }
+            crate::capstone::validate(self, capstone, &mut problems)?;
         }
         self.validate_fences(&mut problems)?;
         self.validate_doc_includes(&mut problems)?;
@@ -590,7 +641,11 @@ impl Manifest {
             files.push(dir.join("README.md"));
         }
         for capstone in &self.capstone {
-            files.push(self.root.join(&capstone.dir).join("README.md"));
+            let dir = self.root.join(&capstone.dir);
+            files.push(dir.join("README.md"));
+            if let Some(guide) = &capstone.guide {
+                files.push(dir.join(guide));
+            }
         }
         files.retain(|f| f.is_file());
         Ok(files)
@@ -684,22 +739,37 @@ fn validate_entries(module: &Module, dir: &Path, problems: &mut Vec<String>) {
             )),
             _ => {}
         }
-        if !(2..=3).contains(&exercise.hints.len()) {
-            problems.push(format!(
-                "exercise {id}: has {} hints, wants two or three",
-                exercise.hints.len()
-            ));
-        }
-        for exempt in &exercise.exempt {
-            if exempt.reason.trim().is_empty() {
-                problems.push(format!(
-                    "exercise {id}: exemption of {} gives no reason",
-                    exempt.test
-                ));
-            }
-        }
+        validate_hints_and_exempt(
+            &format!("exercise {id}"),
+            &exercise.hints,
+            &exercise.exempt,
+            problems,
+        );
         if exercise.minutes == 0 {
             problems.push(format!("exercise {id}: minutes must be positive"));
+        }
+    }
+}
+
+/// Two or three hints, and a reason for every exemption (exercises and milestones alike).
+pub fn validate_hints_and_exempt(
+    what: &str,
+    hints: &[String],
+    exempt: &[Exempt],
+    problems: &mut Vec<String>,
+) {
+    if !(2..=3).contains(&hints.len()) {
+        problems.push(format!(
+            "{what}: has {} hints, wants two or three",
+            hints.len()
+        ));
+    }
+    for exempt in exempt {
+        if exempt.reason.trim().is_empty() {
+            problems.push(format!(
+                "{what}: exemption of {} gives no reason",
+                exempt.test
+            ));
         }
     }
 }

@@ -113,3 +113,46 @@ fn book_adds_linked_pages_and_rejects_folder_links() {
         run.stdout
     );
 }
+
+#[test]
+fn book_has_each_capstone_guide_and_milestones_page() {
+    let course = Course::new();
+    let target = course.root().join("target");
+    let run = util::run_with_target(course.root(), &["book"], &target);
+    if mdbook_installed() {
+        assert!(run.success, "{run:?}");
+        let source = target.join("book-src/src");
+        let summary = std::fs::read_to_string(source.join("SUMMARY.md")).unwrap();
+        let guide = summary.find("- [p1 A capstone](capstone/GUIDE.md)");
+        let milestones = summary.find("  - [Milestones](capstone/milestones.md)");
+        let readme = summary.find("  - [A capstone](capstone/README.md)");
+        assert!(
+            guide < milestones && milestones < readme && guide.is_some(),
+            "{summary}"
+        );
+        let page = std::fs::read_to_string(source.join("capstone/milestones.md")).unwrap();
+        assert!(
+            page.contains("| p1.2 | Words | 20 | [m2_words](tests/m2_words.rs) |"),
+            "{page}"
+        );
+        assert!(page.contains("`capstone words` prints"), "the spec: {page}");
+        assert!(!page.contains("split_whitespace"), "no hints: {page}");
+        // The guide links the reference's library: copied without markers or decoys.
+        let lib = std::fs::read_to_string(source.join("capstone/src/lib.rs")).unwrap();
+        assert!(lib.contains("text.lines().count()"), "{lib}");
+        assert!(
+            !lib.contains("course:") && !lib.contains("matches('\\n')"),
+            "{lib}"
+        );
+    }
+    let guide = course.read("capstone/GUIDE.md") + "\nSee [the searcher](src/searcher.rs).\n";
+    course.write("capstone/GUIDE.md", &guide);
+    let run = util::run_with_target(course.root(), &["book"], &target);
+    assert!(!run.success);
+    assert!(
+        run.stdout
+            .contains("capstone/GUIDE.md:17: `src/searcher.rs` does not exist"),
+        "{}",
+        run.stdout
+    );
+}

@@ -281,9 +281,9 @@ fn unknown_ids_get_did_you_mean() {
         run.stderr.trim(),
         "error: no exercise or module `01.22` (did you mean 01.2?)"
     );
-    let milestone = course.run(&["hint", "p1.3"]);
+    let milestone = course.run(&["hint", "p1.9"]);
     assert!(
-        milestone.stderr.contains("no exercise or module `p1.3`"),
+        milestone.stderr.contains("no exercise or module `p1.9`"),
         "{milestone:?}"
     );
     let command = course.run(&["verfy"]);

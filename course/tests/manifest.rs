@@ -188,36 +188,89 @@ fn validate_catches_each_kind_of_problem() {
         },
         "give either `file` or `crate`, not both",
     );
-    check(
-        |c| add_milestone(c, "p1.x", "exercises/01-a.rs"),
-        "exercise id `p1.x` is not shaped `p1.k`",
-    );
-}
-
-/// Appends a milestone to the fixture's capstone (the last table of its course.toml).
-fn add_milestone(course: &Course, id: &str, file: &str) {
-    let text = course.read("course.toml")
-        + &format!(
-            "\n[[capstone.milestone]]\nid = \"{id}\"\nfile = \"{file}\"\nkind = \"implement\"\ntitle = \"First step\"\nminutes = 30\nno_decoys = \"a fixture\"\nhints = [\"a\", \"b\"]\n"
-        );
-    course.write("course.toml", &text);
 }
 
 #[test]
-fn capstone_milestones_are_exercises_with_p_ids() {
-    let course = Course::new();
-    course.write(
-        "capstone/exercises/01-first-step.rs",
-        &course.read("01-basics/exercises/01-longest-word.rs"),
+fn validate_catches_each_capstone_problem() {
+    let lib = "capstone/src/lib.rs";
+    let edit_file = |c: &Course, path: &str, from: &str, to: &str| {
+        let text = c.read(path);
+        assert!(text.contains(from), "{from:?} is not in {path}");
+        c.write(path, &text.replace(from, to));
+    };
+    check(
+        |c| edit_manifest(c, "id = \"p1.2\"", "id = \"p1.5\""),
+        "milestone 2 is `p1.5`, wants `p1.2`",
     );
-    add_milestone(&course, "p1.1", "exercises/01-first-step.rs");
-    let manifest = Manifest::load(course.root()).unwrap();
-    assert!(manifest.exercise("p1.1").is_some());
-    assert_eq!(manifest.unit("p1").map(|u| u.exercise.len()), Some(1));
-    let hint = course.run(&["hint", "p1.1"]);
-    assert!(hint.stdout.contains("Hint 1 of 2 for p1.1"), "{hint:?}");
-    let list = course.run(&["list"]);
-    assert!(list.stdout.contains("p1.1"), "{}", list.stdout);
+    check(
+        |c| edit_manifest(c, "decoys = [\"split-on-space\"]", "decoys = []"),
+        "decoy `split-on-space` (capstone/src/lib.rs) is listed by no milestone",
+    );
+    check(
+        |c| edit_manifest(c, "[\"counts-bytes\"]", "[\"counts-bytes\", \"ghost\"]"),
+        "decoy `ghost` does not exist",
+    );
+    check(
+        |c| {
+            edit_manifest(
+                c,
+                "[\"split-on-space\"]",
+                "[\"split-on-space\", \"counts-newlines\"]",
+            )
+        },
+        "decoy `counts-newlines` is listed by p1.1 too",
+    );
+    check(
+        |c| edit_file(c, lib, "p1.3 The longest", "p1.7 The longest"),
+        "has a region of milestone `p1.7`, which course.toml does not have",
+    );
+    check(
+        |c| edit_file(c, lib, "p1.3 The longest", "The longest"),
+        "does not start with a milestone id",
+    );
+    check(
+        |c| edit_manifest(c, "[\"m3_longest\"]", "[\"m3_missing\"]"),
+        "test file capstone/tests/m3_missing.rs does not exist",
+    );
+    check(
+        |c| edit_manifest(c, "tests = [\"m2_words\"]", "tests = [\"m1_lines\"]"),
+        "test m1_lines is listed by p1.1 too",
+    );
+    check(
+        |c| edit_manifest(c, "\"tests/util\"]", "\"tests/util\", \"benches\"]"),
+        "starter entry capstone/benches does not exist",
+    );
+    check(
+        |c| edit_manifest(c, "\"tests/util\"]", "\"tests\"]"),
+        "tests/m1_lines.rs is part of the starter too",
+    );
+    check(
+        |c| edit_manifest(c, "guide = \"GUIDE.md\"", "guide = \"NOPE.md\""),
+        "guide capstone/NOPE.md does not exist",
+    );
+    check(
+        |c| {
+            edit_manifest(
+                c,
+                "bench = \"bench/course-bench.sh\"",
+                "bench = \"bench/x.sh\"",
+            )
+        },
+        "bench script capstone/bench/x.sh does not exist",
+    );
+    check(
+        |c| edit_manifest(c, "title = \"Words\"", "title = \"Words\"\nfile = \"x.rs\""),
+        "unknown field `file`",
+    );
+    check(
+        |c| {
+            c.write(
+                "capstone/tests/m2_words.rs",
+                "// course:solution p1.2 x\n// course:end\n",
+            )
+        },
+        "tests/m2_words.rs has solution regions; milestone tests are marker-free",
+    );
 }
 
 #[test]
