@@ -66,6 +66,8 @@ fn m3_random_puts_and_deletes_match_a_model_across_reopens() {
             })
             .unwrap();
         if round % 100 == 99 {
+            // Not while another test of this file spawns the CLI (see `util::FORK_WINDOW`).
+            let _window = util::no_spawn_meanwhile();
             store.close().unwrap();
             store = Store::open(dir.path(), options()).unwrap();
         }

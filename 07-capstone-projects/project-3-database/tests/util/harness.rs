@@ -88,16 +88,17 @@ pub fn run_and_kill(
     kill_after: Duration,
     stop_after_acks: Option<usize>,
 ) -> Result<usize, String> {
-    let mut child = Command::new(kv_bin())
-        .arg("--db")
-        .arg(dir)
-        .args(extra)
-        .arg("batch")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|err| format!("spawn: {err}"))?;
+    let mut child = super::spawn(
+        Command::new(kv_bin())
+            .arg("--db")
+            .arg(dir)
+            .args(extra)
+            .arg("batch")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    )
+    .map_err(|err| format!("spawn: {err}"))?;
     let mut stdin = child.stdin.take().ok_or("no stdin")?;
     let stdout = child.stdout.take().ok_or("no stdout")?;
     let feeder = std::thread::spawn(move || {

@@ -11,7 +11,28 @@ pub mod power;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// Held while a test spawns a process, and while a test closes a store and opens it again.
+///
+/// Between `fork` and `exec` a child holds a copy of every descriptor of the test process, the
+/// lock file of an open store included (close-on-exec closes them only at `exec`). A store
+/// closed and reopened by another test thread in that moment finds its lock still held, and
+/// `Store::open` fails with `Error::Locked`. `Command::spawn` returns only once the child has
+/// exec'd, so holding this lock around each spawn and each close-and-reopen closes the window.
+static FORK_WINDOW: Mutex<()> = Mutex::new(());
+
+/// Takes [`FORK_WINDOW`] (a test that panicked while holding it changes nothing it guards).
+pub fn no_spawn_meanwhile() -> MutexGuard<'static, ()> {
+    FORK_WINDOW.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Spawns `command` while holding [`FORK_WINDOW`].
+pub fn spawn(command: &mut Command) -> std::io::Result<Child> {
+    let _window = no_spawn_meanwhile();
+    command.spawn()
+}
 
 /// The binary under test.
 pub fn kv_bin() -> &'static str {
@@ -20,26 +41,32 @@ pub fn kv_bin() -> &'static str {
 
 /// Runs `kv --db DIR args...` to completion.
 pub fn kv(dir: &Path, args: &[&str]) -> Output {
-    Command::new(kv_bin())
+    let mut command = Command::new(kv_bin());
+    command
         .arg("--db")
         .arg(dir)
         .args(args)
-        .output()
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    spawn(&mut command)
+        .and_then(Child::wait_with_output)
         .expect("the kv binary runs")
 }
 
 /// Runs `kv --db DIR args...` with `input` on its standard input, to completion.
 pub fn kv_with_input(dir: &Path, args: &[&str], input: &str) -> Output {
     use std::io::Write;
-    let mut child = Command::new(kv_bin())
-        .arg("--db")
-        .arg(dir)
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the kv binary runs");
+    let mut child = spawn(
+        Command::new(kv_bin())
+            .arg("--db")
+            .arg(dir)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped()),
+    )
+    .expect("the kv binary runs");
     let mut stdin = child.stdin.take().expect("piped stdin");
     let input = input.to_owned();
     // Feed from a thread: kv replies while it reads, and a full pipe must not deadlock us.
