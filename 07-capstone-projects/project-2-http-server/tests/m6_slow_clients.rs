@@ -28,18 +28,8 @@ fn slow_clients_do_not_starve_a_normal_request() {
             stream
         })
         .collect();
-    let mut normal = server.connect();
-    normal
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .expect("timeout");
-    normal
-        .write_all(b"GET /hello.txt HTTP/1.0\r\n\r\n")
-        .expect("write");
-    let mut bytes = Vec::new();
-    normal
-        .read_to_end(&mut bytes)
-        .expect("the normal request is answered within 5 s");
-    assert_eq!(HttpResponse::parse(&bytes).text(), HELLO);
+    let normal = server.get_within("/hello.txt", Duration::from_secs(5));
+    assert_eq!(normal.text(), HELLO);
     // The slow clients are still waiting: nothing was sent to them and they were not closed.
     for mut stream in slow {
         stream.set_nonblocking(true).expect("nonblocking");

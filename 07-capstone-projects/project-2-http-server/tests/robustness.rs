@@ -101,19 +101,9 @@ fn slow_clients_do_not_starve_normal_requests() {
         }
         if round == 2 {
             let started = Instant::now();
-            let mut normal = server.connect();
             // The target: answered within 2 s while the slow clients are connected.
-            normal
-                .set_read_timeout(Some(Duration::from_secs(2)))
-                .expect("timeout");
-            normal
-                .write_all(b"GET /hello.txt HTTP/1.0\r\n\r\n")
-                .expect("write");
-            let mut bytes = Vec::new();
-            normal
-                .read_to_end(&mut bytes)
-                .expect("answered within 2 s despite slow clients");
-            assert_eq!(HttpResponse::parse(&bytes).text(), HELLO);
+            let normal = server.get_within("/hello.txt", Duration::from_secs(2));
+            assert_eq!(normal.text(), HELLO);
             eprintln!(
                 "normal request answered in {:?} beside 32 slow clients",
                 started.elapsed()

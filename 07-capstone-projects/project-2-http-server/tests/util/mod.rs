@@ -175,6 +175,22 @@ impl TestServer {
         self.send(format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes())
     }
 
+    /// `GET path` as HTTP/1.0 on a new connection whose whole response must arrive within
+    /// `limit` (the test fails otherwise): how the slow-client tests show that a normal request
+    /// is still served.
+    pub fn get_within(&self, path: &str, limit: Duration) -> HttpResponse {
+        let mut stream = self.connect();
+        stream.set_read_timeout(Some(limit)).expect("timeout");
+        stream
+            .write_all(format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes())
+            .expect("write request");
+        let mut bytes = Vec::new();
+        stream.read_to_end(&mut bytes).unwrap_or_else(|err| {
+            panic!("no whole response to GET {path} within {limit:?}: {err}")
+        });
+        HttpResponse::parse(&bytes)
+    }
+
     /// Requests shutdown and waits for `serve` to return.
     pub fn stop(mut self) -> Result<(), ServeError> {
         self.shutdown.store(true, Ordering::SeqCst);
